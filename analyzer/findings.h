@@ -1,0 +1,71 @@
+#pragma once
+// The findings model: what the engine produces and the reporters read. No LDAP, no XPath here.
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace relayaudit {
+
+// Ordered: a larger value is more severe. --fail-on compares against this order.
+enum class Severity { Info = 0, NonDefault = 1, Warning = 2, Error = 3, Critical = 4 };
+enum class RuleKind { Unsafe, NonDefault, CannotJudge, Info };
+
+const char* toString(Severity severity); // "critical", "error", "warning", "non-default", "info"
+const char* toString(RuleKind kind);     // "unsafe", "non-default", "cannot-judge", "info"
+std::optional<Severity> parseSeverity(std::string_view text);
+std::optional<RuleKind> parseRuleKind(std::string_view text);
+
+struct Reference {
+    std::string title;
+    std::string url;
+};
+
+struct EvidenceDefinition {
+    std::string attribute;     // shown name, e.g. "msExchSmtpRelayForAuth"
+    std::string observedXPath; // string() of it, relative to the offending node
+    std::string expected;      // prose: the safe or default value
+};
+
+struct Rule {
+    std::string id;
+    Severity severity = Severity::Info;
+    RuleKind kind = RuleKind::Unsafe;
+    std::string title;
+    std::string condition;      // XPath selecting the offending snapshot nodes
+    std::string objectXPath;    // string() of it on the node: the object's DN (default "@dn")
+    std::string nameXPath;      // string() of it: a friendly name (default "@name")
+    std::string message;        // template; "{xpath}" is replaced by string(xpath) on the node
+    std::string why;            // why it matters
+    std::vector<std::string> remediation; // numbered steps
+    std::vector<Reference> references;
+    std::vector<EvidenceDefinition> evidence;
+    std::string pack;           // the pack's name
+};
+
+struct RulePack {
+    std::string name;
+    std::string version;
+    std::string source; // file path, or "builtin:rules/x.xml"
+    std::vector<Rule> rules;
+};
+
+struct Evidence {
+    std::string attribute;
+    std::string observed;
+    std::string expected;
+};
+
+struct Finding {
+    const Rule* rule = nullptr; // owned by the rule catalogue, which outlives the findings
+    std::string object;         // DN as in the input (may be empty for forest-wide findings)
+    std::string objectName;
+    std::string message;        // the template filled with observed values
+    std::vector<Evidence> evidence;
+
+    Severity severity() const { return rule->severity; }
+    // "unknown" for could-not-judge results, "fail" otherwise. Never "pass".
+    const char* status() const { return rule->kind == RuleKind::CannotJudge ? "unknown" : "fail"; }
+};
+
+} // namespace relayaudit

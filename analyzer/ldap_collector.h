@@ -1,0 +1,40 @@
+#pragma once
+// Live collection from an AD / Samba AD domain controller over LDAP (OpenLDAP libldap).
+// Produces the same DirectoryEntry list as the LDIF reader, plus what it could not read.
+#include "directory.h"
+#include "snapshot.h"
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace relayaudit {
+
+struct ConnectionOptions {
+    std::string uri;                 // ldaps://dc1.corp.example, ldap://127.0.0.1:389
+    std::string globalCatalogUri;    // optional --gc, for the other domains of the forest
+    std::string bindIdentity;        // DN, user@realm or DOMAIN\user; empty with SASL or anonymous
+    std::string password;            // already read by the caller (file, env or prompt)
+    bool saslGssapi = false;
+    bool startTls = false;
+    std::string caFile;
+    bool tlsInsecure = false;
+    bool allowPlaintextBind = false;
+    int timeoutSeconds = 30;
+    int pageSize = 1000;
+};
+
+struct CollectResult {
+    std::vector<DirectoryEntry> entries;
+    CollectionContext context;         // sourceKind "ldap", naming contexts, unreadable domains
+    std::optional<std::string> error;  // set: the collection failed; message says what to do
+    int searchOperations = 0;          // for tests and the benchmark: must not grow with servers
+};
+
+// progress: called with short status lines ("page 3 of protocolCfgSMTPServer: 3000 entries");
+// may be empty.
+CollectResult collectFromLdap(const ConnectionOptions& options,
+                              const std::function<void(const std::string&)>& progress);
+
+} // namespace relayaudit

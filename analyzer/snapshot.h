@@ -1,0 +1,45 @@
+#pragma once
+// The snapshot: one XML document (schemas/snapshot.xsd) holding everything the rules need, with
+// binary values decoded and raw values kept. Built from directory entries, whatever collected them.
+#include "directory.h"
+
+#include <optional>
+#include <pugixml.hpp>
+#include <string>
+#include <vector>
+
+namespace relayaudit {
+
+inline constexpr const char* kSnapshotFormatVersion = "1";
+
+struct UnreadableDomain {
+    std::string domainDn;
+    std::string reason; // e.g. "access denied reading the Guest account (LDAP 50)"
+};
+
+struct CollectionContext {
+    std::string sourceKind;          // "ldif" or "ldap"
+    std::vector<std::string> inputs; // files, or the URI
+    std::string toolVersion;
+    std::string collectedAt;          // ISO 8601 UTC
+    std::string configurationNC;      // from the rootDSE when known, else inferred
+    std::string rootDomainNC;
+    std::vector<UnreadableDomain> unreadableDomains;
+    std::vector<std::string> notes; // e.g. "certificate checks disabled"
+};
+
+// Never fails: undecodable values become status="invalid" with the reason, for the rules to judge.
+void buildSnapshot(const std::vector<DirectoryEntry>& entries, const CollectionContext& context,
+                   pugi::xml_document& snapshot);
+
+// Reads a saved snapshot; on failure returns a message naming the problem (and byte offset).
+std::optional<std::string> loadSnapshot(const std::string& path, pugi::xml_document& snapshot);
+
+// Serialises with two-space indentation and an XML declaration.
+std::string snapshotToString(const pugi::xml_document& snapshot);
+
+// Text that XML 1.0 cannot carry (control characters, invalid UTF-8) has each offending byte
+// written as \XX (RFC 4514 style), so a hostile value cannot break or forge the document.
+std::string xmlSafeText(std::string_view text);
+
+} // namespace relayaudit
