@@ -1,0 +1,239 @@
+// The relayaudit command line end to end: the real binary on LDIF files, exit codes 0/1/2,
+// outputs, and that a failed run leaves an existing report untouched.
+#include "directory_builder.h"
+
+#include <QDir>
+#include <QFile>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <QtTest/QtTest>
+
+using testsupport::Forest;
+
+namespace {
+
+struct Run {
+    int exitCode = -1;
+    QString out;
+    QString err;
+};
+
+Run relayaudit(const QStringList& arguments, const QByteArray& input = {}) {
+    QProcess process;
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert("SOURCE_DATE_EPOCH", "1767225600"); // 2026-01-01: reproducible reports
+    process.setProcessEnvironment(environment);
+    process.start(RELAYAUDIT_BINARY, arguments);
+    process.write(input);
+    process.closeWriteChannel();
+    if (!process.waitForFinished(60000))
+        return {-1, {}, "relayaudit did not finish within 60 s"};
+    if (process.exitStatus() != QProcess::NormalExit)
+        return {-2, {}, "relayaudit crashed"};
+    return {process.exitCode(), process.readAllStandardOutput(), process.readAllStandardError()};
+}
+
+QString write(const QTemporaryDir& directory, const QString& name, const std::string& content) {
+    QString path = directory.filePath(name);
+    QFile file(path);
+    file.open(QIODevice::WriteOnly);
+    file.write(content.data(), qint64(content.size()));
+    return path;
+}
+
+QString readText(const QString& path) {
+    QFile file(path);
+    file.open(QIODevice::ReadOnly);
+    return QString::fromUtf8(file.readAll());
+}
+
+Forest cleanForest() {
+    Forest forest;
+    forest.domain();
+    forest.guest("66082");
+    forest.organizationEntry();
+    forest.virtualServer(
+        "EXCH01", 1,
+        {{"msExchSmtpRelayIpList", testsupport::ipSecurityBlob({{"127.0.0.1", "255.255.255.255"}}, {})},
+         {"msExchSmtpRelayForAuth", "TRUE"},
+         {"msExchAuthenticationFlags", "7"},
+         {"msExchAccessSSLFlags", "8"}});
+    return forest;
+}
+
+Forest openRelayForest() {
+    auto forest = cleanForest();
+    forest.virtualServer("EXCH02", 1, {{"msExchSmtpRelayIpList", testsupport::ipSecurityBlob({}, {})}});
+    return forest;
+}
+
+QStringList ruleIdsIn(const QString& summary) {
+    QStringList ids;
+    for (const auto& line : summary.split('\n', Qt::SkipEmptyParts))
+        if (line.contains('\t'))
+            ids << line.section('\t', 0, 0);
+    ids.sort();
+    return ids;
+}
+
+} // namespace
+
+class TestCli : public QObject {
+    Q_OBJECT
+
+private slots:
+    void helpExplainsCommandsAndExitCodes() {
+        auto run = relayaudit({"--help"});
+        QCOMPARE(run.exitCode, 0);
+        QVERIFY(run.out.contains("analyze"));
+        QVERIFY(run.out.contains("Exit codes"));
+        QCOMPARE(relayaudit({"analyze", "--help"}).exitCode, 0);
+        QVERIFY(relayaudit({"audit", "--help"}).out.contains("--password-file"));
+    }
+    void rulesListsTheCatalogue() {
+        auto run = relayaudit({"rules"});
+        QCOMPARE(run.exitCode, 0);
+        for (const char* id : {"EXS-RELAY-OPEN", "EXS-RELAY-WIDE", "EXS-RELAY-LIST-INVALID",
+                               "EXS-RELAY-AUTH-NONDEFAULT", "EXS-RELAY-GUEST",
+                               "EXS-AUTH-BASIC-CLEARTEXT", "DIR-GUEST-ENABLED", "ORG-NO-EXCHANGE"})
+            QVERIFY2(run.out.contains(QString(id) + "\t"), id);
+        QVERIFY(run.out.contains("EXS-RELAY-OPEN\tcritical\tunsafe\t"));
+    }
+    void cleanForestExitsZero() {
+        QTemporaryDir directory;
+        auto run = relayaudit({"analyze", "--ldif", write(directory, "clean.ldif", cleanForest().ldif())});
+        QVERIFY2(run.exitCode == 0, qPrintable(run.out + run.err));
+        QVERIFY(run.out.contains("0 finding(s)"));
+    }
+    void findingAtThresholdExitsTwoAndBelowExitsZero() {
+        QTemporaryDir directory;
+        auto file = write(directory, "open.ldif", openRelayForest().ldif());
+        auto run = relayaudit({"analyze", "--ldif", file});
+        QCOMPARE(run.exitCode, 2);
+        QVERIFY(ruleIdsIn(run.out).contains("EXS-RELAY-OPEN"));
+        // Only non-default findings, threshold warning: exit 0; threshold non-default: exit 2.
+        auto forest = cleanForest();
+        Forest::set(forest.entries.back(), "msExchSmtpRelayForAuth", "FALSE");
+        auto nonDefault = write(directory, "nondefault.ldif", forest.ldif());
+        QCOMPARE(relayaudit({"analyze", "--ldif", nonDefault}).exitCode, 0);
+        QCOMPARE(relayaudit({"analyze", "--ldif", nonDefault, "--fail-on", "non-default"}).exitCode, 2);
+        QCOMPARE(relayaudit({"analyze", "--ldif", file, "--fail-on", "info"}).exitCode, 2);
+    }
+    void severalLdifFilesAreMerged() {
+        QTemporaryDir directory;
+        Forest config = openRelayForest();
+        Forest domain;
+        domain.domain();
+        domain.guest("66080");
+        config.entries.erase(config.entries.begin(), config.entries.begin() + 2); // no domain
+        auto run = relayaudit({"analyze", "--ldif", write(directory, "config.ldif", config.ldif()),
+                               "--ldif", write(directory, "domain.ldif", domain.ldif())});
+        QCOMPARE(run.exitCode, 2);
+        QVERIFY(ruleIdsIn(run.out).contains("EXS-RELAY-GUEST"));
+        QVERIFY(ruleIdsIn(run.out).contains("DIR-GUEST-ENABLED"));
+    }
+    void corruptLdifExitsOneNamingFileAndLineAndKeepsThePreviousReport() {
+        QTemporaryDir directory;
+        auto report = write(directory, "report.html", "previous report");
+        auto xml = write(directory, "report.xml", "previous xml");
+        auto bad = write(directory, "bad.ldif", "dn: CN=x,DC=corp\nobjectClass: top\nnot an attribute line\n");
+        auto run = relayaudit({"analyze", "--ldif", bad, "--html", report, "--xml", xml});
+        QCOMPARE(run.exitCode, 1);
+        QVERIFY2(run.err.contains("bad.ldif:3"), qPrintable(run.err));
+        QCOMPARE(readText(report), QString("previous report"));
+        QCOMPARE(readText(xml), QString("previous xml"));
+        QCOMPARE(QDir(directory.path()).entryList(QDir::Files).size(), 3); // no temporary files left
+    }
+    void urlValuesAreRefusedNotFetched() {
+        QTemporaryDir directory;
+        auto bad = write(directory, "url.ldif", "dn: CN=x,DC=corp\ndescription:< file:///etc/passwd\n");
+        auto run = relayaudit({"analyze", "--ldif", bad});
+        QCOMPARE(run.exitCode, 1);
+        QVERIFY(run.err.contains("url.ldif:2"));
+        QVERIFY(!run.err.contains("root:"));
+    }
+    void badArgumentsExitOneWithAHint() {
+        QTemporaryDir directory;
+        auto file = write(directory, "clean.ldif", cleanForest().ldif());
+        auto badThreshold = relayaudit({"analyze", "--ldif", file, "--fail-on", "severe"});
+        QCOMPARE(badThreshold.exitCode, 1);
+        QVERIFY(badThreshold.err.contains("--fail-on"));
+        QCOMPARE(relayaudit({"analyze"}).exitCode, 1);
+        QCOMPARE(relayaudit({"analyze", "--ldif", file, "--snapshot", file}).exitCode, 1);
+        QCOMPARE(relayaudit({"frobnicate"}).exitCode, 1);
+        QCOMPARE(relayaudit({"analyze", "--ldif", directory.filePath("missing.ldif")}).exitCode, 1);
+        QCOMPARE(relayaudit({"analyze", "--unknown-option"}).exitCode, 1);
+    }
+    void invalidCustomRulePackExitsOneNamingThePack() {
+        QTemporaryDir directory;
+        auto pack = write(directory, "site.xml", "<rulePack name='s' version='1'><rule id='bad'/></rulePack>");
+        auto run = relayaudit({"rules", "--rules", pack});
+        QCOMPARE(run.exitCode, 1);
+        QVERIFY2(run.err.contains("site.xml"), qPrintable(run.err));
+    }
+    void snapshotRoundTripGivesTheSameReport() {
+        QTemporaryDir directory;
+        auto file = write(directory, "open.ldif", openRelayForest().ldif());
+        auto snapshot = directory.filePath("snapshot.xml");
+        auto first = directory.filePath("first.xml");
+        auto second = directory.filePath("second.xml");
+        QCOMPARE(relayaudit({"analyze", "--ldif", file, "--snapshot-out", snapshot, "--xml", first}).exitCode, 2);
+        QCOMPARE(relayaudit({"analyze", "--snapshot", snapshot, "--xml", second}).exitCode, 2);
+        auto findings = [](const QString& path) {
+            QString text = readText(path);
+            return text.mid(text.indexOf("<findings"), text.indexOf("</findings>") - text.indexOf("<findings"));
+        };
+        QVERIFY(!findings(first).isEmpty());
+        QCOMPARE(findings(second), findings(first));
+    }
+    void xmlReportValidatesAgainstItsSchemaAndCanGoToStandardOutput() {
+        QTemporaryDir directory;
+        auto file = write(directory, "open.ldif", openRelayForest().ldif());
+        auto run = relayaudit({"analyze", "--ldif", file, "--xml", "-"});
+        QCOMPARE(run.exitCode, 2);
+        QVERIFY(run.out.startsWith("<?xml"));
+        auto report = write(directory, "report.xml", run.out.toStdString());
+        QProcess xmllint;
+        xmllint.start(XMLLINT_PROGRAM, {"--noout", "--schema", RELAYAUDIT_SOURCE_DIR "/schemas/report.xsd", report});
+        QVERIFY(xmllint.waitForFinished(30000));
+        QVERIFY2(xmllint.exitCode() == 0, xmllint.readAllStandardError().constData());
+    }
+    void hostileDirectoryTextIsEscapedInEveryOutput() {
+        QTemporaryDir directory;
+        auto forest = openRelayForest();
+        Forest::set(forest.entries.back(), "adminDisplayName", "<script>alert(1)</script>");
+        forest.entries.back().dn = "CN=1,CN=SMTP,CN=Protocols,CN=<img src=x onerror=alert(2)>,CN=Servers,"
+                                   "CN=First Administrative Group,CN=Administrative Groups," +
+                                   forest.organization();
+        auto file = write(directory, "hostile.ldif", forest.ldif());
+        auto html = directory.filePath("report.html");
+        auto xml = directory.filePath("report.xml");
+        auto run = relayaudit({"analyze", "--ldif", file, "--html", html, "--xml", xml});
+        QCOMPARE(run.exitCode, 2);
+        QString page = readText(html);
+        QVERIFY(!page.contains("<script>alert(1)"));
+        QVERIFY(!page.contains("<img src=x"));
+        QVERIFY(page.contains("&lt;script&gt;alert(1)"));
+        QVERIFY(readText(xml).contains("&lt;img src=x"));
+    }
+    void bundledSamplesGiveTheDocumentedFindings() {
+        QDir samples(RELAYAUDIT_SOURCE_DIR "/samples");
+        QStringList arguments{"analyze"};
+        for (const auto& name : samples.entryList({"*.ldif"}, QDir::Files, QDir::Name))
+            arguments << "--ldif" << samples.filePath(name);
+        QVERIFY2(arguments.size() >= 7, "samples/ should hold the configuration and two domain exports");
+        auto run = relayaudit(arguments);
+        QCOMPARE(run.exitCode, 2);
+        QStringList ids = ruleIdsIn(run.out);
+        ids.removeDuplicates();
+        QStringList expected{"DIR-GUEST-ENABLED",        "EXR-RECV-ANONYMOUS-RELAY",
+                             "EXS-AUTH-BASIC-CLEARTEXT", "EXS-RELAY-AUTH-NONDEFAULT",
+                             "EXS-RELAY-GUEST",          "EXS-RELAY-LIST-INVALID",
+                             "EXS-RELAY-OPEN",           "EXS-RELAY-WIDE"};
+        QCOMPARE(ids, expected);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"

@@ -1,0 +1,195 @@
+// The snapshot: decoded shape, schema validity, hostile text, save/load round trip.
+#include "atomic_file.h"
+#include "directory_builder.h"
+#include "rules.h"
+#include "snapshot.h"
+
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest/QtTest>
+
+using namespace relayaudit;
+using testsupport::Forest;
+
+namespace {
+
+Forest sampleForest() {
+    Forest forest;
+    forest.domain();
+    forest.guest("66080");
+    forest.organizationEntry();
+    forest.virtualServer("EXCH01", 1,
+                         {{"msExchSmtpRelayIpList",
+                           testsupport::ipSecurityBlob({{"10.1.0.0", "255.255.0.0"},
+                                                        {"127.0.0.1", "255.255.255.255"}},
+                                                       {}, {"relay.corp.example"})},
+                          {"msExchAuthenticationFlags", "5"}});
+    forest.virtualServer("EXCH01", 2, {{"msExchSmtpRelayIpList", testsupport::ipSecurityBlob({}, {})}});
+    forest.virtualServer("EXCH02", 1, {{"msExchSmtpRelayIpList", std::string("\x18\x00\x00", 3)}});
+    return forest;
+}
+
+pugi::xml_document build(const Forest& forest, const std::string& source = "ldif") {
+    CollectionContext context;
+    context.sourceKind = source;
+    context.toolVersion = "test";
+    context.collectedAt = "2026-01-01T00:00:00Z";
+    pugi::xml_document snapshot;
+    buildSnapshot(forest.entries, context, snapshot);
+    return snapshot;
+}
+
+std::vector<std::string> findingKeys(const pugi::xml_document& snapshot) {
+    RuleCatalogue catalogue;
+    std::vector<RulePackError> errors;
+    catalogue.loadBuiltin(errors);
+    std::vector<std::string> keys;
+    for (const auto& finding : catalogue.evaluate(snapshot))
+        keys.push_back(finding.rule->id + " " + finding.object + " " + finding.message);
+    return keys;
+}
+
+QString validate(const QString& file) {
+    QProcess xmllint;
+    xmllint.start(XMLLINT_PROGRAM,
+                  {"--noout", "--schema", RELAYAUDIT_SOURCE_DIR "/schemas/snapshot.xsd", file});
+    xmllint.waitForFinished(30000);
+    return xmllint.exitCode() == 0 ? QString() : QString(xmllint.readAllStandardError());
+}
+
+} // namespace
+
+class TestSnapshot : public QObject {
+    Q_OBJECT
+
+private slots:
+    void relayListIsDecodedWithModeEntriesAndSummary() {
+        auto snapshot = build(sampleForest());
+        auto list = snapshot.select_node("//virtualServer[@server='EXCH01'][1]/relayList").node();
+        QCOMPARE(QString(list.attribute("status").value()), QString("valid"));
+        QCOMPARE(QString(list.attribute("mode").value()), QString("only-list-below"));
+        QCOMPARE(snapshot.select_nodes("//virtualServer[1]/relayList/address[@list='grant']").size(),
+                 std::size_t(2));
+        auto wide = snapshot.select_node("//virtualServer[1]/relayList/address[@prefix='16']").node();
+        QCOMPARE(QString(wide.attribute("hostBits").value()), QString("16"));
+        QCOMPARE(QString(wide.attribute("addresses").value()), QString("65536"));
+        QVERIFY(QString(list.attribute("summary").value()).contains("relay.corp.example"));
+    }
+    void absentAttributesTakeExchangeDefaultsAndSayTheyWereAbsent() {
+        auto snapshot = build(sampleForest());
+        auto second = snapshot.select_node("//virtualServer[@dn and contains(@dn,'CN=2,')]").node();
+        QCOMPARE(QString(second.attribute("relayForAuth").value()), QString("true"));
+        QCOMPARE(QString(second.attribute("relayForAuthPresent").value()), QString("false"));
+        QCOMPARE(QString(second.attribute("authFlags").value()), QString("7"));
+        QCOMPARE(QString(second.attribute("anonymous").value()), QString("true"));
+        QCOMPARE(QString(second.child("relayList").attribute("mode").value()),
+                 QString("all-except-list-below"));
+    }
+    void undecodableBlobIsInvalidWithReasonAndRawKept() {
+        auto snapshot = build(sampleForest());
+        auto broken = snapshot.select_node("//virtualServer[@server='EXCH02']").node();
+        QCOMPARE(QString(broken.child("relayList").attribute("status").value()), QString("invalid"));
+        QVERIFY(!QString(broken.child("relayList").attribute("reason").value()).isEmpty());
+        auto raw = broken.find_child_by_attribute("raw", "name", "msExchSmtpRelayIpList");
+        QCOMPARE(QString(raw.attribute("encoding").value()), QString("base64"));
+        QCOMPARE(QString(raw.text().get()), QString("GAAA"));
+    }
+    void guestIsFoundBySidAndJudgedByAccountControl() {
+        auto snapshot = build(sampleForest());
+        auto domain = snapshot.select_node("//domain").node();
+        QCOMPARE(QString(domain.attribute("sid").value()),
+                 QString("S-1-5-21-1004336348-1177238915-682003330"));
+        QCOMPARE(QString(domain.attribute("guestStatus").value()), QString("found"));
+        QCOMPARE(QString(domain.child("guest").attribute("enabled").value()), QString("true"));
+        QCOMPARE(QString(domain.attribute("dnsName").value()), QString("corp.example"));
+    }
+    void configurationContextIsInferredFromDistinguishedNames() {
+        auto snapshot = build(sampleForest());
+        auto forest = snapshot.select_node("/snapshot/forest").node();
+        QCOMPARE(QString(forest.attribute("configurationNC").value()),
+                 QString("CN=Configuration,DC=corp,DC=example"));
+        QCOMPARE(QString(forest.attribute("rootDomainNC").value()), QString("DC=corp,DC=example"));
+    }
+    void duplicateEntriesAcrossExportsAreCountedOnce() {
+        auto forest = sampleForest();
+        auto copy = forest.entries.back();
+        copy.dn = QString::fromStdString(copy.dn).toLower().toStdString();
+        forest.entries.push_back(copy);
+        auto snapshot = build(forest);
+        QCOMPARE(snapshot.select_nodes("//virtualServer").size(), std::size_t(3));
+        QCOMPARE(QString(snapshot.select_node("/snapshot/forest").node().attribute("duplicateEntries").value()),
+                 QString("1"));
+    }
+    void unreadableDomainFromCollectorIsRecordedWithReason() {
+        Forest forest;
+        CollectionContext context;
+        context.sourceKind = "ldap";
+        context.unreadableDomains.push_back({"DC=other,DC=example", "LDAP 50: access denied"});
+        pugi::xml_document snapshot;
+        buildSnapshot(forest.entries, context, snapshot);
+        auto domain = snapshot.select_node("//domain").node();
+        QCOMPARE(QString(domain.attribute("guestStatus").value()), QString("unreadable"));
+        QCOMPARE(QString(domain.attribute("reason").value()), QString("LDAP 50: access denied"));
+    }
+
+    void xmlSafeTextEscapesWhatXmlCannotCarry() {
+        QCOMPARE(QString::fromStdString(xmlSafeText("plain <b>&")), QString("plain <b>&"));
+        QCOMPARE(QString::fromStdString(xmlSafeText("J\xC3\xBCrgen")), QString("Jürgen"));
+        QCOMPARE(QString::fromStdString(xmlSafeText(std::string("a\x01" "b\x1b", 4))),
+                 QString("a\\01b\\1B"));
+        QCOMPARE(QString::fromStdString(xmlSafeText("\xff\xfe")), QString("\\FF\\FE"));
+        // Overlong encoding of '<' must not slip through as a character.
+        QCOMPARE(QString::fromStdString(xmlSafeText("\xC0\xBC")), QString("\\C0\\BC"));
+        QCOMPARE(QString::fromStdString(xmlSafeText("\xE2\x82")), QString("\\E2\\82"));
+    }
+
+    void hostileValuesStillGiveASchemaValidSnapshot() {
+        auto forest = sampleForest();
+        auto& hostile = forest.virtualServer("EXCH<script>", 3, {{"msExchAuthenticationFlags", "1; DROP"}});
+        Forest::set(hostile, "adminDisplayName", std::string("<script>alert(1)</script>") + "\x01" + "\xff" + "\"'&");
+        QTemporaryDir directory;
+        QString file = directory.filePath("snapshot.xml");
+        auto snapshot = build(forest);
+        QVERIFY(!writeFileAtomically(file.toStdString(), snapshotToString(snapshot)));
+        QString problem = validate(file);
+        QVERIFY2(problem.isEmpty(), qPrintable(problem));
+        pugi::xml_document loaded;
+        QVERIFY(!loadSnapshot(file.toStdString(), loaded));
+        QVERIFY(QString(loaded.select_node("//virtualServer[@server='EXCH<script>']").node()
+                            .attribute("name").value())
+                    .startsWith("<script>alert(1)</script>\\01\\FF"));
+    }
+
+    void savedSnapshotGivesTheSameFindings() {
+        auto original = build(sampleForest());
+        QTemporaryDir directory;
+        QString file = directory.filePath("snapshot.xml");
+        QVERIFY(!writeFileAtomically(file.toStdString(), snapshotToString(original)));
+        pugi::xml_document loaded;
+        QVERIFY(!loadSnapshot(file.toStdString(), loaded));
+        auto before = findingKeys(original);
+        QVERIFY(before.size() >= 4);
+        QCOMPARE(findingKeys(loaded), before);
+    }
+
+    void loadingRefusesNonSnapshotsWithPreciseMessages() {
+        QTemporaryDir directory;
+        auto write = [&](const char* name, const std::string& content) {
+            QString file = directory.filePath(name);
+            writeFileAtomically(file.toStdString(), content);
+            return file.toStdString();
+        };
+        pugi::xml_document document;
+        auto broken = loadSnapshot(write("broken.xml", "<snapshot formatVersion='1'><forest"), document);
+        QVERIFY(broken && broken->find("byte") != std::string::npos);
+        auto wrongRoot = loadSnapshot(write("root.xml", "<report/>"), document);
+        QVERIFY(wrongRoot && wrongRoot->find("<snapshot>") != std::string::npos);
+        auto wrongVersion = loadSnapshot(write("v.xml", "<snapshot formatVersion='9'/>"), document);
+        QVERIFY(wrongVersion && wrongVersion->find("version '9'") != std::string::npos);
+        auto missing = loadSnapshot(directory.filePath("none.xml").toStdString(), document);
+        QVERIFY(missing && missing->find("none.xml") != std::string::npos);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSnapshot)
+#include "tst_snapshot.moc"
