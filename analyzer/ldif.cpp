@@ -1,1 +1,615 @@
-// placeholder: being written
+#include "ldif.h"
+
+#include <cstdint>
+#include <cstring>
+#include <exception>
+#include <unordered_map>
+#include <utility>
+
+// Hand-written on purpose: libldap's ldif_* functions would fetch ":<" URLs and report errors
+// without line numbers. Grammar references below are to RFC 2849 ("The LDAP Data Interchange
+// Format"); attribute-name syntax is RFC 4512 section 1.4.
+//
+// Structure: PhysicalLineReader splits the text into lines (LF or CRLF), LogicalLineReader
+// unfolds continuation lines, and the parser groups logical lines into records. Every stage
+// works on string_views into the input; only folded lines are copied, into a reused buffer, so
+// the whole parse is linear in the size of the file.
+
+namespace relayaudit {
+namespace {
+
+constexpr std::string_view kContentRecordAdvice =
+    "export the directory with ldapsearch or ldifde -f (content records)";
+
+// Thrown inside the parser only; parseLdif turns it into LdifError and never lets it escape.
+struct LdifFailure {
+    std::size_t line;
+    std::string message;
+};
+
+[[noreturn]] void fail(std::size_t line, std::string message) {
+    throw LdifFailure{line, std::move(message)};
+}
+
+bool isAsciiLetter(char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+bool isAsciiDigit(char c) {
+    return c >= '0' && c <= '9';
+}
+bool isBlankChar(char c) {
+    return c == ' ' || c == '\t';
+}
+
+// A byte rendered for a message: printable ASCII as itself in quotes, anything else as hex, so
+// an error message never carries control characters or broken UTF-8 to the terminal.
+std::string describeByte(char c) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (c == ' ')
+        return "a space";
+    if (c == '\t')
+        return "a tab";
+    if (byte >= 0x21 && byte <= 0x7e)
+        return std::string("character '") + c + "'";
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    return std::string("byte 0x") + kHex[byte >> 4] + kHex[byte & 0xF];
+}
+
+// Start of a line for a message, printable and short.
+std::string excerpt(std::string_view text) {
+    constexpr std::size_t kMaxShown = 40;
+    std::string out;
+    for (std::size_t i = 0; i < text.size() && i < kMaxShown; ++i) {
+        const auto byte = static_cast<unsigned char>(text[i]);
+        out += (byte >= 0x20 && byte <= 0x7e) ? text[i] : '?';
+    }
+    if (text.size() > kMaxShown)
+        out += "...";
+    return out;
+}
+
+// One line of the file without its terminator.
+struct PhysicalLine {
+    std::string_view content;
+    std::size_t number = 0; // 1-based
+};
+
+class PhysicalLineReader {
+public:
+    explicit PhysicalLineReader(std::string_view text) : text_(text) {}
+
+    bool next(PhysicalLine& line) {
+        if (position_ >= text_.size())
+            return false;
+        const char* begin = text_.data() + position_;
+        const std::size_t remaining = text_.size() - position_;
+        const auto* newline = static_cast<const char*>(std::memchr(begin, '\n', remaining));
+        std::size_t length = newline ? std::size_t(newline - begin) : remaining;
+        position_ += newline ? length + 1 : length;
+        // RFC 2849: SEP = CR LF / LF. Files may mix both; a CR right before the end of the file
+        // is a CRLF cut short and is dropped too.
+        if (length > 0 && begin[length - 1] == '\r')
+            --length;
+        line.content = std::string_view(begin, length);
+        line.number = ++lineNumber_;
+        return true;
+    }
+
+private:
+    std::string_view text_;
+    std::size_t position_ = 0;
+    std::size_t lineNumber_ = 0;
+};
+
+// Where a piece of an unfolded line came from, to report columns in the file as the user sees
+// it rather than in the unfolded text.
+struct LineSegment {
+    std::size_t logicalOffset; // offset of this piece in the unfolded content
+    std::size_t lineNumber;
+    std::size_t firstColumn; // 1-based column of the piece's first byte in its physical line
+};
+
+struct LogicalLine {
+    std::string_view content; // unfolded; valid until the next call to LogicalLineReader::next
+    std::size_t firstLine = 0;
+    bool blank = false;
+    std::vector<LineSegment> segments;
+
+    // Physical line and 1-based column of a byte of the unfolded content.
+    std::pair<std::size_t, std::size_t> locate(std::size_t offset) const {
+        const LineSegment* found = &segments.front();
+        for (const auto& segment : segments)
+            if (segment.logicalOffset <= offset)
+                found = &segment;
+        return {found->lineNumber, offset - found->logicalOffset + found->firstColumn};
+    }
+};
+
+class LogicalLineReader {
+public:
+    explicit LogicalLineReader(std::string_view text) : physical_(text) {
+        havePending_ = physical_.next(pending_);
+    }
+
+    bool next(LogicalLine& line) {
+        if (!havePending_)
+            return false;
+        const PhysicalLine first = pending_;
+        havePending_ = physical_.next(pending_);
+        line.firstLine = first.number;
+        line.segments.clear();
+        line.segments.push_back({0, first.number, 1});
+
+        // A line of only spaces/tabs separates records like an empty line: ldapsearch never
+        // writes one, but hand-edited files do, and a stray space must not glue two records
+        // together. (A fold that leaves only spaces on a line is thereby not supported; writers
+        // base64-encode values with trailing spaces, RFC 2849 note 8.)
+        if (isBlankLine(first.content)) {
+            line.blank = true;
+            line.content = {};
+            previousWasBlank_ = true;
+            return true;
+        }
+        // RFC 2849: "Any line that begins with a single space is a continuation of the previous
+        // (non-empty) line." With nothing to continue the line has no meaning.
+        if (first.content.front() == ' ') {
+            fail(first.number,
+                 "line starts with a space, which marks the continuation of a folded line, but "
+                 "there is no line to continue (it follows " +
+                     std::string(previousWasBlank_ ? "a blank line" : "the start of the file") +
+                     "); remove the leading space or the blank line above it");
+        }
+        previousWasBlank_ = false;
+        line.blank = false;
+
+        if (!havePending_ || !isContinuation(pending_.content)) {
+            line.content = first.content;
+            return true;
+        }
+        // Folded: only the space that marks a continuation is removed (RFC 2849 note 2); a second
+        // space belongs to the value.
+        unfolded_.assign(first.content);
+        while (havePending_ && isContinuation(pending_.content)) {
+            line.segments.push_back({unfolded_.size(), pending_.number, 2});
+            unfolded_.append(pending_.content.substr(1));
+            havePending_ = physical_.next(pending_);
+        }
+        line.content = unfolded_;
+        return true;
+    }
+
+private:
+    static bool isBlankLine(std::string_view content) {
+        for (char c : content)
+            if (!isBlankChar(c))
+                return false;
+        return true;
+    }
+    static bool isContinuation(std::string_view content) {
+        return !content.empty() && content.front() == ' ' && !isBlankLine(content);
+    }
+
+    PhysicalLineReader physical_;
+    PhysicalLine pending_;
+    bool havePending_ = false;
+    bool previousWasBlank_ = false;
+    std::string unfolded_;
+};
+
+enum class ValueEncoding { Plain, Base64, Url };
+
+// "name;options: value" split into its parts (RFC 2849 attrval-spec / dn-spec).
+struct AttributeLine {
+    std::string_view name;   // without options
+    bool hasOptions = false; // e.g. ";binary"
+    ValueEncoding encoding = ValueEncoding::Plain;
+    std::string_view rawValue;      // after the separator and leading spaces, still encoded
+    std::size_t rawValueOffset = 0; // offset of rawValue in the logical line, for columns
+};
+
+// RFC 4512 1.4: descr = ALPHA *( ALPHA / DIGIT / HYPHEN ); numericoid = number 1*( DOT number ).
+// A bare number is accepted as a one-arc OID, as OpenLDAP does.
+bool isValidAttributeName(std::string_view name) {
+    if (name.empty())
+        return false;
+    if (isAsciiLetter(name.front())) {
+        for (char c : name)
+            if (!isAsciiLetter(c) && !isAsciiDigit(c) && c != '-')
+                return false;
+        return true;
+    }
+    bool previousWasDigit = false;
+    for (char c : name) {
+        if (isAsciiDigit(c)) {
+            previousWasDigit = true;
+        } else if (c == '.' && previousWasDigit) {
+            previousWasDigit = false;
+        } else {
+            return false;
+        }
+    }
+    return previousWasDigit;
+}
+
+bool isValidAttributeOption(std::string_view option) {
+    if (option.empty())
+        return false;
+    for (char c : option)
+        if (!isAsciiLetter(c) && !isAsciiDigit(c) && c != '-')
+            return false;
+    return true;
+}
+
+AttributeLine splitAttributeLine(const LogicalLine& line) {
+    const std::string_view content = line.content;
+    const std::size_t colon = content.find(':');
+    if (colon == std::string_view::npos) {
+        fail(line.firstLine,
+             "line '" + excerpt(content) +
+                 "' has no ':' between attribute name and value; every line of a record must be "
+                 "'name: value' (if this is the rest of a wrapped value, it needs one leading "
+                 "space)");
+    }
+    AttributeLine result;
+    const std::string_view description = content.substr(0, colon);
+    const std::size_t semicolon = description.find(';');
+    result.name = description.substr(0, semicolon);
+    if (!isValidAttributeName(result.name)) {
+        fail(line.firstLine, "line '" + excerpt(content) +
+                                 "' does not start with a valid attribute name (letters, digits "
+                                 "and '-' starting with a "
+                                 "letter, or a numeric OID); fix the line or re-export the file");
+    }
+    if (semicolon != std::string_view::npos) {
+        result.hasOptions = true;
+        std::string_view options = description.substr(semicolon + 1);
+        while (true) {
+            const std::size_t next = options.find(';');
+            if (!isValidAttributeOption(options.substr(0, next))) {
+                fail(line.firstLine, "attribute '" + std::string(result.name) +
+                                         "' has an invalid option in '" + excerpt(description) +
+                                         "' (options are letters, digits and '-' after ';'); "
+                                         "fix the line or re-export the file");
+            }
+            if (next == std::string_view::npos)
+                break;
+            options.remove_prefix(next + 1);
+        }
+    }
+
+    std::size_t valueStart = colon + 1;
+    if (valueStart < content.size() && content[valueStart] == ':') {
+        result.encoding = ValueEncoding::Base64;
+        ++valueStart;
+    } else if (valueStart < content.size() && content[valueStart] == '<') {
+        result.encoding = ValueEncoding::Url;
+        ++valueStart;
+    }
+    // RFC 2849: FILL = *SPACE between the separator and the value.
+    while (valueStart < content.size() && content[valueStart] == ' ')
+        ++valueStart;
+    result.rawValue = content.substr(valueStart);
+    result.rawValueOffset = valueStart;
+    return result;
+}
+
+int base64Digit(char c) {
+    if (c >= 'A' && c <= 'Z')
+        return c - 'A';
+    if (c >= 'a' && c <= 'z')
+        return c - 'a' + 26;
+    if (c >= '0' && c <= '9')
+        return c - '0' + 52;
+    if (c == '+')
+        return 62;
+    if (c == '/')
+        return 63;
+    return -1;
+}
+
+// Strict RFC 4648 base64: only the alphabet, '=' padding only at the end and only as much as the
+// length needs; unpadded input is accepted too (some writers omit it). Spaces are not skipped:
+// the folding spaces were already removed, so any other space means a damaged value.
+std::string decodeBase64(const LogicalLine& line, const AttributeLine& attribute,
+                         std::string_view what) {
+    const std::string_view input = attribute.rawValue;
+    auto invalid = [&](std::size_t offset, const std::string& problem) {
+        const auto [lineNumber, column] = line.locate(attribute.rawValueOffset + offset);
+        fail(lineNumber, std::string(what) + " is not valid base64 (" + problem + " at column " +
+                             std::to_string(column) + "); re-export the file or fix the value");
+    };
+
+    std::size_t dataLength = input.size();
+    while (dataLength > 0 && input[dataLength - 1] == '=')
+        --dataLength;
+    const std::size_t padding = input.size() - dataLength;
+
+    std::string output;
+    output.reserve(dataLength / 4 * 3 + 2);
+    std::uint32_t accumulator = 0;
+    int bits = 0;
+    for (std::size_t i = 0; i < dataLength; ++i) {
+        const int digit = base64Digit(input[i]);
+        if (digit < 0) {
+            invalid(i, input[i] == '=' ? std::string("padding '=' before the end")
+                                       : describeByte(input[i]));
+        }
+        accumulator = (accumulator << 6) | std::uint32_t(digit);
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            output.push_back(static_cast<char>((accumulator >> bits) & 0xFF));
+        }
+    }
+    const std::size_t leftover = dataLength % 4;
+    const std::size_t expectedPadding = leftover == 0 ? 0 : 4 - leftover;
+    if (leftover == 1) {
+        // Six bits cannot make a byte: a character was lost, typically a cut-off line.
+        invalid(dataLength - 1, "truncated: a lone final character");
+    }
+    if (padding != 0 && padding != expectedPadding) {
+        invalid(dataLength, "wrong padding: " + std::to_string(padding) + " '=' where " +
+                                std::to_string(expectedPadding) + " are needed,");
+    }
+    return output;
+}
+
+// RFC 2849 requires distinguished names in UTF-8. Returns the offset of the first byte that
+// breaks UTF-8 (overlongs, surrogates and values above U+10FFFF included), or npos.
+std::size_t findInvalidUtf8(std::string_view text) {
+    std::size_t i = 0;
+    while (i < text.size()) {
+        const auto lead = static_cast<unsigned char>(text[i]);
+        std::size_t length = 0;
+        std::uint32_t codePoint = 0;
+        if (lead < 0x80) {
+            ++i;
+            continue;
+        } else if (lead >= 0xC2 && lead <= 0xDF) {
+            length = 2;
+            codePoint = lead & 0x1F;
+        } else if (lead >= 0xE0 && lead <= 0xEF) {
+            length = 3;
+            codePoint = lead & 0x0F;
+        } else if (lead >= 0xF0 && lead <= 0xF4) {
+            length = 4;
+            codePoint = lead & 0x07;
+        } else {
+            return i;
+        }
+        if (text.size() - i < length)
+            return i;
+        for (std::size_t k = 1; k < length; ++k) {
+            const auto continuation = static_cast<unsigned char>(text[i + k]);
+            if ((continuation & 0xC0) != 0x80)
+                return i;
+            codePoint = (codePoint << 6) | (continuation & 0x3F);
+        }
+        const bool overlong =
+            (length == 3 && codePoint < 0x800) || (length == 4 && codePoint < 0x10000);
+        const bool surrogate = codePoint >= 0xD800 && codePoint <= 0xDFFF;
+        if (overlong || surrogate || codePoint > 0x10FFFF)
+            return i;
+        i += length;
+    }
+    return std::string_view::npos;
+}
+
+class LdifParser {
+public:
+    LdifParser(std::string_view text, std::string_view fileName)
+        : lines_(text), fileName_(fileName) {}
+
+    std::vector<DirectoryEntry> parse() {
+        LogicalLine line;
+        bool atFileStart = true; // no record and no version line seen yet
+        bool inRecord = false;
+        std::size_t linesInRecord = 0; // dn, changetype and attribute lines of the current record
+
+        while (lines_.next(line)) {
+            if (line.blank) {
+                inRecord = false;
+                continue;
+            }
+            // RFC 2849 allows comments anywhere; a folded comment was already joined with its
+            // continuation lines, so it is skipped as a whole.
+            if (line.content.front() == '#')
+                continue;
+
+            const AttributeLine attribute = splitAttributeLine(line);
+            if (!inRecord) {
+                if (atFileStart && equalsIgnoreCase(attribute.name, "version")) {
+                    checkVersion(line, attribute);
+                    atFileStart = false;
+                    continue;
+                }
+                atFileStart = false;
+                startRecord(line, attribute);
+                inRecord = true;
+                linesInRecord = 1;
+                continue;
+            }
+            ++linesInRecord;
+            addToRecord(line, attribute, linesInRecord);
+        }
+        return std::move(entries_);
+    }
+
+private:
+    void checkVersion(const LogicalLine& line, const AttributeLine& attribute) {
+        const std::string version = decodeValue(line, attribute, "version");
+        if (version != "1") {
+            fail(line.firstLine, "LDIF version '" + excerpt(version) +
+                                     "' is not supported (only 'version: 1', RFC 2849); "
+                                     "re-export the file with ldapsearch or ldifde");
+        }
+    }
+
+    void startRecord(const LogicalLine& line, const AttributeLine& attribute) {
+        if (!equalsIgnoreCase(attribute.name, "dn")) {
+            std::string hint = "add the record's 'dn:' line or the missing blank line above it";
+            if (equalsIgnoreCase(attribute.name, "version"))
+                hint = "'version:' may only be the first line of the file; if files were "
+                       "concatenated, remove this line";
+            else if (equalsIgnoreCase(attribute.name, "search") ||
+                     equalsIgnoreCase(attribute.name, "result"))
+                hint = "this looks like the search-result trailer of plain ldapsearch output; "
+                       "export with 'ldapsearch -LLL' or delete the trailer";
+            fail(line.firstLine, "record starts with '" + excerpt(attribute.name) +
+                                     ":' but every record must start with 'dn:' (RFC 2849); " +
+                                     hint);
+        }
+        if (attribute.hasOptions) {
+            fail(line.firstLine, "'dn' cannot have attribute options ('" +
+                                     excerpt(line.content.substr(0, line.content.find(':'))) +
+                                     "'); write the line as 'dn: <distinguished name>'");
+        }
+        std::string dn = decodeValue(line, attribute, "distinguished name");
+        if (const std::size_t bad = findInvalidUtf8(dn); bad != std::string_view::npos) {
+            const std::string where =
+                attribute.encoding == ValueEncoding::Plain
+                    ? " at column " +
+                          std::to_string(line.locate(attribute.rawValueOffset + bad).second)
+                    : " (byte " + std::to_string(bad + 1) + " of the decoded name)";
+            fail(line.firstLine, "distinguished name is not valid UTF-8 (" + describeByte(dn[bad]) +
+                                     where +
+                                     "); RFC 2849 requires UTF-8, re-export the file or fix "
+                                     "its encoding");
+        }
+        DirectoryEntry entry;
+        entry.dn = std::move(dn);
+        entry.origin = std::string(fileName_) + ":" + std::to_string(line.firstLine);
+        entries_.push_back(std::move(entry));
+        attributeIndex_.clear();
+    }
+
+    void addToRecord(const LogicalLine& line, const AttributeLine& attribute,
+                     std::size_t linesInRecord) {
+        if (equalsIgnoreCase(attribute.name, "dn")) {
+            fail(line.firstLine, "second 'dn:' line inside a record (the record started at " +
+                                     entries_.back().origin +
+                                     "); separate records with a blank line");
+        }
+        if (equalsIgnoreCase(attribute.name, "control")) {
+            fail(line.firstLine, "'control:' lines (LDAP controls of change records) are not "
+                                 "supported; " +
+                                     std::string(kContentRecordAdvice));
+        }
+        if (equalsIgnoreCase(attribute.name, "changetype")) {
+            checkChangeType(line, attribute, linesInRecord);
+            return;
+        }
+
+        std::string value =
+            decodeValue(line, attribute, "value of '" + std::string(attribute.name) + "'");
+        auto& attributes = entries_.back().attributes;
+        // Lower-cased in place in a reused buffer: no allocation per line for long names.
+        lowerNameBuffer_.assign(attribute.name);
+        for (char& c : lowerNameBuffer_)
+            if (c >= 'A' && c <= 'Z')
+                c = char(c - 'A' + 'a');
+        const auto known = attributeIndex_.find(lowerNameBuffer_);
+        if (known != attributeIndex_.end()) {
+            attributes[known->second].values.push_back(std::move(value));
+            return;
+        }
+        attributeIndex_.emplace(lowerNameBuffer_, attributes.size());
+        DirectoryAttribute added;
+        added.name = std::string(attribute.name);
+        added.values.push_back(std::move(value));
+        attributes.push_back(std::move(added));
+    }
+
+    // RFC 2849: a change record is dn, optional controls, then "changetype:". Only "add" carries
+    // a complete entry (ldifde writes it for plain exports); the others describe edits.
+    void checkChangeType(const LogicalLine& line, const AttributeLine& attribute,
+                         std::size_t linesInRecord) {
+        const std::string changeType = decodeValue(line, attribute, "changetype");
+        if (linesInRecord != 2) {
+            fail(line.firstLine, "'changetype:' must directly follow the 'dn:' line (RFC 2849); "
+                                 "move it or " +
+                                     std::string(kContentRecordAdvice));
+        }
+        if (equalsIgnoreCase(changeType, "add"))
+            return;
+        for (std::string_view known : {"modify", "delete", "modrdn", "moddn"}) {
+            if (equalsIgnoreCase(changeType, known)) {
+                fail(line.firstLine, "changetype '" + std::string(known) +
+                                         "' records are not supported; " +
+                                         std::string(kContentRecordAdvice));
+            }
+        }
+        fail(line.firstLine, "unknown changetype '" + excerpt(changeType) +
+                                 "' (RFC 2849 knows add, delete, modify, modrdn, moddn); " +
+                                 std::string(kContentRecordAdvice));
+    }
+
+    std::string decodeValue(const LogicalLine& line, const AttributeLine& attribute,
+                            const std::string& what) {
+        switch (attribute.encoding) {
+        case ValueEncoding::Url:
+            fail(line.firstLine, what + ": values given by URL (':<') are not supported; export "
+                                        "with the values inline");
+        case ValueEncoding::Base64:
+            return decodeBase64(line, attribute, what);
+        case ValueEncoding::Plain:
+            break;
+        }
+        // RFC 2849 SAFE-CHAR excludes NUL, CR and LF: such values must be base64. A CR here is
+        // one not followed by LF, i.e. a file with old Mac line endings or a damaged value.
+        const std::string_view value = attribute.rawValue;
+        const std::size_t bad = value.find_first_of(std::string_view("\0\r", 2));
+        if (bad != std::string_view::npos) {
+            const auto [lineNumber, column] = line.locate(attribute.rawValueOffset + bad);
+            fail(lineNumber,
+                 what + " contains " +
+                     (value[bad] == '\r' ? std::string("a carriage return without line feed")
+                                         : std::string("a NUL byte")) +
+                     " at column " + std::to_string(column) +
+                     "; line endings must be LF or CRLF and binary values must be base64 "
+                     "('name:: ...'), re-export the file");
+        }
+        return std::string(value);
+    }
+
+    LogicalLineReader lines_;
+    std::string_view fileName_;
+    std::vector<DirectoryEntry> entries_;
+    // Lower-cased attribute name -> index in the current entry, so merging the values of one
+    // attribute stays linear even for entries with many attributes.
+    std::unordered_map<std::string, std::size_t> attributeIndex_;
+    std::string lowerNameBuffer_;
+};
+
+constexpr std::string_view kUtf8ByteOrderMark = "\xEF\xBB\xBF";
+
+} // namespace
+
+LdifParseResult parseLdif(std::string_view text, std::string_view fileName) {
+    LdifParseResult result;
+    auto refuse = [&](std::size_t line, std::string message) {
+        result.entries.clear();
+        result.error = LdifError{std::string(fileName), line, std::move(message)};
+    };
+    try {
+        // ldifde can start the file with a UTF-8 byte order mark; it is not part of the text.
+        if (text.starts_with(kUtf8ByteOrderMark))
+            text.remove_prefix(kUtf8ByteOrderMark.size());
+        else if (text.starts_with("\xFF\xFE") || text.starts_with("\xFE\xFF")) {
+            refuse(1, "file is UTF-16 encoded (as 'ldifde -u' writes it); LDIF must be UTF-8, "
+                      "convert it (e.g. 'iconv -f UTF-16 -t UTF-8') or export without -u");
+            return result;
+        }
+        LdifParser parser(text, fileName);
+        result.entries = parser.parse();
+    } catch (const LdifFailure& failure) {
+        refuse(failure.line, failure.message);
+    } catch (const std::bad_alloc&) {
+        refuse(0, "not enough memory to read the file; free memory or split the export");
+    } catch (const std::exception& exception) {
+        refuse(0, std::string("internal error while reading the file: ") + exception.what());
+    }
+    return result;
+}
+
+} // namespace relayaudit
