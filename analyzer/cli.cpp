@@ -97,7 +97,9 @@ std::string utcNow() {
     return text;
 }
 
-bool stderrIsTerminal() { return ::isatty(STDERR_FILENO) == 1; }
+bool stderrIsTerminal() {
+    return ::isatty(STDERR_FILENO) == 1;
+}
 
 po::options_description analyzeOutputOptions(AnalyzeOptions& options) {
     po::options_description description("Analysis and report options");
@@ -130,8 +132,7 @@ po::options_description connectionOptions(LiveOptions& options) {
         "read the bind password from environment variable VAR")(
         "sasl", po::value(&options.sasl), "gssapi: Kerberos bind with the caller's ticket cache")(
         "starttls", po::bool_switch(&connection.startTls), "upgrade ldap:// with StartTLS")(
-        "ca-file", po::value(&connection.caFile),
-        "trust anchor (PEM) for the server certificate")(
+        "ca-file", po::value(&connection.caFile), "trust anchor (PEM) for the server certificate")(
         "tls-insecure", po::bool_switch(&connection.tlsInsecure),
         "skip certificate checks (said loudly in the report)")(
         "allow-plaintext-bind", po::bool_switch(&connection.allowPlaintextBind),
@@ -212,8 +213,8 @@ std::string readPassword(const LiveOptions& options) {
     if (::isatty(STDIN_FILENO) != 1)
         throw RunFailure{"a simple bind needs a password: give --password-file FILE or "
                          "--password-env VAR (no terminal to prompt on)"};
-    std::cerr << "Password for " << (options.bindDn.empty() ? options.user : options.bindDn)
-              << ": " << std::flush;
+    std::cerr << "Password for " << (options.bindDn.empty() ? options.user : options.bindDn) << ": "
+              << std::flush;
     termios saved{};
     tcgetattr(STDIN_FILENO, &saved);
     termios silent = saved;
@@ -284,7 +285,7 @@ int analyzeSnapshot(const pugi::xml_document& snapshot, const RuleCatalogue& cat
     std::string rootDomain = root.child("forest").attribute("rootDomainNC").value();
     for (auto input : root.children("input"))
         report.run.inputs.push_back(input.child_value());
-    report.run.target = !rootDomain.empty() ? rootDomain
+    report.run.target = !rootDomain.empty()          ? rootDomain
                         : !report.run.inputs.empty() ? report.run.inputs.front()
                                                      : std::string("(unknown)");
     if (!options.snapshotIn.empty())
@@ -310,7 +311,8 @@ int analyzeSnapshot(const pugi::xml_document& snapshot, const RuleCatalogue& cat
     for (const auto& finding : report.findings)
         if (finding.severity() >= threshold)
             ++atThreshold;
-    bool stdoutTaken = options.xmlOut == "-" || options.htmlOut == "-" || options.snapshotOut == "-";
+    bool stdoutTaken =
+        options.xmlOut == "-" || options.htmlOut == "-" || options.snapshotOut == "-";
     if (!stdoutTaken) {
         for (const auto& finding : report.findings)
             out << finding.rule->id << "\t" << toString(finding.severity()) << "\t"
@@ -379,7 +381,8 @@ int commandAudit(const std::vector<std::string>& arguments, std::ostream& out, s
     return analyzeSnapshot(snapshot, catalogue, options, out);
 }
 
-int commandCollect(const std::vector<std::string>& arguments, std::ostream& out, std::ostream& err) {
+int commandCollect(const std::vector<std::string>& arguments, std::ostream& out,
+                   std::ostream& err) {
     LiveOptions live;
     std::string snapshotOut;
     po::options_description output("Output");

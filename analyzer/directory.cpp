@@ -35,8 +35,9 @@ bool DirectoryEntry::hasObjectClass(std::string_view objectClass) const {
     const auto* classes = find("objectClass");
     if (!classes)
         return false;
-    return std::any_of(classes->values.begin(), classes->values.end(),
-                       [&](const std::string& value) { return equalsIgnoreCase(value, objectClass); });
+    return std::any_of(
+        classes->values.begin(), classes->values.end(),
+        [&](const std::string& value) { return equalsIgnoreCase(value, objectClass); });
 }
 
 } // namespace relayaudit

@@ -32,15 +32,15 @@ struct Rule {
     Severity severity = Severity::Info;
     RuleKind kind = RuleKind::Unsafe;
     std::string title;
-    std::string condition;      // XPath selecting the offending snapshot nodes
-    std::string objectXPath;    // string() of it on the node: the object's DN (default "@dn")
-    std::string nameXPath;      // string() of it: a friendly name (default "@name")
-    std::string message;        // template; "{xpath}" is replaced by string(xpath) on the node
-    std::string why;            // why it matters
+    std::string condition;   // XPath selecting the offending snapshot nodes
+    std::string objectXPath; // string() of it on the node: the object's DN (default "@dn")
+    std::string nameXPath;   // string() of it: a friendly name (default "@name")
+    std::string message;     // template; "{xpath}" is replaced by string(xpath) on the node
+    std::string why;         // why it matters
     std::vector<std::string> remediation; // numbered steps
     std::vector<Reference> references;
     std::vector<EvidenceDefinition> evidence;
-    std::string pack;           // the pack's name
+    std::string pack; // the pack's name
 };
 
 struct RulePack {
@@ -60,7 +60,7 @@ struct Finding {
     const Rule* rule = nullptr; // owned by the rule catalogue, which outlives the findings
     std::string object;         // DN as in the input (may be empty for forest-wide findings)
     std::string objectName;
-    std::string message;        // the template filled with observed values
+    std::string message; // the template filled with observed values
     std::vector<Evidence> evidence;
 
     Severity severity() const { return rule->severity; }

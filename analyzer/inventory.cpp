@@ -5,7 +5,9 @@
 namespace relayaudit {
 
 namespace {
-std::string attribute(pugi::xml_node node, const char* name) { return node.attribute(name).value(); }
+std::string attribute(pugi::xml_node node, const char* name) {
+    return node.attribute(name).value();
+}
 
 std::string guestDetail(pugi::xml_node domain) {
     auto guest = domain.child("guest");
@@ -16,7 +18,8 @@ std::string guestDetail(pugi::xml_node domain) {
     if (enabled == "true")
         return "Guest: ENABLED (userAccountControl " + attribute(guest, "userAccountControl") + ")";
     if (enabled == "false")
-        return "Guest: disabled (userAccountControl " + attribute(guest, "userAccountControl") + ")";
+        return "Guest: disabled (userAccountControl " + attribute(guest, "userAccountControl") +
+               ")";
     return "Guest: unknown (" + attribute(guest, "reason") + ")";
 }
 } // namespace
@@ -26,18 +29,19 @@ std::vector<InventoryItem> inventoryOf(const pugi::xml_document& snapshot) {
     auto root = snapshot.child("snapshot");
     for (auto domain : root.child("domains").children("domain"))
         items.push_back({"domain", attribute(domain, "dn"), attribute(domain, "dnsName"),
-                         "SID " + (attribute(domain, "sid").empty() ? std::string("unknown")
-                                                                     : attribute(domain, "sid")) +
+                         "SID " +
+                             (attribute(domain, "sid").empty() ? std::string("unknown")
+                                                               : attribute(domain, "sid")) +
                              "; " + guestDetail(domain)});
     auto exchange = root.child("exchange");
     for (auto node : exchange.children("organization"))
         items.push_back({"organization", attribute(node, "dn"), attribute(node, "name"), ""});
     for (auto node : exchange.children("server"))
-        items.push_back({"server", attribute(node, "dn"), attribute(node, "name"),
-                         attribute(node, "version")});
+        items.push_back(
+            {"server", attribute(node, "dn"), attribute(node, "name"), attribute(node, "version")});
     for (auto node : exchange.children("virtualServer")) {
-        std::string detail = "server " + attribute(node, "server") + "; relay: " +
-                             attribute(node.child("relayList"), "summary") +
+        std::string detail = "server " + attribute(node, "server") +
+                             "; relay: " + attribute(node.child("relayList"), "summary") +
                              "; relay for authenticated: " + attribute(node, "relayForAuth") +
                              "; authentication flags " + attribute(node, "authFlags") +
                              "; TLS required: " + attribute(node, "requireTls");
@@ -48,7 +52,8 @@ std::vector<InventoryItem> inventoryOf(const pugi::xml_document& snapshot) {
                              attribute(node, "enabled") + "; AuthMechanism " +
                              attribute(node, "authMechanism") + "; permissions " +
                              attribute(node.child("permissions"), "status");
-        items.push_back({"receive-connector", attribute(node, "dn"), attribute(node, "name"), detail});
+        items.push_back(
+            {"receive-connector", attribute(node, "dn"), attribute(node, "name"), detail});
     }
     for (auto node : exchange.children("smtpConnector"))
         items.push_back({"smtp-connector", attribute(node, "dn"), attribute(node, "name"),
@@ -68,10 +73,11 @@ std::vector<std::string> manualChecksFor(const pugi::xml_document& snapshot) {
         checks.push_back("SMTP connectors (msExchRoutingSMTPConnector) are listed in the inventory "
                          "but not judged: check their address spaces and \"Allow messages to be "
                          "relayed to these domains\" in Exchange System Manager.");
-    checks.push_back("Exchange 5.5 Internet Mail Service servers keep their relay settings in the "
-                     "registry, not in Active Directory: check RelayFlags and the relay lists under "
-                     "HKLM\\SYSTEM\\CurrentControlSet\\Services\\MSExchangeIMC\\Parameters on each "
-                     "(KB 193922).");
+    checks.push_back(
+        "Exchange 5.5 Internet Mail Service servers keep their relay settings in the "
+        "registry, not in Active Directory: check RelayFlags and the relay lists under "
+        "HKLM\\SYSTEM\\CurrentControlSet\\Services\\MSExchangeIMC\\Parameters on each "
+        "(KB 193922).");
     return checks;
 }
 

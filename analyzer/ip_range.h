@@ -10,9 +10,9 @@ namespace relayaudit {
 
 struct IpRange {
     bool ipv6 = false;
-    std::string first; // canonical text of the lowest address
-    std::string last;  // canonical text of the highest address
-    double addressCount = 0; // may exceed 2^64 for IPv6, hence double
+    std::string first;             // canonical text of the lowest address
+    std::string last;              // canonical text of the highest address
+    double addressCount = 0;       // may exceed 2^64 for IPv6, hence double
     bool coversEverything = false; // 0.0.0.0-255.255.255.255 or ::-ffff:...:ffff
 };
 

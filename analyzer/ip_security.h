@@ -29,7 +29,7 @@ enum class RelayListMode {
 
 struct IpSecurityList {
     RelayListMode mode = RelayListMode::OnlyListBelow;
-    std::uint32_t flags = 0;      // header flags word (bit 0: reverse DNS lookup)
+    std::uint32_t flags = 0;        // header flags word (bit 0: reverse DNS lookup)
     bool emptyListSentinel = false; // "only the list below" with nobody, written as 0.0.0.0/32
     std::vector<IpAddressEntry> grantAddresses; // sentinel left out
     std::vector<IpAddressEntry> denyAddresses;

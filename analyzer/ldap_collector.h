@@ -12,10 +12,10 @@
 namespace relayaudit {
 
 struct ConnectionOptions {
-    std::string uri;                 // ldaps://dc1.corp.example, ldap://127.0.0.1:389
-    std::string globalCatalogUri;    // optional --gc, for the other domains of the forest
-    std::string bindIdentity;        // DN, user@realm or DOMAIN\user; empty with SASL or anonymous
-    std::string password;            // already read by the caller (file, env or prompt)
+    std::string uri;              // ldaps://dc1.corp.example, ldap://127.0.0.1:389
+    std::string globalCatalogUri; // optional --gc, for the other domains of the forest
+    std::string bindIdentity;     // DN, user@realm or DOMAIN\user; empty with SASL or anonymous
+    std::string password;         // already read by the caller (file, env or prompt)
     bool saslGssapi = false;
     bool startTls = false;
     std::string caFile;
@@ -27,9 +27,9 @@ struct ConnectionOptions {
 
 struct CollectResult {
     std::vector<DirectoryEntry> entries;
-    CollectionContext context;         // sourceKind "ldap", naming contexts, unreadable domains
-    std::optional<std::string> error;  // set: the collection failed; message says what to do
-    int searchOperations = 0;          // for tests and the benchmark: must not grow with servers
+    CollectionContext context;        // sourceKind "ldap", naming contexts, unreadable domains
+    std::optional<std::string> error; // set: the collection failed; message says what to do
+    int searchOperations = 0;         // for tests and the benchmark: must not grow with servers
 };
 
 // progress: called with short status lines ("page 3 of protocolCfgSMTPServer: 3000 entries");

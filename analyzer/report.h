@@ -14,7 +14,7 @@ struct PackInfo {
 };
 
 struct InventoryItem {
-    std::string kind;   // "domain", "guest", "organization", "server", "virtual-server", ...
+    std::string kind; // "domain", "guest", "organization", "server", "virtual-server", ...
     std::string dn;
     std::string name;
     std::string detail; // one line, e.g. "relay: only the list below (2 entries); anonymous on"
@@ -31,7 +31,7 @@ struct RunInfo {
 
 struct AuditReport {
     RunInfo run;
-    std::vector<Finding> findings;     // most severe first
+    std::vector<Finding> findings; // most severe first
     std::vector<InventoryItem> inventory;
     std::vector<std::string> manualChecks; // what the tool could not read and a person must check
 };

@@ -61,9 +61,9 @@ bool isHttpUrl(std::string_view url) {
     return url.starts_with("https://") || url.starts_with("http://");
 }
 
-const std::set<std::string> kRuleChildren = {"title",  "condition",   "object",     "name",
-                                             "message", "why",        "remediation", "references",
-                                             "evidence"};
+const std::set<std::string> kRuleChildren = {"title",       "condition",  "object",
+                                             "name",        "message",    "why",
+                                             "remediation", "references", "evidence"};
 
 } // namespace
 
@@ -119,8 +119,8 @@ bool RuleCatalogue::loadText(std::string_view text, const std::string& source,
         errors.push_back({source, rule, message});
     };
     pugi::xml_document document;
-    auto parsed = document.load_buffer(text.data(), text.size(), pugi::parse_default,
-                                       pugi::encoding_utf8);
+    auto parsed =
+        document.load_buffer(text.data(), text.size(), pugi::parse_default, pugi::encoding_utf8);
     if (!parsed) {
         fail("", std::string("not well-formed XML: ") + parsed.description() + " at byte " +
                      std::to_string(parsed.offset));
@@ -186,9 +186,10 @@ bool RuleCatalogue::loadText(std::string_view text, const std::string& source,
                 fail(label, "each <reference> needs a title and an http(s) url");
             rule.references.push_back(item);
         }
-        for (const auto& [field, value] :
-             {std::pair{"title", &rule.title}, {"condition", &rule.condition},
-              {"message", &rule.message}, {"why", &rule.why}})
+        for (const auto& [field, value] : {std::pair{"title", &rule.title},
+                                           {"condition", &rule.condition},
+                                           {"message", &rule.message},
+                                           {"why", &rule.why}})
             if (value->empty())
                 fail(label, std::string("<") + field + "> is missing or empty");
         if (rule.remediation.empty())
@@ -228,8 +229,8 @@ bool RuleCatalogue::loadText(std::string_view text, const std::string& source,
             std::string expression(message.substr(open + 1, close - open - 1));
             auto compiledExpression = compileXPath(expression, problem);
             if (!compiledExpression)
-                fail(label, "<message> placeholder {" + expression + "} is not valid XPath: " +
-                                problem);
+                fail(label,
+                     "<message> placeholder {" + expression + "} is not valid XPath: " + problem);
             query.message.push_back({"", compiledExpression});
             message.remove_prefix(close + 1);
         }

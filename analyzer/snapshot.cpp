@@ -25,7 +25,7 @@ constexpr std::int64_t kAuthAnonymous = 0x1;
 constexpr std::int64_t kAuthBasic = 0x2;
 constexpr std::int64_t kAuthIntegrated = 0x4;
 constexpr std::int64_t kSslRequireTls = 0x8;
-constexpr std::int64_t kAccountDisabled = 0x2;       // userAccountControl ACCOUNTDISABLE
+constexpr std::int64_t kAccountDisabled = 0x2;         // userAccountControl ACCOUNTDISABLE
 constexpr std::int64_t kCrossRefDomainPartition = 0x2; // crossRef systemFlags: a domain NC
 constexpr std::uint32_t kGuestRelativeId = 501;
 
@@ -88,7 +88,9 @@ bool isXmlSafe(std::string_view text) {
     return true;
 }
 
-std::string boolText(bool value) { return value ? "true" : "false"; }
+std::string boolText(bool value) {
+    return value ? "true" : "false";
+}
 
 void set(pugi::xml_node node, const char* name, std::string_view value) {
     node.append_attribute(name).set_value(xmlSafeText(value).c_str());
@@ -167,8 +169,8 @@ std::string addressSummary(const IpAddressEntry& entry) {
     return entry.address + "(" + entry.mask + ")";
 }
 
-void appendIpSecurity(pugi::xml_node virtualServer, const char* element, const DirectoryEntry& entry,
-                      const char* attributeName) {
+void appendIpSecurity(pugi::xml_node virtualServer, const char* element,
+                      const DirectoryEntry& entry, const char* attributeName) {
     auto list = virtualServer.append_child(element);
     set(list, "attribute", attributeName);
     const auto* blob = entry.first(attributeName);
@@ -228,8 +230,9 @@ void appendIpSecurity(pugi::xml_node virtualServer, const char* element, const D
         set(list, "summary",
             "only the list below: " + (granted.empty() ? std::string("nobody") : granted));
     else
-        set(list, "summary", "all except the list below: every address may relay except " +
-                                 (denied.empty() ? std::string("none") : denied));
+        set(list, "summary",
+            "all except the list below: every address may relay except " +
+                (denied.empty() ? std::string("none") : denied));
 }
 
 void appendVirtualServer(pugi::xml_node exchange, const DirectoryEntry& entry) {
@@ -412,7 +415,8 @@ void appendGuest(pugi::xml_node domainNode, const DirectoryEntry& guest) {
     const auto* control = guest.first("userAccountControl");
     if (!control) {
         set(node, "enabled", "unknown");
-        set(node, "reason", "userAccountControl is not in the input (not exported or not readable)");
+        set(node, "reason",
+            "userAccountControl is not in the input (not exported or not readable)");
         return;
     }
     set(node, "userAccountControl", *control);
@@ -515,16 +519,18 @@ void appendDomains(pugi::xml_node root, const std::vector<const DirectoryEntry*>
             set(node, "reason", record.unreadableReason);
         } else if (!record.headInInput && context.sourceKind == "ldif") {
             set(node, "guestStatus", "not-in-input");
-            set(node, "reason", "the input holds no entries of this domain; add an export of it "
-                                "(ldapsearch -b " +
-                                    record.dn + " or ldifde -d " + record.dn + ")");
+            set(node, "reason",
+                "the input holds no entries of this domain; add an export of it "
+                "(ldapsearch -b " +
+                    record.dn + " or ldifde -d " + record.dn + ")");
         } else if (!record.sidProblem.empty()) {
             set(node, "guestStatus", "unreadable");
             set(node, "reason", record.sidProblem);
         } else {
             set(node, "guestStatus", "not-found");
-            set(node, "reason", "no account with SID " + record.sid + "-501 in the " +
-                                    (context.sourceKind == "ldif" ? "input" : "directory"));
+            set(node, "reason",
+                "no account with SID " + record.sid + "-501 in the " +
+                    (context.sourceKind == "ldif" ? "input" : "directory"));
         }
     }
 }
@@ -587,8 +593,8 @@ void buildSnapshot(const std::vector<DirectoryEntry>& entries, const CollectionC
         auto names = splitDn(entry->dn);
         for (std::size_t i = 0; i < names.size(); ++i) {
             if (equalsIgnoreCase(names[i].type, "CN") &&
-                equalsIgnoreCase(names[i].value, "Configuration") &&
-                i + 1 < names.size() && equalsIgnoreCase(names[i + 1].type, "DC")) {
+                equalsIgnoreCase(names[i].value, "Configuration") && i + 1 < names.size() &&
+                equalsIgnoreCase(names[i + 1].type, "DC")) {
                 auto suffix = domainSuffixOf(entry->dn);
                 configurationNC = "CN=Configuration," + suffix;
                 if (rootDomainNC.empty())
@@ -661,7 +667,8 @@ std::optional<std::string> loadSnapshot(const std::string& path, pugi::xml_docum
 
 std::string snapshotToString(const pugi::xml_document& snapshot) {
     std::ostringstream out;
-    snapshot.save(out, "  ", pugi::format_default | pugi::format_no_declaration, pugi::encoding_utf8);
+    snapshot.save(out, "  ", pugi::format_default | pugi::format_no_declaration,
+                  pugi::encoding_utf8);
     return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + out.str();
 }
 

@@ -21,8 +21,8 @@ struct CollectionContext {
     std::string sourceKind;          // "ldif" or "ldap"
     std::vector<std::string> inputs; // files, or the URI
     std::string toolVersion;
-    std::string collectedAt;          // ISO 8601 UTC
-    std::string configurationNC;      // from the rootDSE when known, else inferred
+    std::string collectedAt;     // ISO 8601 UTC
+    std::string configurationNC; // from the rootDSE when known, else inferred
     std::string rootDomainNC;
     std::vector<UnreadableDomain> unreadableDomains;
     std::vector<std::string> notes; // e.g. "certificate checks disabled"

@@ -19,7 +19,7 @@ struct Run {
     QString err;
 };
 
-Run relayaudit(const QStringList& arguments, const QByteArray& input = {}) {
+Run runRelayaudit(const QStringList& arguments, const QByteArray& input = {}) {
     QProcess process;
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
     environment.insert("SOURCE_DATE_EPOCH", "1767225600"); // 2026-01-01: reproducible reports
@@ -53,18 +53,19 @@ Forest cleanForest() {
     forest.domain();
     forest.guest("66082");
     forest.organizationEntry();
-    forest.virtualServer(
-        "EXCH01", 1,
-        {{"msExchSmtpRelayIpList", testsupport::ipSecurityBlob({{"127.0.0.1", "255.255.255.255"}}, {})},
-         {"msExchSmtpRelayForAuth", "TRUE"},
-         {"msExchAuthenticationFlags", "7"},
-         {"msExchAccessSSLFlags", "8"}});
+    forest.virtualServer("EXCH01", 1,
+                         {{"msExchSmtpRelayIpList",
+                           testsupport::ipSecurityBlob({{"127.0.0.1", "255.255.255.255"}}, {})},
+                          {"msExchSmtpRelayForAuth", "TRUE"},
+                          {"msExchAuthenticationFlags", "7"},
+                          {"msExchAccessSSLFlags", "8"}});
     return forest;
 }
 
 Forest openRelayForest() {
     auto forest = cleanForest();
-    forest.virtualServer("EXCH02", 1, {{"msExchSmtpRelayIpList", testsupport::ipSecurityBlob({}, {})}});
+    forest.virtualServer("EXCH02", 1,
+                         {{"msExchSmtpRelayIpList", testsupport::ipSecurityBlob({}, {})}});
     return forest;
 }
 
@@ -84,15 +85,15 @@ class TestCli : public QObject {
 
 private slots:
     void helpExplainsCommandsAndExitCodes() {
-        auto run = relayaudit({"--help"});
+        auto run = runRelayaudit({"--help"});
         QCOMPARE(run.exitCode, 0);
         QVERIFY(run.out.contains("analyze"));
         QVERIFY(run.out.contains("Exit codes"));
-        QCOMPARE(relayaudit({"analyze", "--help"}).exitCode, 0);
-        QVERIFY(relayaudit({"audit", "--help"}).out.contains("--password-file"));
+        QCOMPARE(runRelayaudit({"analyze", "--help"}).exitCode, 0);
+        QVERIFY(runRelayaudit({"audit", "--help"}).out.contains("--password-file"));
     }
     void rulesListsTheCatalogue() {
-        auto run = relayaudit({"rules"});
+        auto run = runRelayaudit({"rules"});
         QCOMPARE(run.exitCode, 0);
         for (const char* id : {"EXS-RELAY-OPEN", "EXS-RELAY-WIDE", "EXS-RELAY-LIST-INVALID",
                                "EXS-RELAY-AUTH-NONDEFAULT", "EXS-RELAY-GUEST",
@@ -102,23 +103,26 @@ private slots:
     }
     void cleanForestExitsZero() {
         QTemporaryDir directory;
-        auto run = relayaudit({"analyze", "--ldif", write(directory, "clean.ldif", cleanForest().ldif())});
+        auto run = runRelayaudit(
+            {"analyze", "--ldif", write(directory, "clean.ldif", cleanForest().ldif())});
         QVERIFY2(run.exitCode == 0, qPrintable(run.out + run.err));
         QVERIFY(run.out.contains("0 finding(s)"));
     }
     void findingAtThresholdExitsTwoAndBelowExitsZero() {
         QTemporaryDir directory;
         auto file = write(directory, "open.ldif", openRelayForest().ldif());
-        auto run = relayaudit({"analyze", "--ldif", file});
+        auto run = runRelayaudit({"analyze", "--ldif", file});
         QCOMPARE(run.exitCode, 2);
         QVERIFY(ruleIdsIn(run.out).contains("EXS-RELAY-OPEN"));
         // Only non-default findings, threshold warning: exit 0; threshold non-default: exit 2.
         auto forest = cleanForest();
         Forest::set(forest.entries.back(), "msExchSmtpRelayForAuth", "FALSE");
         auto nonDefault = write(directory, "nondefault.ldif", forest.ldif());
-        QCOMPARE(relayaudit({"analyze", "--ldif", nonDefault}).exitCode, 0);
-        QCOMPARE(relayaudit({"analyze", "--ldif", nonDefault, "--fail-on", "non-default"}).exitCode, 2);
-        QCOMPARE(relayaudit({"analyze", "--ldif", file, "--fail-on", "info"}).exitCode, 2);
+        QCOMPARE(runRelayaudit({"analyze", "--ldif", nonDefault}).exitCode, 0);
+        QCOMPARE(
+            runRelayaudit({"analyze", "--ldif", nonDefault, "--fail-on", "non-default"}).exitCode,
+            2);
+        QCOMPARE(runRelayaudit({"analyze", "--ldif", file, "--fail-on", "info"}).exitCode, 2);
     }
     void severalLdifFilesAreMerged() {
         QTemporaryDir directory;
@@ -127,8 +131,9 @@ private slots:
         domain.domain();
         domain.guest("66080");
         config.entries.erase(config.entries.begin(), config.entries.begin() + 2); // no domain
-        auto run = relayaudit({"analyze", "--ldif", write(directory, "config.ldif", config.ldif()),
-                               "--ldif", write(directory, "domain.ldif", domain.ldif())});
+        auto run =
+            runRelayaudit({"analyze", "--ldif", write(directory, "config.ldif", config.ldif()),
+                           "--ldif", write(directory, "domain.ldif", domain.ldif())});
         QCOMPARE(run.exitCode, 2);
         QVERIFY(ruleIdsIn(run.out).contains("EXS-RELAY-GUEST"));
         QVERIFY(ruleIdsIn(run.out).contains("DIR-GUEST-ENABLED"));
@@ -137,18 +142,21 @@ private slots:
         QTemporaryDir directory;
         auto report = write(directory, "report.html", "previous report");
         auto xml = write(directory, "report.xml", "previous xml");
-        auto bad = write(directory, "bad.ldif", "dn: CN=x,DC=corp\nobjectClass: top\nnot an attribute line\n");
-        auto run = relayaudit({"analyze", "--ldif", bad, "--html", report, "--xml", xml});
+        auto bad = write(directory, "bad.ldif",
+                         "dn: CN=x,DC=corp\nobjectClass: top\nnot an attribute line\n");
+        auto run = runRelayaudit({"analyze", "--ldif", bad, "--html", report, "--xml", xml});
         QCOMPARE(run.exitCode, 1);
         QVERIFY2(run.err.contains("bad.ldif:3"), qPrintable(run.err));
         QCOMPARE(readText(report), QString("previous report"));
         QCOMPARE(readText(xml), QString("previous xml"));
-        QCOMPARE(QDir(directory.path()).entryList(QDir::Files).size(), 3); // no temporary files left
+        QCOMPARE(QDir(directory.path()).entryList(QDir::Files).size(),
+                 3); // no temporary files left
     }
     void urlValuesAreRefusedNotFetched() {
         QTemporaryDir directory;
-        auto bad = write(directory, "url.ldif", "dn: CN=x,DC=corp\ndescription:< file:///etc/passwd\n");
-        auto run = relayaudit({"analyze", "--ldif", bad});
+        auto bad =
+            write(directory, "url.ldif", "dn: CN=x,DC=corp\ndescription:< file:///etc/passwd\n");
+        auto run = runRelayaudit({"analyze", "--ldif", bad});
         QCOMPARE(run.exitCode, 1);
         QVERIFY(run.err.contains("url.ldif:2"));
         QVERIFY(!run.err.contains("root:"));
@@ -156,19 +164,21 @@ private slots:
     void badArgumentsExitOneWithAHint() {
         QTemporaryDir directory;
         auto file = write(directory, "clean.ldif", cleanForest().ldif());
-        auto badThreshold = relayaudit({"analyze", "--ldif", file, "--fail-on", "severe"});
+        auto badThreshold = runRelayaudit({"analyze", "--ldif", file, "--fail-on", "severe"});
         QCOMPARE(badThreshold.exitCode, 1);
         QVERIFY(badThreshold.err.contains("--fail-on"));
-        QCOMPARE(relayaudit({"analyze"}).exitCode, 1);
-        QCOMPARE(relayaudit({"analyze", "--ldif", file, "--snapshot", file}).exitCode, 1);
-        QCOMPARE(relayaudit({"frobnicate"}).exitCode, 1);
-        QCOMPARE(relayaudit({"analyze", "--ldif", directory.filePath("missing.ldif")}).exitCode, 1);
-        QCOMPARE(relayaudit({"analyze", "--unknown-option"}).exitCode, 1);
+        QCOMPARE(runRelayaudit({"analyze"}).exitCode, 1);
+        QCOMPARE(runRelayaudit({"analyze", "--ldif", file, "--snapshot", file}).exitCode, 1);
+        QCOMPARE(runRelayaudit({"frobnicate"}).exitCode, 1);
+        QCOMPARE(runRelayaudit({"analyze", "--ldif", directory.filePath("missing.ldif")}).exitCode,
+                 1);
+        QCOMPARE(runRelayaudit({"analyze", "--unknown-option"}).exitCode, 1);
     }
     void invalidCustomRulePackExitsOneNamingThePack() {
         QTemporaryDir directory;
-        auto pack = write(directory, "site.xml", "<rulePack name='s' version='1'><rule id='bad'/></rulePack>");
-        auto run = relayaudit({"rules", "--rules", pack});
+        auto pack = write(directory, "site.xml",
+                          "<rulePack name='s' version='1'><rule id='bad'/></rulePack>");
+        auto run = runRelayaudit({"rules", "--rules", pack});
         QCOMPARE(run.exitCode, 1);
         QVERIFY2(run.err.contains("site.xml"), qPrintable(run.err));
     }
@@ -178,11 +188,15 @@ private slots:
         auto snapshot = directory.filePath("snapshot.xml");
         auto first = directory.filePath("first.xml");
         auto second = directory.filePath("second.xml");
-        QCOMPARE(relayaudit({"analyze", "--ldif", file, "--snapshot-out", snapshot, "--xml", first}).exitCode, 2);
-        QCOMPARE(relayaudit({"analyze", "--snapshot", snapshot, "--xml", second}).exitCode, 2);
+        QCOMPARE(
+            runRelayaudit({"analyze", "--ldif", file, "--snapshot-out", snapshot, "--xml", first})
+                .exitCode,
+            2);
+        QCOMPARE(runRelayaudit({"analyze", "--snapshot", snapshot, "--xml", second}).exitCode, 2);
         auto findings = [](const QString& path) {
             QString text = readText(path);
-            return text.mid(text.indexOf("<findings"), text.indexOf("</findings>") - text.indexOf("<findings"));
+            return text.mid(text.indexOf("<findings"),
+                            text.indexOf("</findings>") - text.indexOf("<findings"));
         };
         QVERIFY(!findings(first).isEmpty());
         QCOMPARE(findings(second), findings(first));
@@ -190,12 +204,13 @@ private slots:
     void xmlReportValidatesAgainstItsSchemaAndCanGoToStandardOutput() {
         QTemporaryDir directory;
         auto file = write(directory, "open.ldif", openRelayForest().ldif());
-        auto run = relayaudit({"analyze", "--ldif", file, "--xml", "-"});
+        auto run = runRelayaudit({"analyze", "--ldif", file, "--xml", "-"});
         QCOMPARE(run.exitCode, 2);
         QVERIFY(run.out.startsWith("<?xml"));
         auto report = write(directory, "report.xml", run.out.toStdString());
         QProcess xmllint;
-        xmllint.start(XMLLINT_PROGRAM, {"--noout", "--schema", RELAYAUDIT_SOURCE_DIR "/schemas/report.xsd", report});
+        xmllint.start(XMLLINT_PROGRAM,
+                      {"--noout", "--schema", RELAYAUDIT_SOURCE_DIR "/schemas/report.xsd", report});
         QVERIFY(xmllint.waitForFinished(30000));
         QVERIFY2(xmllint.exitCode() == 0, xmllint.readAllStandardError().constData());
     }
@@ -203,13 +218,14 @@ private slots:
         QTemporaryDir directory;
         auto forest = openRelayForest();
         Forest::set(forest.entries.back(), "adminDisplayName", "<script>alert(1)</script>");
-        forest.entries.back().dn = "CN=1,CN=SMTP,CN=Protocols,CN=<img src=x onerror=alert(2)>,CN=Servers,"
-                                   "CN=First Administrative Group,CN=Administrative Groups," +
-                                   forest.organization();
+        forest.entries.back().dn =
+            "CN=1,CN=SMTP,CN=Protocols,CN=<img src=x onerror=alert(2)>,CN=Servers,"
+            "CN=First Administrative Group,CN=Administrative Groups," +
+            forest.organization();
         auto file = write(directory, "hostile.ldif", forest.ldif());
         auto html = directory.filePath("report.html");
         auto xml = directory.filePath("report.xml");
-        auto run = relayaudit({"analyze", "--ldif", file, "--html", html, "--xml", xml});
+        auto run = runRelayaudit({"analyze", "--ldif", file, "--html", html, "--xml", xml});
         QCOMPARE(run.exitCode, 2);
         QString page = readText(html);
         QVERIFY(!page.contains("<script>alert(1)"));
@@ -222,8 +238,9 @@ private slots:
         QStringList arguments{"analyze"};
         for (const auto& name : samples.entryList({"*.ldif"}, QDir::Files, QDir::Name))
             arguments << "--ldif" << samples.filePath(name);
-        QVERIFY2(arguments.size() >= 7, "samples/ should hold the configuration and two domain exports");
-        auto run = relayaudit(arguments);
+        QVERIFY2(arguments.size() >= 7,
+                 "samples/ should hold the configuration and two domain exports");
+        auto run = runRelayaudit(arguments);
         QCOMPARE(run.exitCode, 2);
         QStringList ids = ruleIdsIn(run.out);
         ids.removeDuplicates();

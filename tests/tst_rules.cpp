@@ -14,7 +14,8 @@ using testsupport::Forest;
 
 namespace {
 
-const std::string kOnlyLocalhost = testsupport::ipSecurityBlob({{"127.0.0.1", "255.255.255.255"}}, {});
+const std::string kOnlyLocalhost =
+    testsupport::ipSecurityBlob({{"127.0.0.1", "255.255.255.255"}}, {});
 const std::string kGrantByDefault = testsupport::ipSecurityBlob({}, {});
 
 // A forest with a domain whose Guest is disabled and one organisation: the neutral background.
@@ -64,7 +65,9 @@ class TestRules : public QObject {
         }
         return result;
     }
-    bool fires(const Forest& forest, const std::string& id) { return findingsFor(forest).count(id); }
+    bool fires(const Forest& forest, const std::string& id) {
+        return findingsFor(forest).count(id);
+    }
 
     Forest withVirtualServer(const std::map<std::string, std::string>& settings) {
         auto forest = cleanForest();
@@ -87,9 +90,9 @@ private slots:
 
     // EXS-RELAY-OPEN
     void relayOpenFiresForGrantByDefaultWithAnonymousDefault() {
-        auto forest = withVirtualServer(with(with(safeSettings(), "msExchSmtpRelayIpList",
-                                                  kGrantByDefault),
-                                             "msExchAuthenticationFlags", ""));
+        auto forest =
+            withVirtualServer(with(with(safeSettings(), "msExchSmtpRelayIpList", kGrantByDefault),
+                                   "msExchAuthenticationFlags", ""));
         auto findings = findingsFor(forest);
         QCOMPARE(findings.count("EXS-RELAY-OPEN"), std::size_t(1));
         QCOMPARE(QString::fromStdString(findings.find("EXS-RELAY-OPEN")->second),
@@ -107,10 +110,10 @@ private slots:
                       "EXS-RELAY-OPEN"));
     }
     void relayOpenSilentWhenAnonymousIsOff() {
-        QVERIFY(!fires(withVirtualServer(with(with(safeSettings(), "msExchSmtpRelayIpList",
-                                                   kGrantByDefault),
-                                              "msExchAuthenticationFlags", "6")),
-                       "EXS-RELAY-OPEN"));
+        QVERIFY(!fires(
+            withVirtualServer(with(with(safeSettings(), "msExchSmtpRelayIpList", kGrantByDefault),
+                                   "msExchAuthenticationFlags", "6")),
+            "EXS-RELAY-OPEN"));
     }
     void relayOpenSilentForOnlyListBelowAndAbsentList() {
         QVERIFY(!fires(withVirtualServer(safeSettings()), "EXS-RELAY-OPEN"));
@@ -216,9 +219,10 @@ private slots:
     }
     void basicCleartextSilentWithTlsRequiredOrBasicOff() {
         QVERIFY(!fires(withVirtualServer(safeSettings()), "EXS-AUTH-BASIC-CLEARTEXT"));
-        QVERIFY(!fires(withVirtualServer(with(with(safeSettings(), "msExchAuthenticationFlags", "5"),
-                                              "msExchAccessSSLFlags", "0")),
-                       "EXS-AUTH-BASIC-CLEARTEXT"));
+        QVERIFY(
+            !fires(withVirtualServer(with(with(safeSettings(), "msExchAuthenticationFlags", "5"),
+                                          "msExchAccessSSLFlags", "0")),
+                   "EXS-AUTH-BASIC-CLEARTEXT"));
     }
 
     // EXS-VALUE-INVALID
@@ -248,8 +252,8 @@ private slots:
         forest.domain();
         forest.guest("66082");
         // An enabled account *named* Guest but with RID 1105 is not the Guest account.
-        forest.guest("512", "Guest2", testsupport::binarySid({21, 1004336348, 1177238915,
-                                                              682003330, 1105}));
+        forest.guest("512", "Guest2",
+                     testsupport::binarySid({21, 1004336348, 1177238915, 682003330, 1105}));
         Forest::set(forest.entries.back(), "sAMAccountName", "Guest");
         QVERIFY(!fires(forest, "DIR-GUEST-ENABLED"));
     }
@@ -266,8 +270,8 @@ private slots:
     }
     void guestUnreadableFiresForPartitionOnlyKnownFromConfiguration() {
         Forest forest = cleanForest();
-        auto& crossRef = forest.add("CN=CHILD,CN=Partitions," + forest.configuration(),
-                                    {"top", "crossRef"});
+        auto& crossRef =
+            forest.add("CN=CHILD,CN=Partitions," + forest.configuration(), {"top", "crossRef"});
         Forest::set(crossRef, "nCName", "DC=child,DC=corp,DC=example");
         Forest::set(crossRef, "systemFlags", "3");
         Forest::set(crossRef, "dnsRoot", "child.corp.example");
@@ -287,9 +291,7 @@ private slots:
         forest.guest("66082");
         QVERIFY(fires(forest, "ORG-NO-EXCHANGE"));
     }
-    void noExchangeSilentWithAnOrganisation() {
-        QVERIFY(!fires(cleanForest(), "ORG-NO-EXCHANGE"));
-    }
+    void noExchangeSilentWithAnOrganisation() { QVERIFY(!fires(cleanForest(), "ORG-NO-EXCHANGE")); }
 
     // EXR-RECV-ANONYMOUS-RELAY
     void anonymousRelayFiresForAcceptAnyRecipientGrantedToAnonymous() {
@@ -299,6 +301,15 @@ private slots:
               testsupport::binarySid({7})}});
         forest.receiveConnector("EX2016", "Anonymous Relay", {{"nTSecurityDescriptor", sd}});
         QVERIFY(fires(forest, "EXR-RECV-ANONYMOUS-RELAY"));
+    }
+    void anonymousRelayFiresForNullDacl() {
+        // DACL-present flag with no DACL: Windows grants everything to everybody.
+        std::string nullDacl = {1, 0, 0x04, char(0x80), 0, 0, 0, 0, 0, 0,
+                                0, 0, 0,    0,          0, 0, 0, 0, 0, 0};
+        auto forest = cleanForest();
+        forest.receiveConnector("EX2016", "Null", {{"nTSecurityDescriptor", nullDacl}});
+        QVERIFY(fires(forest, "EXR-RECV-ANONYMOUS-RELAY"));
+        QVERIFY(!fires(forest, "EXR-RECV-PERMISSIONS-UNREADABLE"));
     }
     void anonymousRelaySilentForDenyInheritOnlyOrAuthenticatedUsers() {
         auto grant = testsupport::TestAce{5, 0, 0x100,
@@ -313,8 +324,9 @@ private slots:
         for (const auto& aces : std::vector<std::vector<testsupport::TestAce>>{
                  {grant, deny}, {inheritOnly}, {authenticated}}) {
             auto forest = cleanForest();
-            forest.receiveConnector("EX2016", "Default",
-                                    {{"nTSecurityDescriptor", testsupport::securityDescriptor(aces)}});
+            forest.receiveConnector(
+                "EX2016", "Default",
+                {{"nTSecurityDescriptor", testsupport::securityDescriptor(aces)}});
             QVERIFY(!fires(forest, "EXR-RECV-ANONYMOUS-RELAY"));
         }
     }
@@ -364,10 +376,10 @@ private slots:
 
     // Findings order: most severe first.
     void findingsAreOrderedMostSevereFirst() {
-        auto forest = withVirtualServer(with(with(with(safeSettings(), "msExchSmtpRelayIpList",
-                                                       kGrantByDefault),
-                                                  "msExchSmtpRelayForAuth", "FALSE"),
-                                             "msExchAccessSSLFlags", ""));
+        auto forest = withVirtualServer(
+            with(with(with(safeSettings(), "msExchSmtpRelayIpList", kGrantByDefault),
+                      "msExchSmtpRelayForAuth", "FALSE"),
+                 "msExchAccessSSLFlags", ""));
         CollectionContext context;
         pugi::xml_document snapshot;
         buildSnapshot(forest.entries, context, snapshot);
@@ -382,11 +394,12 @@ private slots:
     void packWithBadXPathIsRefusedNamingPackAndRule() {
         RuleCatalogue custom;
         std::vector<RulePackError> errors;
-        QVERIFY(!custom.loadText(R"(<rulePack name="p" version="1"><rule id="X-BAD" severity="warning" kind="unsafe">
+        QVERIFY(!custom.loadText(
+            R"(<rulePack name="p" version="1"><rule id="X-BAD" severity="warning" kind="unsafe">
             <title>t</title><condition>//virtualServer[</condition><message>m</message><why>w</why>
             <remediation><step>s</step></remediation>
             <references><reference url="https://example.org/">r</reference></references></rule></rulePack>)",
-                                 "custom.xml", errors));
+            "custom.xml", errors));
         QCOMPARE(errors.size(), std::size_t(1));
         QCOMPARE(QString::fromStdString(errors[0].source), QString("custom.xml"));
         QCOMPARE(QString::fromStdString(errors[0].rule), QString("X-BAD"));
@@ -397,11 +410,12 @@ private slots:
         RuleCatalogue custom;
         std::vector<RulePackError> errors;
         QVERIFY(custom.loadBuiltin(errors));
-        QVERIFY(!custom.loadText(R"(<rulePack name="p" version="1"><rule id="EXS-RELAY-OPEN" severity="severe" kind="unsafe">
+        QVERIFY(!custom.loadText(
+            R"(<rulePack name="p" version="1"><rule id="EXS-RELAY-OPEN" severity="severe" kind="unsafe">
             <title>t</title><condition>//x</condition><message>m</message>
             <remediation><step>s</step></remediation>
             <references><reference url="https://example.org/">r</reference></references></rule></rulePack>)",
-                                 "dup.xml", errors));
+            "dup.xml", errors));
         QString all;
         for (const auto& error : errors)
             all += QString::fromStdString(error.describe()) + "\n";
@@ -412,23 +426,25 @@ private slots:
     void packConditionMustSelectNodes() {
         RuleCatalogue custom;
         std::vector<RulePackError> errors;
-        QVERIFY(!custom.loadText(R"(<rulePack name="p" version="1"><rule id="X-COUNT" severity="info" kind="info">
+        QVERIFY(!custom.loadText(
+            R"(<rulePack name="p" version="1"><rule id="X-COUNT" severity="info" kind="info">
             <title>t</title><condition>count(//x)</condition><message>m</message><why>w</why>
             <remediation><step>s</step></remediation>
             <references><reference url="https://example.org/">r</reference></references></rule></rulePack>)",
-                                 "count.xml", errors));
+            "count.xml", errors));
         QVERIFY(QString::fromStdString(errors.at(0).message).contains("select nodes"));
     }
     void customPackAddsRuleAndMessagePlaceholdersShowObservedValues() {
         RuleCatalogue custom;
         std::vector<RulePackError> errors;
         QVERIFY(custom.loadBuiltin(errors));
-        QVERIFY(custom.loadText(R"(<rulePack name="site" version="2"><rule id="SITE-NO-TLS" severity="info" kind="non-default">
+        QVERIFY(custom.loadText(
+            R"(<rulePack name="site" version="2"><rule id="SITE-NO-TLS" severity="info" kind="non-default">
             <title>t</title><condition>//virtualServer[@requireTls='false']</condition>
             <message>ssl flags {@sslFlags} on {@server}</message><why>w</why>
             <remediation><step>s</step></remediation>
             <references><reference url="https://example.org/">r</reference></references></rule></rulePack>)",
-                                "site.xml", errors));
+            "site.xml", errors));
         auto forest = withVirtualServer(with(safeSettings(), "msExchAccessSSLFlags", "0"));
         CollectionContext context;
         pugi::xml_document snapshot;
@@ -445,9 +461,9 @@ private slots:
         QVERIFY(packs.size() >= 3);
         for (const auto& pack : packs) {
             QProcess xmllint;
-            xmllint.start(XMLLINT_PROGRAM, {"--noout", "--schema",
-                                            RELAYAUDIT_SOURCE_DIR "/schemas/rules.xsd",
-                                            rules.filePath(pack)});
+            xmllint.start(XMLLINT_PROGRAM,
+                          {"--noout", "--schema", RELAYAUDIT_SOURCE_DIR "/schemas/rules.xsd",
+                           rules.filePath(pack)});
             QVERIFY(xmllint.waitForFinished(30000));
             QVERIFY2(xmllint.exitCode() == 0, xmllint.readAllStandardError().constData());
         }

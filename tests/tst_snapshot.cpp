@@ -18,13 +18,14 @@ Forest sampleForest() {
     forest.domain();
     forest.guest("66080");
     forest.organizationEntry();
-    forest.virtualServer("EXCH01", 1,
-                         {{"msExchSmtpRelayIpList",
-                           testsupport::ipSecurityBlob({{"10.1.0.0", "255.255.0.0"},
-                                                        {"127.0.0.1", "255.255.255.255"}},
-                                                       {}, {"relay.corp.example"})},
-                          {"msExchAuthenticationFlags", "5"}});
-    forest.virtualServer("EXCH01", 2, {{"msExchSmtpRelayIpList", testsupport::ipSecurityBlob({}, {})}});
+    forest.virtualServer(
+        "EXCH01", 1,
+        {{"msExchSmtpRelayIpList", testsupport::ipSecurityBlob({{"10.1.0.0", "255.255.0.0"},
+                                                                {"127.0.0.1", "255.255.255.255"}},
+                                                               {}, {"relay.corp.example"})},
+         {"msExchAuthenticationFlags", "5"}});
+    forest.virtualServer("EXCH01", 2,
+                         {{"msExchSmtpRelayIpList", testsupport::ipSecurityBlob({}, {})}});
     forest.virtualServer("EXCH02", 1, {{"msExchSmtpRelayIpList", std::string("\x18\x00\x00", 3)}});
     return forest;
 }
@@ -68,9 +69,11 @@ private slots:
         auto list = snapshot.select_node("//virtualServer[@server='EXCH01'][1]/relayList").node();
         QCOMPARE(QString(list.attribute("status").value()), QString("valid"));
         QCOMPARE(QString(list.attribute("mode").value()), QString("only-list-below"));
-        QCOMPARE(snapshot.select_nodes("//virtualServer[1]/relayList/address[@list='grant']").size(),
-                 std::size_t(2));
-        auto wide = snapshot.select_node("//virtualServer[1]/relayList/address[@prefix='16']").node();
+        QCOMPARE(
+            snapshot.select_nodes("//virtualServer[1]/relayList/address[@list='grant']").size(),
+            std::size_t(2));
+        auto wide =
+            snapshot.select_node("//virtualServer[1]/relayList/address[@prefix='16']").node();
         QCOMPARE(QString(wide.attribute("hostBits").value()), QString("16"));
         QCOMPARE(QString(wide.attribute("addresses").value()), QString("65536"));
         QVERIFY(QString(list.attribute("summary").value()).contains("relay.corp.example"));
@@ -88,7 +91,8 @@ private slots:
     void undecodableBlobIsInvalidWithReasonAndRawKept() {
         auto snapshot = build(sampleForest());
         auto broken = snapshot.select_node("//virtualServer[@server='EXCH02']").node();
-        QCOMPARE(QString(broken.child("relayList").attribute("status").value()), QString("invalid"));
+        QCOMPARE(QString(broken.child("relayList").attribute("status").value()),
+                 QString("invalid"));
         QVERIFY(!QString(broken.child("relayList").attribute("reason").value()).isEmpty());
         auto raw = broken.find_child_by_attribute("raw", "name", "msExchSmtpRelayIpList");
         QCOMPARE(QString(raw.attribute("encoding").value()), QString("base64"));
@@ -117,7 +121,10 @@ private slots:
         forest.entries.push_back(copy);
         auto snapshot = build(forest);
         QCOMPARE(snapshot.select_nodes("//virtualServer").size(), std::size_t(3));
-        QCOMPARE(QString(snapshot.select_node("/snapshot/forest").node().attribute("duplicateEntries").value()),
+        QCOMPARE(QString(snapshot.select_node("/snapshot/forest")
+                             .node()
+                             .attribute("duplicateEntries")
+                             .value()),
                  QString("1"));
     }
     void unreadableDomainFromCollectorIsRecordedWithReason() {
@@ -135,7 +142,9 @@ private slots:
     void xmlSafeTextEscapesWhatXmlCannotCarry() {
         QCOMPARE(QString::fromStdString(xmlSafeText("plain <b>&")), QString("plain <b>&"));
         QCOMPARE(QString::fromStdString(xmlSafeText("J\xC3\xBCrgen")), QString("Jürgen"));
-        QCOMPARE(QString::fromStdString(xmlSafeText(std::string("a\x01" "b\x1b", 4))),
+        QCOMPARE(QString::fromStdString(xmlSafeText(std::string("a\x01"
+                                                                "b\x1b",
+                                                                4))),
                  QString("a\\01b\\1B"));
         QCOMPARE(QString::fromStdString(xmlSafeText("\xff\xfe")), QString("\\FF\\FE"));
         // Overlong encoding of '<' must not slip through as a character.
@@ -145,8 +154,10 @@ private slots:
 
     void hostileValuesStillGiveASchemaValidSnapshot() {
         auto forest = sampleForest();
-        auto& hostile = forest.virtualServer("EXCH<script>", 3, {{"msExchAuthenticationFlags", "1; DROP"}});
-        Forest::set(hostile, "adminDisplayName", std::string("<script>alert(1)</script>") + "\x01" + "\xff" + "\"'&");
+        auto& hostile =
+            forest.virtualServer("EXCH<script>", 3, {{"msExchAuthenticationFlags", "1; DROP"}});
+        Forest::set(hostile, "adminDisplayName",
+                    std::string("<script>alert(1)</script>") + "\x01" + "\xff" + "\"'&");
         QTemporaryDir directory;
         QString file = directory.filePath("snapshot.xml");
         auto snapshot = build(forest);
@@ -155,8 +166,10 @@ private slots:
         QVERIFY2(problem.isEmpty(), qPrintable(problem));
         pugi::xml_document loaded;
         QVERIFY(!loadSnapshot(file.toStdString(), loaded));
-        QVERIFY(QString(loaded.select_node("//virtualServer[@server='EXCH<script>']").node()
-                            .attribute("name").value())
+        QVERIFY(QString(loaded.select_node("//virtualServer[@server='EXCH<script>']")
+                            .node()
+                            .attribute("name")
+                            .value())
                     .startsWith("<script>alert(1)</script>\\01\\FF"));
     }
 
@@ -180,7 +193,8 @@ private slots:
             return file.toStdString();
         };
         pugi::xml_document document;
-        auto broken = loadSnapshot(write("broken.xml", "<snapshot formatVersion='1'><forest"), document);
+        auto broken =
+            loadSnapshot(write("broken.xml", "<snapshot formatVersion='1'><forest"), document);
         QVERIFY(broken && broken->find("byte") != std::string::npos);
         auto wrongRoot = loadSnapshot(write("root.xml", "<report/>"), document);
         QVERIFY(wrongRoot && wrongRoot->find("<snapshot>") != std::string::npos);

@@ -186,8 +186,14 @@ inline std::string securityDescriptor(const std::vector<TestAce>& aces) {
         acesBytes += tail;
     }
     std::uint16_t aclSize = std::uint16_t(8 + acesBytes.size());
-    std::string acl = {4, 0, char(aclSize & 0xFF), char(aclSize >> 8), char(aces.size() & 0xFF),
-                       char(aces.size() >> 8), 0, 0};
+    std::string acl = {4,
+                       0,
+                       char(aclSize & 0xFF),
+                       char(aclSize >> 8),
+                       char(aces.size() & 0xFF),
+                       char(aces.size() >> 8),
+                       0,
+                       0};
     acl += acesBytes;
     LittleEndianWriter header;
     header.bytes = {1, 0, 0x04, char(0x80)}; // revision 1, control: DACL present, self-relative
@@ -253,13 +259,13 @@ public:
     // A virtual server with the given attributes; empty values are left out (attribute absent).
     relayaudit::DirectoryEntry& virtualServer(const std::string& server, int instance,
                                               const std::map<std::string, std::string>& values) {
-        auto& entry = add("CN=" + std::to_string(instance) + ",CN=SMTP,CN=Protocols," +
-                              serverDn(server),
-                          {"top", "protocolCfg", "protocolCfgSMTP", "protocolCfgSMTPServer"});
+        auto& entry =
+            add("CN=" + std::to_string(instance) + ",CN=SMTP,CN=Protocols," + serverDn(server),
+                {"top", "protocolCfg", "protocolCfgSMTP", "protocolCfgSMTPServer"});
         set(entry, "cn", std::to_string(instance));
-        set(entry, "adminDisplayName", instance == 1 ? "Default SMTP Virtual Server"
-                                                     : "SMTP Virtual Server #" +
-                                                           std::to_string(instance));
+        set(entry, "adminDisplayName",
+            instance == 1 ? "Default SMTP Virtual Server"
+                          : "SMTP Virtual Server #" + std::to_string(instance));
         for (const auto& [name, value] : values)
             set(entry, name, value);
         return entry;
