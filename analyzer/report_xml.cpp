@@ -1,1 +1,158 @@
-// placeholder: being written
+// The machine-readable report: everything the HTML shows plus the full evidence lists. Its shape
+// is pinned by schemas/report.xsd; bump formatVersion on any incompatible change.
+#include "report.h"
+#include "text_encoding.h"
+
+#include <array>
+#include <cstdint>
+#include <pugixml.hpp>
+#include <sstream>
+
+namespace relayaudit {
+
+namespace {
+
+void setAttribute(pugi::xml_node node, const char* name, std::string_view value) {
+    node.append_attribute(name).set_value(xmlSafeText(value).c_str());
+}
+
+void setAttribute(pugi::xml_node node, const char* name, std::size_t value) {
+    node.append_attribute(name).set_value(static_cast<unsigned long long>(value));
+}
+
+pugi::xml_node appendText(pugi::xml_node parent, const char* name, std::string_view text) {
+    auto child = parent.append_child(name);
+    child.append_child(pugi::node_pcdata).set_value(xmlSafeText(text).c_str());
+    return child;
+}
+
+// Stands in for a finding whose rule pointer is missing (a programming error upstream): the
+// finding is still reported, as "could not judge", rather than crashing the nightly run or
+// being dropped and read as a pass.
+const Rule& ruleOf(const Finding& finding) {
+    static const Rule missing = [] {
+        Rule rule;
+        rule.id = "missing-rule";
+        rule.severity = Severity::Error;
+        rule.kind = RuleKind::CannotJudge;
+        rule.title = "Finding without a rule (internal error)";
+        return rule;
+    }();
+    return finding.rule ? *finding.rule : missing;
+}
+
+const char* statusOf(const Rule& rule) {
+    return rule.kind == RuleKind::CannotJudge ? "unknown" : "fail";
+}
+
+void appendRun(pugi::xml_node root, const RunInfo& run) {
+    auto node = root.append_child("run");
+    setAttribute(node, "tool", "relayaudit");
+    setAttribute(node, "version", run.toolVersion);
+    setAttribute(node, "generatedAt", run.generatedAt);
+    setAttribute(node, "target", run.target);
+    for (const auto& input : run.inputs)
+        appendText(node, "input", input);
+    for (const auto& pack : run.packs) {
+        auto child = node.append_child("rulePack");
+        setAttribute(child, "name", pack.name);
+        setAttribute(child, "version", pack.version);
+        setAttribute(child, "source", pack.source);
+    }
+    for (const auto& note : run.notes)
+        appendText(node, "note", note);
+}
+
+void appendSummary(pugi::xml_node root, const std::vector<Finding>& findings) {
+    constexpr std::array kOrder = {Severity::Critical, Severity::Error, Severity::Warning,
+                                   Severity::NonDefault, Severity::Info};
+    std::array<std::size_t, 5> fail{}, unknown{};
+    for (const auto& finding : findings) {
+        const Rule& rule = ruleOf(finding);
+        auto index = static_cast<std::size_t>(rule.severity);
+        if (index >= fail.size())
+            continue;
+        (rule.kind == RuleKind::CannotJudge ? unknown : fail)[index]++;
+    }
+    std::size_t totalFail = 0, totalUnknown = 0;
+    for (std::size_t i = 0; i < fail.size(); ++i) {
+        totalFail += fail[i];
+        totalUnknown += unknown[i];
+    }
+    auto summary = root.append_child("summary");
+    setAttribute(summary, "findings", findings.size());
+    setAttribute(summary, "fail", totalFail);
+    setAttribute(summary, "unknown", totalUnknown);
+    for (Severity severity : kOrder) {
+        auto index = static_cast<std::size_t>(severity);
+        auto count = summary.append_child("count");
+        setAttribute(count, "severity", toString(severity));
+        setAttribute(count, "fail", fail[index]);
+        setAttribute(count, "unknown", unknown[index]);
+    }
+}
+
+void appendFinding(pugi::xml_node parent, const Finding& finding) {
+    const Rule& rule = ruleOf(finding);
+    auto node = parent.append_child("finding");
+    setAttribute(node, "rule", rule.id);
+    setAttribute(node, "severity", toString(rule.severity));
+    setAttribute(node, "kind", toString(rule.kind));
+    setAttribute(node, "status", statusOf(rule));
+    setAttribute(node, "object", finding.object);
+    setAttribute(node, "objectName", finding.objectName);
+    if (!rule.pack.empty())
+        setAttribute(node, "pack", rule.pack);
+    appendText(node, "title", rule.title);
+    appendText(node, "message", finding.message);
+    auto evidence = node.append_child("evidence");
+    for (const auto& item : finding.evidence) {
+        auto child = evidence.append_child("item");
+        setAttribute(child, "attribute", item.attribute);
+        setAttribute(child, "observed", item.observed);
+        setAttribute(child, "expected", item.expected);
+    }
+    appendText(node, "why", rule.why);
+    auto remediation = node.append_child("remediation");
+    for (std::size_t i = 0; i < rule.remediation.size(); ++i)
+        setAttribute(appendText(remediation, "step", rule.remediation[i]), "n", i + 1);
+    auto references = node.append_child("references");
+    for (const auto& reference : rule.references)
+        setAttribute(appendText(references, "reference", reference.title), "url", reference.url);
+}
+
+} // namespace
+
+std::string renderXmlReport(const AuditReport& report) {
+    pugi::xml_document document;
+    auto declaration = document.append_child(pugi::node_declaration);
+    declaration.append_attribute("version").set_value("1.0");
+    declaration.append_attribute("encoding").set_value("UTF-8");
+
+    auto root = document.append_child("relayauditReport");
+    root.append_attribute("formatVersion").set_value("1");
+    appendRun(root, report.run);
+    appendSummary(root, report.findings);
+
+    auto findings = root.append_child("findings");
+    for (const auto& finding : report.findings) // already ordered by the engine
+        appendFinding(findings, finding);
+
+    auto inventory = root.append_child("inventory");
+    for (const auto& item : report.inventory) {
+        auto child = appendText(inventory, "item", item.detail);
+        setAttribute(child, "kind", item.kind);
+        setAttribute(child, "dn", item.dn);
+        setAttribute(child, "name", item.name);
+    }
+
+    auto manualChecks = root.append_child("manualChecks");
+    for (const auto& check : report.manualChecks)
+        appendText(manualChecks, "check", check);
+
+    std::ostringstream out;
+    document.save(out, "  ", pugi::format_default, pugi::encoding_utf8);
+    return out.str();
+}
+
+} // namespace relayaudit

@@ -8,6 +8,7 @@
 #include "security_descriptor.h"
 #include "sha256.h"
 #include "sid.h"
+#include "text_encoding.h"
 
 #include <algorithm>
 #include <cmath>
@@ -36,57 +37,6 @@ constexpr std::int64_t kDefaultAuthMechanism = 29;
 // Access mask bits the receive-connector rules test.
 constexpr std::uint32_t kRightControlAccess = 0x100;
 constexpr std::uint32_t kRightGenericAll = 0x10000000;
-
-bool isValidXmlChar(std::uint32_t codePoint) {
-    return codePoint == 0x9 || codePoint == 0xA || codePoint == 0xD ||
-           (codePoint >= 0x20 && codePoint <= 0xD7FF) ||
-           (codePoint >= 0xE000 && codePoint <= 0xFFFD) ||
-           (codePoint >= 0x10000 && codePoint <= 0x10FFFF);
-}
-
-// Length of the valid UTF-8 sequence for an allowed XML character at text[i], or 0.
-std::size_t validXmlSequenceAt(std::string_view text, std::size_t i) {
-    auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-    unsigned char lead = byte(i);
-    std::size_t length;
-    std::uint32_t codePoint;
-    if (lead < 0x80) {
-        length = 1;
-        codePoint = lead;
-    } else if ((lead & 0xE0) == 0xC0) {
-        length = 2;
-        codePoint = lead & 0x1F;
-    } else if ((lead & 0xF0) == 0xE0) {
-        length = 3;
-        codePoint = lead & 0x0F;
-    } else if ((lead & 0xF8) == 0xF0) {
-        length = 4;
-        codePoint = lead & 0x07;
-    } else {
-        return 0;
-    }
-    if (i + length > text.size())
-        return 0;
-    for (std::size_t k = 1; k < length; ++k) {
-        if ((byte(i + k) & 0xC0) != 0x80)
-            return 0;
-        codePoint = (codePoint << 6) | (byte(i + k) & 0x3F);
-    }
-    static constexpr std::uint32_t kSmallest[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (codePoint < kSmallest[length]) // overlong encodings hide characters from filters
-        return 0;
-    return isValidXmlChar(codePoint) ? length : 0;
-}
-
-bool isXmlSafe(std::string_view text) {
-    for (std::size_t i = 0; i < text.size();) {
-        std::size_t length = validXmlSequenceAt(text, i);
-        if (length == 0)
-            return false;
-        i += length;
-    }
-    return true;
-}
 
 std::string boolText(bool value) {
     return value ? "true" : "false";
@@ -536,28 +486,6 @@ void appendDomains(pugi::xml_node root, const std::vector<const DirectoryEntry*>
 }
 
 } // namespace
-
-std::string xmlSafeText(std::string_view text) {
-    if (isXmlSafe(text))
-        return std::string(text);
-    static constexpr char kHex[] = "0123456789ABCDEF";
-    std::string out;
-    out.reserve(text.size() + 8);
-    for (std::size_t i = 0; i < text.size();) {
-        std::size_t length = validXmlSequenceAt(text, i);
-        if (length > 0) {
-            out.append(text.substr(i, length));
-            i += length;
-            continue;
-        }
-        auto byte = static_cast<unsigned char>(text[i]);
-        out.push_back('\\');
-        out.push_back(kHex[byte >> 4]);
-        out.push_back(kHex[byte & 0xF]);
-        ++i;
-    }
-    return out;
-}
 
 void buildSnapshot(const std::vector<DirectoryEntry>& entries, const CollectionContext& context,
                    pugi::xml_document& snapshot) {

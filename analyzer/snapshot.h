@@ -2,6 +2,7 @@
 // The snapshot: one XML document (schemas/snapshot.xsd) holding everything the rules need, with
 // binary values decoded and raw values kept. Built from directory entries, whatever collected them.
 #include "directory.h"
+#include "text_encoding.h"
 
 #include <optional>
 #include <pugixml.hpp>
@@ -37,9 +38,5 @@ std::optional<std::string> loadSnapshot(const std::string& path, pugi::xml_docum
 
 // Serialises with two-space indentation and an XML declaration.
 std::string snapshotToString(const pugi::xml_document& snapshot);
-
-// Text that XML 1.0 cannot carry (control characters, invalid UTF-8) has each offending byte
-// written as \XX (RFC 4514 style), so a hostile value cannot break or forge the document.
-std::string xmlSafeText(std::string_view text);
 
 } // namespace relayaudit

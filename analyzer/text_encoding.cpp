@@ -1,0 +1,82 @@
+#include "text_encoding.h"
+
+namespace relayaudit {
+
+std::size_t decodeUtf8(std::string_view text, std::size_t i, std::uint32_t& codePoint) {
+    auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
+    unsigned char lead = byte(i);
+    std::size_t length;
+    if (lead < 0x80) {
+        codePoint = lead;
+        return 1;
+    } else if ((lead & 0xE0) == 0xC0) {
+        length = 2;
+        codePoint = lead & 0x1F;
+    } else if ((lead & 0xF0) == 0xE0) {
+        length = 3;
+        codePoint = lead & 0x0F;
+    } else if ((lead & 0xF8) == 0xF0) {
+        length = 4;
+        codePoint = lead & 0x07;
+    } else {
+        return 0;
+    }
+    if (i + length > text.size())
+        return 0;
+    for (std::size_t k = 1; k < length; ++k) {
+        if ((byte(i + k) & 0xC0) != 0x80)
+            return 0;
+        codePoint = (codePoint << 6) | (byte(i + k) & 0x3F);
+    }
+    static constexpr std::uint32_t kSmallest[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (codePoint < kSmallest[length] || codePoint > 0x10FFFF ||
+        (codePoint >= 0xD800 && codePoint <= 0xDFFF))
+        return 0;
+    return length;
+}
+
+bool isXmlChar(std::uint32_t c) {
+    return c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0xD7FF) ||
+           (c >= 0xE000 && c <= 0xFFFD) || (c >= 0x10000 && c <= 0x10FFFF);
+}
+
+namespace {
+std::size_t xmlCharAt(std::string_view text, std::size_t i) {
+    std::uint32_t codePoint = 0;
+    std::size_t length = decodeUtf8(text, i, codePoint);
+    return (length > 0 && isXmlChar(codePoint)) ? length : 0;
+}
+} // namespace
+
+bool isXmlSafe(std::string_view text) {
+    for (std::size_t i = 0; i < text.size();) {
+        std::size_t length = xmlCharAt(text, i);
+        if (length == 0)
+            return false;
+        i += length;
+    }
+    return true;
+}
+
+std::string xmlSafeText(std::string_view text) {
+    if (isXmlSafe(text))
+        return std::string(text);
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    std::string out;
+    out.reserve(text.size() + 8);
+    for (std::size_t i = 0; i < text.size();) {
+        if (std::size_t length = xmlCharAt(text, i); length > 0) {
+            out.append(text.substr(i, length));
+            i += length;
+            continue;
+        }
+        auto byte = static_cast<unsigned char>(text[i]);
+        out.push_back('\\');
+        out.push_back(kHex[byte >> 4]);
+        out.push_back(kHex[byte & 0xF]);
+        ++i;
+    }
+    return out;
+}
+
+} // namespace relayaudit

@@ -1,0 +1,24 @@
+#pragma once
+// Directory text is attacker-controlled: these helpers are the one place that decides which bytes
+// are well-formed characters, shared by the snapshot, the XML report and the HTML report.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace relayaudit {
+
+// Decodes one well-formed UTF-8 sequence at text[i]; returns its length and stores the code
+// point, or returns 0 for malformed, truncated, overlong sequences, surrogates and values past
+// U+10FFFF (overlong forms would hide characters such as '<' from filters).
+std::size_t decodeUtf8(std::string_view text, std::size_t i, std::uint32_t& codePoint);
+
+// XML 1.0 Char production: anything else makes the whole document unparseable.
+bool isXmlChar(std::uint32_t codePoint);
+
+// Text that XML 1.0 cannot carry (control characters, invalid UTF-8) has each offending byte
+// written as \XX (RFC 4514 style), so a hostile value cannot break or forge the document.
+std::string xmlSafeText(std::string_view text);
+bool isXmlSafe(std::string_view text);
+
+} // namespace relayaudit

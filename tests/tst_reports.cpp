@@ -1,0 +1,425 @@
+// Reporters: the XML report validates against its schema and keeps everything; the HTML report is
+// self-contained, locked down by its CSP, and renders hostile directory strings as inert text.
+#include "findings.h"
+#include "report.h"
+#include "sha256.h"
+
+#include <QFile>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <QtTest>
+#include <pugixml.hpp>
+#include <string>
+
+using namespace relayaudit;
+
+namespace {
+
+// A DN as a hostile directory writer could make it: markup, quotes, an ampersand, a control
+// byte and a byte that is not UTF-8.
+const std::string kHostileDn =
+    "CN=<script>alert(1)</script>,CN=\"q\" & 'a'\x01\xff,CN=Servers,DC=example,DC=com";
+
+Rule makeRule(std::string id, Severity severity, RuleKind kind, std::string title) {
+    Rule rule;
+    rule.id = std::move(id);
+    rule.severity = severity;
+    rule.kind = kind;
+    rule.title = std::move(title);
+    rule.why = "Anyone on the Internet can send mail through this server.";
+    rule.remediation = {"Open Exchange System Manager.", "Clear \"Allow all computers\"."};
+    rule.references = {
+        {"KB 324958: relay restrictions", "https://support.microsoft.com/kb/324958"}};
+    rule.evidence = {{"msExchSmtpRelayIpList", "@relayList", "empty list"}};
+    rule.pack = "exchange-2003";
+    return rule;
+}
+
+// Findings point at rules, so rules need static storage.
+const Rule& openRelay() {
+    static const Rule rule =
+        makeRule("RELAY-001", Severity::Critical, RuleKind::Unsafe, "Open relay for everyone");
+    return rule;
+}
+const Rule& nonDefaultBanner() {
+    static const Rule rule =
+        makeRule("SMTP-010", Severity::NonDefault, RuleKind::NonDefault, "SMTP banner changed");
+    return rule;
+}
+const Rule& unreadableRelayList() {
+    static const Rule rule = makeRule("RELAY-900", Severity::Warning, RuleKind::CannotJudge,
+                                      "Relay list could not be decoded");
+    return rule;
+}
+
+Finding makeFinding(const Rule& rule, std::string object, std::string name) {
+    Finding finding;
+    finding.rule = &rule;
+    finding.object = std::move(object);
+    finding.objectName = std::move(name);
+    finding.message = "msExchSmtpRelayIpList is empty and grants by default.";
+    finding.evidence = {{"msExchSmtpRelayIpList", "(empty)", "a list of trusted hosts"}};
+    return finding;
+}
+
+AuditReport cleanReport() {
+    AuditReport report;
+    report.run.toolVersion = "0.1.0";
+    report.run.generatedAt = "2024-05-01T02:00:00Z";
+    report.run.target = "example.com";
+    report.run.inputs = {"snapshot.ldif"};
+    report.run.packs = {{"exchange-2003", "1.0", "builtin:rules/exchange-2003.xml"}};
+    report.inventory = {
+        {"virtual-server", "CN=1,CN=SMTP,CN=Protocols,CN=EX1,DC=example,DC=com", "EX1 SMTP 1",
+         "relay: only the list below (2 entries)"},
+        {"virtual-server", "CN=2,CN=SMTP,CN=Protocols,CN=EX2,DC=example,DC=com", "EX2 SMTP 1",
+         "relay: nobody"},
+    };
+    return report;
+}
+
+AuditReport criticalReport() {
+    AuditReport report = cleanReport();
+    report.findings = {
+        makeFinding(openRelay(), "CN=1,CN=SMTP,CN=Protocols,CN=EX1,DC=example,DC=com", "EX1"),
+        makeFinding(nonDefaultBanner(), "CN=2,CN=SMTP,CN=Protocols,CN=EX2,DC=example,DC=com",
+                    "EX2"),
+        makeFinding(unreadableRelayList(), "CN=3,DC=example,DC=com", "EX3"),
+    };
+    report.manualChecks = {"Check the receive connectors on Exchange 2007+ servers."};
+    return report;
+}
+
+// Every string field carries hostile text, so any unescaped path shows up in the output.
+AuditReport hostileReport() {
+    static const Rule rule = [] {
+        Rule r = makeRule("RELAY-666", Severity::Error, RuleKind::Unsafe, "<b>bold</b> & \x01");
+        r.references.push_back({"javascript link", "javascript:alert(1)"});
+        r.references.push_back({"quote breaker", "https://example.com/\"onmouseover=\"alert(1)"});
+        return r;
+    }();
+    AuditReport report = criticalReport();
+    report.run.target = kHostileDn;
+    report.run.inputs.push_back(kHostileDn);
+    report.run.notes = {kHostileDn};
+    Finding finding = makeFinding(rule, kHostileDn, kHostileDn);
+    finding.message = kHostileDn;
+    finding.evidence = {{kHostileDn, kHostileDn, kHostileDn}};
+    report.findings.push_back(finding);
+    report.inventory.push_back({"virtual-server", kHostileDn, kHostileDn, kHostileDn});
+    report.manualChecks.push_back(kHostileDn);
+    return report;
+}
+
+QString toQString(const std::string& text) {
+    return QString::fromUtf8(text.data(), text.size());
+}
+
+// Runs xmllint --schema on the document; returns its exit code (0 = valid) and prints why an
+// expected-valid document failed.
+int validate(const std::string& xml, bool expectInvalid = false) {
+    QTemporaryDir dir;
+    QString path = dir.filePath("report.xml");
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        return -1;
+    file.write(xml.data(), qint64(xml.size()));
+    file.close();
+    QProcess xmllint;
+    xmllint.start(XMLLINT_PROGRAM,
+                  {"--noout", "--schema", RELAYAUDIT_SOURCE_DIR "/schemas/report.xsd", path});
+    if (!xmllint.waitForFinished(30000))
+        return -1;
+    if (xmllint.exitCode() != 0 && !expectInvalid)
+        qWarning().noquote() << xmllint.readAllStandardError();
+    return xmllint.exitCode();
+}
+
+std::string styleText(const std::string& html) {
+    auto begin = html.find("<style>");
+    auto end = html.find("</style>");
+    if (begin == std::string::npos || end == std::string::npos)
+        return {};
+    begin += 7;
+    return html.substr(begin, end - begin);
+}
+
+std::string verdictOf(const std::string& html) {
+    auto begin = html.find("<p class=\"verdict");
+    return begin == std::string::npos ? std::string()
+                                      : html.substr(begin, html.find("</p>", begin) - begin);
+}
+
+std::string hex(const std::array<std::uint8_t, 32>& digest) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string out;
+    for (auto byte : digest) {
+        out.push_back(kHex[byte >> 4]);
+        out.push_back(kHex[byte & 0xF]);
+    }
+    return out;
+}
+
+} // namespace
+
+class TestReports : public QObject {
+    Q_OBJECT
+
+private slots:
+    void sha256MatchesFipsVectors() {
+        QCOMPARE(hex(sha256("")),
+                 "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+        QCOMPARE(hex(sha256("abc")),
+                 "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+        QCOMPARE(hex(sha256("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq")),
+                 "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+    }
+
+    void sha256OfMillionAs() {
+        QCOMPARE(hex(sha256(std::string(1000000, 'a'))),
+                 "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+    }
+
+    void sha256HandlesBlockBoundaryLengths() {
+        // 55/56/64 bytes are where the padding needs one or two extra blocks.
+        QCOMPARE(hex(sha256(std::string(55, 'a'))),
+                 "9f4390f8d30c2dd92ec9f095b65e2b9ae9b0a925a5258e241c9f1e910f734318");
+        QCOMPARE(hex(sha256(std::string(56, 'a'))),
+                 "b35439a4ac6f0948b6d6f9e3c6af0f5f590ce20f1bde7090ef7970686ec6738a");
+        QCOMPARE(hex(sha256(std::string(64, 'a'))),
+                 "ffe054fe7ae0cb6dc65c3af9b61d5209f439851db43d0ba5997337df154668eb");
+    }
+
+    void base64PadsPerRfc4648() {
+        QCOMPARE(base64Encode(""), "");
+        QCOMPARE(base64Encode("f"), "Zg==");
+        QCOMPARE(base64Encode("fo"), "Zm8=");
+        QCOMPARE(base64Encode("foo"), "Zm9v");
+        QCOMPARE(base64Encode("foobar"), "Zm9vYmFy");
+    }
+
+    void cspHashIsPrefixedBase64Digest() {
+        QCOMPARE(cspHash(""), "sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=");
+    }
+
+    void severityNamesRoundTrip() {
+        for (auto severity : {Severity::Critical, Severity::Error, Severity::Warning,
+                              Severity::NonDefault, Severity::Info})
+            QCOMPARE(parseSeverity(toString(severity)), severity);
+        QCOMPARE(std::string(toString(Severity::NonDefault)), "non-default");
+        QVERIFY(!parseSeverity("severe"));
+        QVERIFY(!parseSeverity(""));
+    }
+
+    void ruleKindNamesRoundTrip() {
+        for (auto kind :
+             {RuleKind::Unsafe, RuleKind::NonDefault, RuleKind::CannotJudge, RuleKind::Info})
+            QCOMPARE(parseRuleKind(toString(kind)), kind);
+        QCOMPARE(std::string(toString(RuleKind::CannotJudge)), "cannot-judge");
+        QVERIFY(!parseRuleKind("pass"));
+    }
+
+    void xmlValidatesAgainstSchema() {
+        QCOMPARE(validate(renderXmlReport(criticalReport())), 0);
+        QCOMPARE(validate(renderXmlReport(AuditReport{})), 0);
+    }
+
+    void xmlWithHostileStringsValidatesAgainstSchema() {
+        QCOMPARE(validate(renderXmlReport(hostileReport())), 0);
+    }
+
+    void schemaRejectsFindingWithoutRequiredAttribute() {
+        for (const char* attribute : {"rule", "severity", "status", "object"}) {
+            pugi::xml_document document;
+            QVERIFY(document.load_string(renderXmlReport(criticalReport()).c_str()));
+            auto finding = document.select_node("//finding").node();
+            QVERIFY(finding.remove_attribute(attribute));
+            std::ostringstream out;
+            document.save(out);
+            QVERIFY2(validate(out.str(), true) != 0, attribute);
+        }
+    }
+
+    void schemaRejectsUnknownSeverity() {
+        pugi::xml_document document;
+        QVERIFY(document.load_string(renderXmlReport(criticalReport()).c_str()));
+        document.select_node("//finding").node().attribute("severity").set_value("severe");
+        std::ostringstream out;
+        document.save(out);
+        QVERIFY(validate(out.str(), true) != 0);
+    }
+
+    void xmlHasOneFindingElementPerFindingInGivenOrder() {
+        AuditReport report = criticalReport();
+        pugi::xml_document document;
+        QVERIFY(document.load_string(renderXmlReport(report).c_str()));
+        auto findings = document.select_nodes("/relayauditReport/findings/finding");
+        QCOMPARE(findings.size(), report.findings.size());
+        std::size_t i = 0;
+        for (const auto& node : findings) {
+            const Finding& expected = report.findings[i++];
+            QCOMPARE(std::string(node.node().attribute("rule").value()), expected.rule->id);
+            QCOMPARE(std::string(node.node().attribute("severity").value()),
+                     toString(expected.severity()));
+            QCOMPARE(std::string(node.node().attribute("status").value()), expected.status());
+            QCOMPARE(std::string(node.node().attribute("object").value()), expected.object);
+        }
+    }
+
+    void xmlStatusIsUnknownForCannotJudge() {
+        pugi::xml_document document;
+        QVERIFY(document.load_string(renderXmlReport(criticalReport()).c_str()));
+        auto node = document.select_node("//finding[@rule='RELAY-900']").node();
+        QCOMPARE(std::string(node.attribute("status").value()), "unknown");
+        QCOMPARE(std::string(node.attribute("kind").value()), "cannot-judge");
+        auto count = document.select_node("//summary/count[@severity='warning']").node();
+        QCOMPARE(count.attribute("unknown").as_int(), 1);
+        QCOMPARE(count.attribute("fail").as_int(), 0);
+    }
+
+    void xmlWritesUnsafeBytesAsHex() {
+        pugi::xml_document document;
+        QVERIFY(document.load_string(renderXmlReport(hostileReport()).c_str()));
+        auto node = document.select_node("//finding[@rule='RELAY-666']").node();
+        QCOMPARE(
+            std::string(node.attribute("object").value()),
+            "CN=<script>alert(1)</script>,CN=\"q\" & 'a'\\01\\FF,CN=Servers,DC=example,DC=com");
+    }
+
+    void xmlKeepsEveryEvidenceRow() {
+        AuditReport report = criticalReport();
+        report.findings[0].evidence.assign(25, {"msExchSmtpRelayIpList", "10.0.0.1", "-"});
+        pugi::xml_document document;
+        QVERIFY(document.load_string(renderXmlReport(report).c_str()));
+        QCOMPARE(document.select_nodes("//finding[1]/evidence/item").size(), std::size_t(25));
+    }
+
+    void htmlRendersScriptFromDataAsText() {
+        std::string html = renderHtmlReport(hostileReport());
+        QVERIFY(!toQString(html).contains("<script", Qt::CaseInsensitive));
+        QVERIFY(html.find("CN=&lt;script&gt;alert(1)&lt;/script&gt;,CN=&quot;q&quot; &amp; "
+                          "&#39;a&#39;") != std::string::npos);
+        QVERIFY(html.find("&lt;b&gt;bold&lt;/b&gt;") != std::string::npos);
+    }
+
+    void htmlMakesControlBytesVisible() {
+        std::string html = renderHtmlReport(hostileReport());
+        QVERIFY(html.find('\x01') == std::string::npos);
+        QVERIFY(html.find('\xff') == std::string::npos);
+        QVERIFY(html.find("<span class=\"ctl\">\\01</span><span class=\"ctl\">\\FF</span>") !=
+                std::string::npos);
+    }
+
+    void htmlLoadsNoExternalResources() {
+        QString html = toQString(renderHtmlReport(hostileReport()));
+        for (const char* loader : {"src=", "<link", "<img", "<iframe", "<object", "<embed", "url(",
+                                   "@import", "<script"})
+            QVERIFY2(!html.contains(loader, Qt::CaseInsensitive), loader);
+        // Every absolute web address is the target of a plain link.
+        static const QRegularExpression web("https?://", QRegularExpression::CaseInsensitiveOption);
+        for (const auto& match : web.globalMatch(html))
+            QVERIFY2(html.mid(match.capturedStart() - 6, 6) == "href=\"",
+                     qPrintable(html.mid(match.capturedStart() - 40, 80)));
+    }
+
+    void htmlLinksOnlyWebReferences() {
+        std::string html = renderHtmlReport(hostileReport());
+        QVERIFY(html.find("<a href=\"https://support.microsoft.com/kb/324958\"") !=
+                std::string::npos);
+        QVERIFY(toQString(html).contains(">KB 324958: relay restrictions</a>"));
+        QVERIFY(!toQString(html).contains("href=\"javascript", Qt::CaseInsensitive));
+        QVERIFY(html.find("javascript link <code class=\"url\">javascript:alert(1)</code>") !=
+                std::string::npos);
+        QVERIFY(html.find("href=\"https://example.com/&quot;onmouseover=&quot;alert(1)\"") !=
+                std::string::npos);
+    }
+
+    void htmlCspHashMatchesInlineStyle() {
+        std::string html = renderHtmlReport(criticalReport());
+        std::string style = styleText(html);
+        QVERIFY(!style.empty());
+        QVERIFY(html.find("content=\"default-src 'none'; style-src '" + cspHash(style) + "'") !=
+                std::string::npos);
+        // The CSP would block inline style attributes, so the page must not rely on any.
+        QVERIFY(!toQString(html).contains(" style=", Qt::CaseInsensitive));
+        QCOMPARE(toQString(html).count("<style"), 1);
+    }
+
+    void htmlInlinesTheRepositoryStylesheet() {
+        QFile css(RELAYAUDIT_SOURCE_DIR "/reports/report.css");
+        QVERIFY(css.open(QIODevice::ReadOnly));
+        QCOMPARE(toQString(styleText(renderHtmlReport(AuditReport{}))),
+                 QString::fromUtf8(css.readAll()));
+    }
+
+    void htmlHasPrintStyles() {
+        QVERIFY(styleText(renderHtmlReport(AuditReport{})).find("@media print") !=
+                std::string::npos);
+    }
+
+    void htmlVerdictChangesWithResult() {
+        std::string clean = verdictOf(renderHtmlReport(cleanReport()));
+        std::string critical = verdictOf(renderHtmlReport(criticalReport()));
+        QVERIFY(clean.find("No relay problems found in 2 virtual servers.") != std::string::npos);
+        QVERIFY(critical.find("1 critical problem, starting with “Open relay for everyone” — fix "
+                              "it first; 1 other finding below; 1 item could not be judged.") !=
+                std::string::npos);
+        QVERIFY(critical.find("verdict-critical") != std::string::npos);
+    }
+
+    void htmlVerdictReportsUnjudgedItemsInCleanRun() {
+        AuditReport report = cleanReport();
+        report.findings = {makeFinding(unreadableRelayList(), "CN=3,DC=example,DC=com", "EX3")};
+        QVERIFY(verdictOf(renderHtmlReport(report))
+                    .find("No relay problems found in 2 virtual servers; 1 item could not be "
+                          "judged") != std::string::npos);
+    }
+
+    void htmlVerdictOfEmptyReportSaysNothingFound() {
+        QVERIFY(verdictOf(renderHtmlReport(AuditReport{})).find("Nothing found.") !=
+                std::string::npos);
+    }
+
+    void htmlLabelsKindsDistinctly() {
+        std::string html = renderHtmlReport(criticalReport());
+        QVERIFY(html.find("<span class=\"kind kind-unsafe\">unsafe</span>") != std::string::npos);
+        QVERIFY(
+            html.find("<span class=\"kind kind-non-default\">non-default configuration</span>") !=
+            std::string::npos);
+        QVERIFY(html.find("<span class=\"kind kind-cannot-judge\">could not judge</span>") !=
+                std::string::npos);
+    }
+
+    void htmlCapsEvidenceAtTwentyRows() {
+        AuditReport report = criticalReport();
+        report.findings[0].evidence.clear();
+        for (int i = 1; i <= 25; ++i)
+            report.findings[0].evidence.push_back(
+                {"msExchSmtpRelayIpList", "10.0.0." + std::to_string(i), "-"});
+        std::string html = renderHtmlReport(report);
+        QVERIFY(html.find(">10.0.0.20<") != std::string::npos);
+        QVERIFY(html.find(">10.0.0.21<") == std::string::npos);
+        QVERIFY(html.find("+5 more, see the XML report") != std::string::npos);
+    }
+
+    void htmlKeepsFindingOrderAsGiven() {
+        AuditReport report = criticalReport();
+        std::swap(report.findings[0], report.findings[2]); // deliberately not most severe first
+        std::string html = renderHtmlReport(report);
+        auto first = html.find("<article class=\"finding sev-warning kind-cannot-judge\"");
+        auto last = html.find("<article class=\"finding sev-critical kind-unsafe\"");
+        QVERIFY(first != std::string::npos && last != std::string::npos);
+        QVERIFY(first < last);
+    }
+
+    void htmlShowsRemediationStepsAsNumberedList() {
+        std::string html = renderHtmlReport(criticalReport());
+        QVERIFY(html.find("<ol class=\"steps\">\n<li>Open Exchange System Manager.</li>\n"
+                          "<li>Clear &quot;Allow all computers&quot;.</li>\n</ol>") !=
+                std::string::npos);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestReports)
+#include "tst_reports.moc"
