@@ -175,7 +175,10 @@ bool RuleCatalogue::loadText(std::string_view text, const std::string& source,
         rule.title = prose(node.child("title"));
         rule.condition = trimmed(node.child_value("condition"));
         rule.objectXPath = node.child("object") ? trimmed(node.child_value("object")) : "@dn";
-        rule.nameXPath = node.child("name") ? trimmed(node.child_value("name")) : "@name";
+        // Default: "EXCH01: SMTP Virtual Server #2" where the object lives on a server, else @name.
+        rule.nameXPath = node.child("name") ? trimmed(node.child_value("name"))
+                                             : "concat(@server, substring(': ', 1, "
+                                               "2 * number(string(@server) != '')), @name)";
         rule.message = prose(node.child("message"));
         rule.why = prose(node.child("why"));
         for (auto step : node.child("remediation").children("step"))
