@@ -1,0 +1,202 @@
+// relayaudit against a real Active Directory: a Samba AD DC provisioned into a temporary
+// directory by the ctest fixture (fixtures.sh: provision, schema extended with the Exchange
+// attributes and classes, an Exchange organisation with several virtual servers, kinit).
+// Audits over ldaps and StartTLS must equal the analysis of an LDIF export of the same
+// directory; enabling the Guest through LDAP must show on the next audit; a plain-text simple
+// bind is refused by the server with a message that says what to do; Kerberos works.
+#include "integration_support.h"
+
+#include <QTemporaryDir>
+#include <QtTest/QtTest>
+
+using namespace integration;
+
+namespace {
+
+constexpr int kTimeoutSeconds = 3;
+constexpr qint64 kSlackMs = 7000;
+
+} // namespace
+
+class TstSambaAudit : public QObject {
+    Q_OBJECT
+
+private:
+    QString dir_ = SAMBA_SERVER_DIR;
+    Env env_;
+    QTemporaryDir work_;
+    QStringList ldapsFindings_;
+
+    QStringList reader() const {
+        return {"--user", env_["SAMBA_READER_UPN"], "--password-file",
+                env_["SAMBA_READER_PASSWORD_FILE"]};
+    }
+    QStringList ldaps() const {
+        return QStringList{"--uri", env_["SAMBA_LDAPS_URI"], "--ca-file", env_["SAMBA_CA"]} +
+               reader();
+    }
+    QProcessEnvironment ldapToolEnvironment() const {
+        auto environment = QProcessEnvironment::systemEnvironment();
+        environment.insert("LDAPTLS_CACERT", env_["SAMBA_CA"]);
+        environment.insert("LDAPTLS_REQCERT", "demand");
+        return environment;
+    }
+
+    // ldapsearch as Administrator over verified ldaps, paged; the SD-flags control (DACL only)
+    // so receive connectors carry their nTSecurityDescriptor, as an administrator would export.
+    Run exportLdif(const QString& base, const QString& file) {
+        auto run = runProgram("ldapsearch",
+                              {"-x", "-LLL", "-o", "ldif-wrap=no", "-H", env_["SAMBA_LDAPS_URI"],
+                               "-D", env_["SAMBA_ADMIN_UPN"], "-y", env_["SAMBA_PASSWORD_FILE"],
+                               "-E", "!1.2.840.113556.1.4.801=::MAMCAQQ=", "-E", "pr=1000/noprompt",
+                               "-b", base, "(objectClass=*)"},
+                              ldapToolEnvironment(), 120000);
+        writeText(file, run.out);
+        return run;
+    }
+
+    void setGuestAccountControl(const QString& value) {
+        QString file = work_.filePath("guest-" + value + ".ldif");
+        writeText(file, "dn: " + env_["SAMBA_GUEST_DN"] +
+                            "\nchangetype: modify\nreplace: userAccountControl\n"
+                            "userAccountControl: " +
+                            value + "\n-\n");
+        auto run = runScript("scripts/test-servers/samba.sh", {"modify", dir_, file});
+        QVERIFY2(run.exitCode == 0, qPrintable("samba.sh modify failed: " + run.describe()));
+    }
+
+    void expectFailure(const Run& run, const QStringList& mustContain, const PreviousReport& xml,
+                       const PreviousReport& html) {
+        QVERIFY2(run.exitCode == 1, qPrintable(run.describe()));
+        for (const auto& text : mustContain)
+            QVERIFY2(run.err.contains(text), qPrintable("missing '" + text + "' in: " + run.err));
+        QVERIFY2(!run.err.contains(readText(env_["SAMBA_READER_PASSWORD_FILE"]).trimmed()),
+                 "the message contains the password");
+        QVERIFY2(xml.untouched(), "the previous XML report was modified by a failed run");
+        QVERIFY2(html.untouched(), "the previous HTML report was modified by a failed run");
+    }
+
+private slots:
+    void initTestCase() {
+        QVERIFY(work_.isValid());
+        QString problem;
+        env_ = readEnv(dir_ + "/env", &problem);
+        QVERIFY2(problem.isEmpty(),
+                 qPrintable("the Samba AD DC was not set up (" + problem +
+                            "): see the output of ctest -R integration_samba_setup; " +
+                            "provision log:\n" + tailOf(dir_ + "/provision.log")));
+        QVERIFY2(processAlive(env_["SAMBA_PID"]),
+                 qPrintable("samba (PID '" + env_["SAMBA_PID"] + "') is not running; log:\n" +
+                            tailOf(dir_ + "/samba.out")));
+        QVERIFY2(QFileInfo::exists(dir_ + "/krb5cc"),
+                 "no Kerberos ticket cache: samba.sh kinit did not run");
+    }
+
+    void ldapsAuditEqualsLdifExportAnalysis() {
+        QString snapshot = work_.filePath("ldaps-snapshot.xml");
+        auto live =
+            runRelayaudit(QStringList{"audit"} + ldaps() + QStringList{"--snapshot-out", snapshot});
+        QVERIFY2(live.exitCode == 2, qPrintable(live.describe())); // the sample mix has findings
+        int expected =
+            int(readText(dir_ + "/data.ldif").count("objectClass: protocolCfgSMTPServer\n"));
+        QVERIFY(expected >= 2);
+        QCOMPARE(int(readText(snapshot).count("<virtualServer ")), expected);
+        QVERIFY2(readText(snapshot).contains("<receiveConnector "), "no receive connector");
+
+        QString configuration = work_.filePath("configuration.ldif");
+        QString domain = work_.filePath("domain.ldif");
+        auto configurationExport =
+            exportLdif("CN=Configuration," + env_["SAMBA_BASE"], configuration);
+        QVERIFY2(configurationExport.exitCode == 0, qPrintable(configurationExport.describe()));
+        auto domainExport = exportLdif(env_["SAMBA_BASE"], domain);
+        QVERIFY2(domainExport.exitCode == 0, qPrintable(domainExport.describe()));
+        auto offline = runRelayaudit({"analyze", "--ldif", configuration, "--ldif", domain});
+        QVERIFY2(offline.exitCode == 2, qPrintable(offline.describe()));
+
+        ldapsFindings_ = findingLines(live.out);
+        QVERIFY(!ldapsFindings_.isEmpty());
+        QCOMPARE(ldapsFindings_, findingLines(offline.out));
+    }
+
+    void startTlsAuditEqualsLdaps() {
+        QVERIFY2(!ldapsFindings_.isEmpty(), "needs ldapsAuditEqualsLdifExportAnalysis first");
+        auto run = runRelayaudit(QStringList{"audit", "--uri", env_["SAMBA_LDAP_URI"], "--starttls",
+                                             "--ca-file", env_["SAMBA_CA"]} +
+                                 reader());
+        QVERIFY2(run.exitCode == 2, qPrintable(run.describe()));
+        QCOMPARE(findingLines(run.out), ldapsFindings_);
+    }
+
+    void gssapiWithKinitTicket() {
+        QVERIFY2(!ldapsFindings_.isEmpty(), "needs ldapsAuditEqualsLdifExportAnalysis first");
+        auto environment = reproducibleEnvironment();
+        environment.insert("KRB5_CONFIG", env_["KRB5_CONFIG"]);
+        environment.insert("KRB5CCNAME", env_["KRB5CCNAME"]);
+        // The host name must match an SPN of the DC (samba.sh kinit adds ldap/localhost).
+        auto run =
+            runRelayaudit({"audit", "--uri", "ldap://localhost", "--sasl", "gssapi"}, environment);
+        QVERIFY2(run.exitCode == 2, qPrintable(run.describe()));
+        QCOMPARE(findingLines(run.out), ldapsFindings_);
+    }
+
+    void enabledGuestShowsOnNextAudit() {
+        auto before = runRelayaudit(QStringList{"audit"} + ldaps());
+        QVERIFY2(before.exitCode == 2, qPrintable(before.describe()));
+        QVERIFY2(!ruleIds(before.out).contains("DIR-GUEST-ENABLED"), qPrintable(before.out));
+        QVERIFY2(!ruleIds(before.out).contains("EXS-RELAY-GUEST"), qPrintable(before.out));
+
+        struct Restore {
+            TstSambaAudit* test;
+            ~Restore() { test->setGuestAccountControl("66082"); } // disabled again, always
+        } restore{this};
+        setGuestAccountControl("66080"); // ACCOUNTDISABLE cleared
+        auto after = runRelayaudit(QStringList{"audit"} + ldaps());
+        QVERIFY2(after.exitCode == 2, qPrintable(after.describe()));
+        QVERIFY2(ruleIds(after.out).contains("DIR-GUEST-ENABLED"), qPrintable(after.out));
+        QVERIFY2(ruleIds(after.out).contains("EXS-RELAY-GUEST"), qPrintable(after.out));
+    }
+
+    void plainLdapSimpleBindIsRefusedByTheServer() {
+        PreviousReport xml(work_.filePath("plain.xml"), "<previous/>\n");
+        PreviousReport html(work_.filePath("plain.html"), "<p>previous</p>\n");
+        // --allow-plaintext-bind gets the bind past the client's own refusal: Samba says 8.
+        auto run = runRelayaudit(QStringList{"audit", "--uri", env_["SAMBA_LDAP_URI"],
+                                             "--allow-plaintext-bind", "--xml", xml.path, "--html",
+                                             html.path} +
+                                 reader());
+        expectFailure(run, {"LDAP 8", "use ldaps://, --starttls or --sasl gssapi"}, xml, html);
+    }
+
+    void wrongPasswordFailsClearly() {
+        QString wrong = work_.filePath("wrong.pw");
+        writeText(wrong, "Not-the-Passw0rd\n");
+        PreviousReport xml(work_.filePath("wrong-pw.xml"), "<previous/>\n");
+        PreviousReport html(work_.filePath("wrong-pw.html"), "<p>previous</p>\n");
+        auto run =
+            runRelayaudit({"audit", "--uri", env_["SAMBA_LDAPS_URI"], "--ca-file", env_["SAMBA_CA"],
+                           "--user", env_["SAMBA_READER_UPN"], "--password-file", wrong, "--xml",
+                           xml.path, "--html", html.path});
+        expectFailure(run, {"LDAP 49", env_["SAMBA_READER_UPN"]}, xml, html);
+        QVERIFY2(!run.err.contains("Not-the-Passw0rd"), "the message echoes the password");
+    }
+
+    void pausedDomainControllerTimesOut() {
+        PreviousReport xml(work_.filePath("paused.xml"), "<previous/>\n");
+        PreviousReport html(work_.filePath("paused.html"), "<p>previous</p>\n");
+        auto pause = runScript("scripts/test-servers/samba.sh", {"pause", dir_});
+        QVERIFY2(pause.exitCode == 0, qPrintable(pause.describe()));
+        struct Resume {
+            QString dir;
+            ~Resume() { runScript("scripts/test-servers/samba.sh", {"resume", dir}); }
+        } resume{dir_};
+        auto run = runRelayaudit(QStringList{"audit"} + ldaps() +
+                                 QStringList{"--timeout", QString::number(kTimeoutSeconds), "--xml",
+                                             xml.path, "--html", html.path});
+        QVERIFY2(run.elapsedMs < kTimeoutSeconds * 1000 + kSlackMs, qPrintable(run.describe()));
+        expectFailure(run, {QString("timed out after %1 s").arg(kTimeoutSeconds), "--timeout"}, xml,
+                      html);
+    }
+};
+
+QTEST_GUILESS_MAIN(TstSambaAudit)
+#include "tst_samba_audit.moc"
