@@ -232,6 +232,18 @@ private slots:
         QCOMPARE(findingLines(overStartTls.out), findingLines(overLdaps.out));
     }
 
+    // Skipping certificate checks works, and every report says so.
+    void tlsInsecureIsSaidInTheReports() {
+        QString html = work_.filePath("insecure.html");
+        QString xml = work_.filePath("insecure.xml");
+        auto run = runRelayaudit(QStringList{"audit", "--uri", env_["SLAPD_LDAPS_URI"],
+                                             "--tls-insecure", "--html", html, "--xml", xml} +
+                                 reader());
+        QVERIFY2(run.exitCode == 2, qPrintable(run.describe()));
+        QVERIFY(readText(html).contains("certificate checks were disabled"));
+        QVERIFY(readText(xml).contains("certificate checks were disabled"));
+    }
+
     void wrongCaFailsClearly_data() {
         QTest::addColumn<bool>("startTls");
         QTest::newRow("ldaps") << false;
