@@ -57,7 +57,8 @@ struct Evidence {
 };
 
 struct Finding {
-    const Rule* rule = nullptr; // owned by the rule catalogue, which outlives the findings
+    const Rule* rule = nullptr; // never null once made by the engine; owned by the catalogue,
+                                // which outlives the findings
     std::string object;         // DN as in the input (may be empty for forest-wide findings)
     std::string objectName;
     std::string message; // the template filled with observed values

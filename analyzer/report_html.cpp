@@ -129,20 +129,6 @@ std::string plural(std::size_t count, std::string_view one, std::string_view man
     return std::to_string(count) + " " + std::string(count == 1 ? one : many);
 }
 
-const Rule& ruleOf(const Finding& finding) {
-    // Mirrors report_xml.cpp: a finding without a rule is an upstream bug, still shown as
-    // "could not judge" rather than crashing the run or disappearing.
-    static const Rule missing = [] {
-        Rule rule;
-        rule.id = "missing-rule";
-        rule.severity = Severity::Error;
-        rule.kind = RuleKind::CannotJudge;
-        rule.title = "Finding without a rule (internal error)";
-        return rule;
-    }();
-    return finding.rule ? *finding.rule : missing;
-}
-
 const char* severityLabel(Severity severity) {
     switch (severity) {
     case Severity::Critical:
@@ -194,7 +180,7 @@ struct Tally {
 Tally tally(const std::vector<Finding>& findings) {
     Tally t;
     for (const auto& finding : findings) {
-        const Rule& rule = ruleOf(finding);
+        const Rule& rule = *finding.rule;
         auto index = static_cast<std::size_t>(rule.severity);
         if (index >= t.fail.size())
             continue;
@@ -242,7 +228,7 @@ Verdict verdict(const AuditReport& report, const Tally& t) {
         std::size_t others = t.totalFail - critical;
         v.cssClass = "verdict-critical";
         v.sentence = html(plural(critical, "critical problem", "critical problems")) +
-                     ", starting with “" + html(ruleOf(*t.firstCritical).title) + "” — fix " +
+                     ", starting with “" + html(t.firstCritical->rule->title) + "” — fix " +
                      (critical == 1 ? "it" : "these") + " first";
         if (others > 0)
             v.sentence += "; " + plural(others, "other finding", "other findings") + " below";
@@ -250,7 +236,7 @@ Verdict verdict(const AuditReport& report, const Tally& t) {
     } else if (t.unsafeFail > 0) {
         v.cssClass = "verdict-problem";
         v.sentence = plural(t.unsafeFail, "relay problem", "relay problems") + " found" +
-                     html(where) + "; the most severe is “" + html(ruleOf(*t.firstUnsafe).title) +
+                     html(where) + "; the most severe is “" + html(t.firstUnsafe->rule->title) +
                      "”" + html(unknown) + ".";
     } else if (t.nonDefaultFail > 0) {
         v.cssClass = "verdict-nondefault";
@@ -348,7 +334,7 @@ void renderIndex(std::string& out, const std::vector<Finding>& findings) {
            "<th scope=\"col\">Severity</th><th scope=\"col\">Finding</th>"
            "<th scope=\"col\">Object</th></tr></thead>\n<tbody>\n";
     for (std::size_t i = 0; i < findings.size(); ++i) {
-        const Rule& rule = ruleOf(findings[i]);
+        const Rule& rule = *findings[i].rule;
         std::string anchor = "finding-" + std::to_string(i + 1);
         out +=
             "<tr><td class=\"num\">" + std::to_string(i + 1) + "</td><td><span class=\"badge sev-";
@@ -408,7 +394,7 @@ void renderReferences(std::string& out, const std::vector<Reference>& references
 }
 
 void renderFinding(std::string& out, const Finding& finding, std::size_t number) {
-    const Rule& rule = ruleOf(finding);
+    const Rule& rule = *finding.rule;
     const char* severity = toString(rule.severity);
     const char* kind = toString(rule.kind);
     out += "<article class=\"finding sev-" + std::string(severity) + " kind-" + kind +

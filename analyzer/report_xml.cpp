@@ -26,21 +26,6 @@ pugi::xml_node appendText(pugi::xml_node parent, const char* name, std::string_v
     return child;
 }
 
-// Stands in for a finding whose rule pointer is missing (a programming error upstream): the
-// finding is still reported, as "could not judge", rather than crashing the nightly run or
-// being dropped and read as a pass.
-const Rule& ruleOf(const Finding& finding) {
-    static const Rule missing = [] {
-        Rule rule;
-        rule.id = "missing-rule";
-        rule.severity = Severity::Error;
-        rule.kind = RuleKind::CannotJudge;
-        rule.title = "Finding without a rule (internal error)";
-        return rule;
-    }();
-    return finding.rule ? *finding.rule : missing;
-}
-
 const char* statusOf(const Rule& rule) {
     return rule.kind == RuleKind::CannotJudge ? "unknown" : "fail";
 }
@@ -68,7 +53,7 @@ void appendSummary(pugi::xml_node root, const std::vector<Finding>& findings) {
                                    Severity::NonDefault, Severity::Info};
     std::array<std::size_t, 5> fail{}, unknown{};
     for (const auto& finding : findings) {
-        const Rule& rule = ruleOf(finding);
+        const Rule& rule = *finding.rule;
         auto index = static_cast<std::size_t>(rule.severity);
         if (index >= fail.size())
             continue;
@@ -93,7 +78,7 @@ void appendSummary(pugi::xml_node root, const std::vector<Finding>& findings) {
 }
 
 void appendFinding(pugi::xml_node parent, const Finding& finding) {
-    const Rule& rule = ruleOf(finding);
+    const Rule& rule = *finding.rule;
     auto node = parent.append_child("finding");
     setAttribute(node, "rule", rule.id);
     setAttribute(node, "severity", toString(rule.severity));
