@@ -14,26 +14,34 @@
 namespace relayaudit {
 
 namespace {
+
 std::string systemError(const std::string& what, const std::string& path) {
     return what + " " + path + ": " + std::strerror(errno);
 }
-} // namespace
 
-std::optional<std::string> writeFileAtomically(const std::string& path, std::string_view content) {
-    if (path == "-") {
-        std::cout.write(content.data(), std::streamsize(content.size()));
-        std::cout.flush();
-        if (!std::cout)
-            return std::string("cannot write to standard output");
-        return std::nullopt;
-    }
-    std::string temporary = path + ".tmp.XXXXXX";
+// The mode a new output gets: the existing target's mode when it is replaced (a snapshot kept
+// 0600 stays 0600), else what a plain open() would give under the caller's umask.
+mode_t outputMode(const std::string& path) {
+    struct stat existing {};
+    if (::stat(path.c_str(), &existing) == 0)
+        return existing.st_mode & 07777;
+    mode_t mask = ::umask(0);
+    ::umask(mask);
+    return 0666 & ~mask;
+}
+
+// Writes content to a new temporary file beside path; returns its name, or an error.
+std::optional<std::string> writeTemporary(const std::string& path, std::string_view content,
+                                          std::string& temporary) {
+    temporary = path + ".tmp.XXXXXX";
     int fd = mkstemp(temporary.data());
-    if (fd < 0)
-        return systemError("cannot create a temporary file beside", path) +
-               " (check that the directory exists and is writable)";
-    // mkstemp creates 0600; a report is meant to be read by the people it is mailed to.
-    fchmod(fd, 0644);
+    if (fd < 0) {
+        auto message = systemError("cannot create a temporary file beside", path) +
+                       " (check that the directory exists and is writable)";
+        temporary.clear();
+        return message;
+    }
+    ::fchmod(fd, outputMode(path));
     const char* cursor = content.data();
     std::size_t left = content.size();
     while (left > 0) {
@@ -44,6 +52,7 @@ std::optional<std::string> writeFileAtomically(const std::string& path, std::str
             auto message = systemError("cannot write", temporary);
             ::close(fd);
             ::unlink(temporary.c_str());
+            temporary.clear();
             return message + "; " + path + " was left as it was";
         }
         cursor += written;
@@ -52,13 +61,58 @@ std::optional<std::string> writeFileAtomically(const std::string& path, std::str
     if (::fsync(fd) != 0 || ::close(fd) != 0) {
         auto message = systemError("cannot write", temporary);
         ::unlink(temporary.c_str());
+        temporary.clear();
         return message + "; " + path + " was left as it was";
     }
-    if (std::rename(temporary.c_str(), path.c_str()) != 0) {
-        auto message = systemError("cannot replace", path);
-        ::unlink(temporary.c_str());
-        return message;
+    return std::nullopt;
+}
+
+std::optional<std::string> writeStandardOutput(std::string_view content) {
+    std::cout.write(content.data(), std::streamsize(content.size()));
+    std::cout.flush();
+    if (!std::cout)
+        return std::string("cannot write to standard output");
+    return std::nullopt;
+}
+
+} // namespace
+
+std::optional<std::string> writeFileAtomically(const std::string& path, std::string_view content) {
+    AtomicFileSet outputs;
+    if (auto problem = outputs.stage(path, content))
+        return problem;
+    return outputs.commit();
+}
+
+AtomicFileSet::~AtomicFileSet() {
+    for (const auto& staged : staged_)
+        if (!staged.temporary.empty())
+            ::unlink(staged.temporary.c_str());
+}
+
+std::optional<std::string> AtomicFileSet::stage(const std::string& path, std::string_view content) {
+    Staged staged{path, {}, {}};
+    if (path == "-") {
+        staged.content = std::string(content);
+    } else if (auto problem = writeTemporary(path, content, staged.temporary)) {
+        return problem;
     }
+    staged_.push_back(std::move(staged));
+    return std::nullopt;
+}
+
+std::optional<std::string> AtomicFileSet::commit() {
+    for (auto& staged : staged_) {
+        if (staged.path == "-") {
+            if (auto problem = writeStandardOutput(staged.content))
+                return problem;
+            continue;
+        }
+        if (std::rename(staged.temporary.c_str(), staged.path.c_str()) != 0)
+            return systemError("cannot replace", staged.path);
+        staged.temporary.clear();
+    }
+    staged_.clear();
     return std::nullopt;
 }
 
@@ -74,6 +128,10 @@ std::optional<std::string> readWholeFile(const std::string& path, std::string& c
         return systemError("cannot read", path);
     if (S_ISDIR(info.st_mode))
         return "cannot read " + path + ": it is a directory, give a file";
+    // Regular files, and pipes for `--ldif <(ldapsearch ...)`; a device such as /dev/zero would
+    // be read forever.
+    if (!S_ISREG(info.st_mode) && !S_ISFIFO(info.st_mode))
+        return "cannot read " + path + ": it is a device or socket, give a file";
     std::ifstream in(path, std::ios::binary);
     if (!in)
         return systemError("cannot read", path);

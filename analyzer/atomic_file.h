@@ -4,11 +4,35 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace relayaudit {
 
 // path "-" writes to standard output. Returns an error message on failure.
 std::optional<std::string> writeFileAtomically(const std::string& path, std::string_view content);
+
+// Several outputs of one run, all or nothing: every content is first written to a temporary file
+// beside its target; only when all of them are written are they renamed into place. If anything
+// fails, the temporaries are removed and every target is left as it was.
+class AtomicFileSet {
+public:
+    AtomicFileSet() = default;
+    AtomicFileSet(const AtomicFileSet&) = delete;
+    AtomicFileSet& operator=(const AtomicFileSet&) = delete;
+    ~AtomicFileSet(); // removes temporaries not committed
+
+    // "-" is standard output, written at commit. Returns an error message on failure.
+    std::optional<std::string> stage(const std::string& path, std::string_view content);
+    std::optional<std::string> commit();
+
+private:
+    struct Staged {
+        std::string path;
+        std::string temporary; // empty for standard output
+        std::string content;   // standard output only
+    };
+    std::vector<Staged> staged_;
+};
 
 // Reads a whole file (binary); "-" reads standard input. Returns an error message on failure.
 std::optional<std::string> readWholeFile(const std::string& path, std::string& content);

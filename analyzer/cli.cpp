@@ -17,6 +17,7 @@
 #include <optional>
 #include <ostream>
 #include <termios.h>
+#include <tuple>
 #include <unistd.h>
 
 namespace relayaudit {
@@ -148,13 +149,25 @@ po::variables_map parse(const std::vector<std::string>& arguments,
                         const po::options_description& description) {
     po::variables_map values;
     try {
-        po::store(po::command_line_parser(arguments).options(description).run(), values);
+        // No abbreviations: "--htm x" must not silently mean --html, and a future option must
+        // not change what an existing cron line does.
+        auto style =
+            po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
+        po::store(po::command_line_parser(arguments).options(description).style(style).run(),
+                  values);
         po::notify(values);
     } catch (const po::error& error) {
         throw RunFailure{std::string(error.what()) + " (see relayaudit " +
                          (arguments.empty() ? std::string("--help") : "COMMAND --help") + ")"};
     }
     return values;
+}
+
+// Checked before any work, so a long live collection does not end in a usage error.
+void checkAnalyzeOptions(const AnalyzeOptions& options) {
+    if ((options.xmlOut == "-") + (options.htmlOut == "-") + (options.snapshotOut == "-") > 1)
+        throw RunFailure{"only one output can go to standard output (\"-\"); give file names "
+                         "for the others"};
 }
 
 Severity thresholdOf(const std::string& text) {
@@ -303,9 +316,18 @@ int analyzeSnapshot(const pugi::xml_document& snapshot, const RuleCatalogue& cat
     std::string html = options.htmlOut.empty() ? std::string() : renderHtmlReport(report);
     std::string snapshotText =
         options.snapshotOut.empty() ? std::string() : snapshotToString(snapshot);
-    writeOutput(options.snapshotOut, snapshotText, "snapshot");
-    writeOutput(options.xmlOut, xml, "XML report");
-    writeOutput(options.htmlOut, html, "HTML report");
+    // All or nothing: a failure on the last output must not leave the first ones replaced.
+    AtomicFileSet outputs;
+    for (const auto& [path, content, what] :
+         {std::tuple{&options.snapshotOut, &snapshotText, "snapshot"},
+          std::tuple{&options.xmlOut, &xml, "XML report"},
+          std::tuple{&options.htmlOut, &html, "HTML report"}})
+        if (!path->empty())
+            if (auto problem = outputs.stage(*path, *content))
+                throw RunFailure{std::string("cannot write the ") + what + ": " + *problem +
+                                 "; no output was changed"};
+    if (auto problem = outputs.commit())
+        throw RunFailure{"cannot write the outputs: " + *problem};
 
     int atThreshold = 0;
     for (const auto& finding : report.findings)
@@ -316,8 +338,8 @@ int analyzeSnapshot(const pugi::xml_document& snapshot, const RuleCatalogue& cat
     if (!stdoutTaken) {
         for (const auto& finding : report.findings)
             out << finding.rule->id << "\t" << toString(finding.severity()) << "\t"
-                << finding.status() << "\t" << xmlSafeText(finding.object) << "\t"
-                << xmlSafeText(finding.message) << "\n";
+                << finding.status() << "\t" << terminalSafeText(finding.object) << "\t"
+                << terminalSafeText(finding.message) << "\n";
         out << report.findings.size() << " finding(s), " << atThreshold << " at or above "
             << toString(threshold) << "\n";
     }
@@ -346,6 +368,7 @@ int commandAnalyze(const std::vector<std::string>& arguments, std::ostream& out)
     }
     parse(arguments, all);
     thresholdOf(options.failOn);
+    checkAnalyzeOptions(options);
     if (options.ldifFiles.empty() == options.snapshotIn.empty())
         throw RunFailure{"give either --ldif FILE (one or more) or --snapshot FILE"};
     auto catalogue = loadRules(options.rulePaths);
@@ -375,6 +398,7 @@ int commandAudit(const std::vector<std::string>& arguments, std::ostream& out, s
     }
     parse(arguments, all);
     thresholdOf(options.failOn);
+    checkAnalyzeOptions(options);
     auto catalogue = loadRules(options.rulePaths); // before connecting: fail fast on bad packs
     pugi::xml_document snapshot;
     collectSnapshot(live, snapshot, err);
@@ -449,7 +473,7 @@ int run(const std::vector<std::string>& arguments, std::ostream& out, std::ostre
         throw RunFailure{"unknown command '" + command +
                          "'; use analyze, audit, collect or rules (see relayaudit --help)"};
     } catch (const RunFailure& failure) {
-        err << "relayaudit: " << failure.message << "\n";
+        err << "relayaudit: " << terminalSafeText(failure.message) << "\n";
         return kExitFailure;
     } catch (const std::bad_alloc&) {
         err << "relayaudit: out of memory\n";

@@ -99,16 +99,39 @@ struct IntegerAttribute {
     std::int64_t value = 0;
 };
 
+// How many values a single-valued attribute has: an export or a hostile writer can hold two, and
+// then which one the server uses is unknown, so the setting cannot be judged.
+std::size_t valueCount(const DirectoryEntry& entry, std::string_view name) {
+    const auto* attribute = entry.find(name);
+    return attribute ? attribute->values.size() : 0;
+}
+
 IntegerAttribute readInteger(const DirectoryEntry& entry, std::string_view name,
                              std::int64_t defaultValue) {
     IntegerAttribute result;
     result.value = defaultValue;
     if (const auto* text = entry.first(name)) {
         result.present = true;
-        if (auto parsed = parseLdapInteger(*text))
+        if (auto parsed = parseLdapInteger(*text); parsed && valueCount(entry, name) == 1)
             result.value = *parsed;
         else
             result.valid = false;
+    }
+    return result;
+}
+
+// A Boolean attribute: absent (nullopt text), or its value when it is exactly one TRUE/FALSE.
+struct BooleanAttribute {
+    bool present = false;
+    std::optional<bool> value; // empty when present but not exactly one valid value
+};
+
+BooleanAttribute readBoolean(const DirectoryEntry& entry, std::string_view name) {
+    BooleanAttribute result;
+    if (const auto* text = entry.first(name)) {
+        result.present = true;
+        if (valueCount(entry, name) == 1)
+            result.value = parseLdapBoolean(*text);
     }
     return result;
 }
@@ -133,6 +156,25 @@ void appendIpSecurity(pugi::xml_node virtualServer, const char* element,
         return;
     }
     set(list, "present", "true");
+    if (auto count = valueCount(entry, attributeName); count > 1) {
+        std::string reason =
+            std::string(attributeName) + " has " + std::to_string(count) +
+            " values; it is single-valued, and which one the server uses is unknown";
+        set(list, "status", "invalid");
+        set(list, "reason", reason);
+        set(list, "summary", reason);
+        return;
+    }
+    if (blob->empty()) {
+        // An empty value means nobody may relay by IP (facts 2): safe, not undecodable.
+        set(list, "status", "valid");
+        set(list, "mode", toString(RelayListMode::OnlyListBelow));
+        set(list, "emptyListSentinel", "false");
+        set(list, "grantCount", "0");
+        set(list, "denyCount", "0");
+        set(list, "summary", "empty value: only the list below, with nobody on it");
+        return;
+    }
     auto decoded = decodeIpSecurity(bytesOf(*blob));
     if (!decoded.ok()) {
         set(list, "status", "invalid");
@@ -195,10 +237,10 @@ void appendVirtualServer(pugi::xml_node exchange, const DirectoryEntry& entry) {
     std::vector<std::string> invalid;
 
     // msExchSmtpRelayForAuth: default TRUE when absent (facts 2).
-    if (const auto* text = entry.first("msExchSmtpRelayForAuth")) {
+    if (auto relayForAuth = readBoolean(entry, "msExchSmtpRelayForAuth"); relayForAuth.present) {
         set(node, "relayForAuthPresent", "true");
-        if (auto parsed = parseLdapBoolean(*text)) {
-            set(node, "relayForAuth", boolText(*parsed));
+        if (relayForAuth.value) {
+            set(node, "relayForAuth", boolText(*relayForAuth.value));
         } else {
             set(node, "relayForAuth", "invalid");
             invalid.push_back("msExchSmtpRelayForAuth");
@@ -284,10 +326,9 @@ void appendReceiveConnector(pugi::xml_node exchange, const DirectoryEntry& entry
     set(node, "server", rdnBefore(entry.dn, "Servers"));
     set(node, "origin", entry.origin);
     std::vector<std::string> invalid;
-    if (const auto* text = entry.first("msExchSmtpReceiveEnabled")) {
-        auto parsed = parseLdapBoolean(*text);
-        set(node, "enabled", parsed ? boolText(*parsed) : "invalid");
-        if (!parsed)
+    if (auto enabled = readBoolean(entry, "msExchSmtpReceiveEnabled"); enabled.present) {
+        set(node, "enabled", enabled.value ? boolText(*enabled.value) : "invalid");
+        if (!enabled.value)
             invalid.push_back("msExchSmtpReceiveEnabled");
     } else {
         set(node, "enabled", "true");
@@ -363,6 +404,11 @@ void appendGuest(pugi::xml_node domainNode, const DirectoryEntry& guest) {
             set(node, "sid", decoded.value());
     }
     const auto* control = guest.first("userAccountControl");
+    if (control && valueCount(guest, "userAccountControl") > 1) {
+        set(node, "enabled", "unknown");
+        set(node, "reason", "userAccountControl has several values; it is single-valued");
+        return;
+    }
     if (!control) {
         set(node, "enabled", "unknown");
         set(node, "reason",
@@ -377,6 +423,20 @@ void appendGuest(pugi::xml_node domainNode, const DirectoryEntry& guest) {
         return;
     }
     set(node, "enabled", boolText((*parsed & kAccountDisabled) == 0));
+}
+
+// Orders Guest candidates by how much they matter: enabled, then unknown, then disabled.
+int guestRisk(const DirectoryEntry& guest) {
+    const auto* control = guest.first("userAccountControl");
+    auto parsed = control ? parseLdapInteger(*control) : std::nullopt;
+    if (!parsed || valueCount(guest, "userAccountControl") != 1)
+        return 1;
+    return (*parsed & kAccountDisabled) == 0 ? 2 : 0;
+}
+
+bool isUnderDn(std::string_view dn, std::string_view ancestor) {
+    return dn.size() > ancestor.size() + 1 && dn[dn.size() - ancestor.size() - 1] == ',' &&
+           equalsIgnoreCase(dn.substr(dn.size() - ancestor.size()), ancestor);
 }
 
 void appendDomains(pugi::xml_node root, const std::vector<const DirectoryEntry*>& entries,
@@ -421,9 +481,12 @@ void appendDomains(pugi::xml_node root, const std::vector<const DirectoryEntry*>
         }
     }
     // The Guest is found by SID (domain SID + RID 501), never by name: it can be renamed.
+    // Only accounts count: a foreignSecurityPrincipal in another domain carries the same SID and
+    // would otherwise stand in for the real (possibly enabled) Guest.
     for (const auto* entry : entries) {
         const auto* sid = entry->first("objectSid");
-        if (!sid || entry->hasObjectClass("domainDNS") || entry->hasObjectClass("domain"))
+        if (!sid || !entry->hasObjectClass("user") ||
+            entry->hasObjectClass("foreignSecurityPrincipal"))
             continue;
         auto decoded = decodeSid(bytesOf(*sid));
         if (!decoded.ok() || relativeIdOf(decoded.value()) != kGuestRelativeId)
@@ -444,7 +507,10 @@ void appendDomains(pugi::xml_node root, const std::vector<const DirectoryEntry*>
             if (owner->sid.empty())
                 owner->sid = *domainSid;
         }
-        if (!owner->guest)
+        if (!isUnderDn(entry->dn, owner->dn))
+            continue; // a copy of the SID outside its domain is not that domain's Guest
+        // Two accounts with the Guest's SID cannot both be real; judge by the riskier one.
+        if (!owner->guest || guestRisk(*entry) > guestRisk(*owner->guest))
             owner->guest = entry;
     }
     for (const auto& unreadable : context.unreadableDomains)
@@ -572,6 +638,116 @@ void buildSnapshot(const std::vector<DirectoryEntry>& entries, const CollectionC
     }
 }
 
+namespace {
+
+// What the rules rely on, checked when a saved snapshot is read back: a damaged or hand-edited
+// snapshot must fail loudly, not read as a clean forest (a missing attribute matches no rule).
+struct AttributeCheck {
+    const char* name;
+    std::vector<const char*> allowed; // empty: any non-empty value
+};
+
+const std::vector<const char*> kBool = {"true", "false"};
+const std::vector<const char*> kTristate = {"true", "false", "unknown", "invalid"};
+
+std::optional<std::string> checkAttributes(pugi::xml_node node,
+                                           const std::vector<AttributeCheck>& checks) {
+    for (const auto& check : checks) {
+        auto attribute = node.attribute(check.name);
+        std::string_view value = attribute.value();
+        bool ok = attribute && !value.empty();
+        if (ok && !check.allowed.empty())
+            ok = std::any_of(check.allowed.begin(), check.allowed.end(),
+                             [&](const char* allowed) { return value == allowed; });
+        if (!ok) {
+            std::string where =
+                std::string("<") + node.name() + " dn=\"" + node.attribute("dn").value() + "\">";
+            return where + (attribute ? " has " + std::string(check.name) + "=\"" +
+                                            std::string(value) + "\", which is not allowed"
+                                      : " lacks the attribute " + std::string(check.name));
+        }
+    }
+    return std::nullopt;
+}
+
+std::optional<std::string> validateSnapshot(const pugi::xml_document& snapshot) {
+    auto root = snapshot.document_element();
+    for (const char* required : {"forest", "domains", "exchange"})
+        if (!root.child(required))
+            return std::string("the element <") + required + "> is missing";
+    for (auto domain : root.child("domains").children("domain")) {
+        if (auto problem = checkAttributes(
+                domain, {{"dn", {}},
+                         {"guestStatus", {"found", "not-found", "not-in-input", "unreadable"}}}))
+            return problem;
+        if (std::string_view(domain.attribute("guestStatus").value()) == "found") {
+            if (!domain.child("guest"))
+                return "a <domain> with guestStatus=\"found\" has no <guest>";
+            if (auto problem = checkAttributes(
+                    domain.child("guest"), {{"dn", {}}, {"enabled", {"true", "false", "unknown"}}}))
+                return problem;
+        }
+    }
+    auto exchange = root.child("exchange");
+    for (auto server : exchange.children("virtualServer")) {
+        if (auto problem = checkAttributes(server, {{"dn", {}},
+                                                    {"relayForAuthPresent", kBool},
+                                                    {"relayForAuth", {"true", "false", "invalid"}},
+                                                    {"authFlagsPresent", kBool},
+                                                    {"authFlags", {}},
+                                                    {"anonymous", kTristate},
+                                                    {"basicAuth", kTristate},
+                                                    {"integratedAuth", kTristate},
+                                                    {"sslFlagsPresent", kBool},
+                                                    {"sslFlags", {}},
+                                                    {"requireTls", kTristate}}))
+            return problem;
+        auto list = server.child("relayList");
+        if (!list)
+            return "<virtualServer dn=\"" + std::string(server.attribute("dn").value()) +
+                   "\"> has no <relayList>";
+        if (auto problem = checkAttributes(
+                list, {{"present", kBool}, {"status", {"valid", "invalid", "absent"}}}))
+            return problem;
+        if (std::string_view(list.attribute("status").value()) != "invalid")
+            if (auto problem =
+                    checkAttributes(list, {{"mode", {"only-list-below", "all-except-list-below"}}}))
+                return problem;
+        for (auto address : list.children("address")) {
+            if (auto problem = checkAttributes(
+                    address, {{"list", {"grant", "deny"}}, {"mask", {}}, {"hostBits", {}}}))
+                return problem;
+            int hostBits = address.attribute("hostBits").as_int(-1);
+            if (hostBits < 0 || hostBits > 32)
+                return "an <address> of a relay list has hostBits outside 0..32";
+        }
+    }
+    for (auto connector : exchange.children("receiveConnector")) {
+        if (auto problem = checkAttributes(connector, {{"dn", {}},
+                                                       {"enabled", kTristate},
+                                                       {"externallySecured", kTristate},
+                                                       {"remoteRangesCoverEverything", kBool},
+                                                       {"authMechanism", {}}}))
+            return problem;
+        auto permissions = connector.child("permissions");
+        if (!permissions)
+            return "<receiveConnector dn=\"" + std::string(connector.attribute("dn").value()) +
+                   "\"> has no <permissions>";
+        if (auto problem = checkAttributes(permissions,
+                                           {{"status", {"valid", "invalid", "absent", "no-dacl"}}}))
+            return problem;
+        for (auto ace : permissions.children("ace"))
+            if (auto problem = checkAttributes(ace, {{"type", {"allow", "deny", "other"}},
+                                                     {"controlAccess", kBool},
+                                                     {"genericAll", kBool},
+                                                     {"inheritOnly", kBool}}))
+                return problem;
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
 std::optional<std::string> loadSnapshot(const std::string& path, pugi::xml_document& snapshot) {
     std::string content;
     if (auto error = readWholeFile(path, content))
@@ -590,6 +766,9 @@ std::optional<std::string> loadSnapshot(const std::string& path, pugi::xml_docum
         return path + ": snapshot format version '" + version + "' is not supported (this " +
                "relayaudit reads version " + kSnapshotFormatVersion +
                "); collect the snapshot again with this version";
+    if (auto problem = validateSnapshot(snapshot))
+        return path + ": not a valid relayaudit snapshot: " + *problem +
+               "; it was damaged or edited: collect it again (schemas/snapshot.xsd)";
     return std::nullopt;
 }
 

@@ -79,4 +79,36 @@ std::string xmlSafeText(std::string_view text) {
     return out;
 }
 
+bool mustShowEscaped(std::uint32_t c) {
+    if (c < 0x20)
+        return c != '\t' && c != '\n';
+    return (c >= 0x7F && c <= 0x9F) || c == 0xFFFE || c == 0xFFFF || c == 0x061C || c == 0x200B ||
+           c == 0x200E || c == 0x200F || (c >= 0x202A && c <= 0x202E) ||
+           (c >= 0x2066 && c <= 0x2069) || c == 0xFEFF;
+}
+
+std::string terminalSafeText(std::string_view text) {
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size();) {
+        std::uint32_t codePoint = 0;
+        std::size_t length = decodeUtf8(text, i, codePoint);
+        if (length > 0 && codePoint != '\t' && codePoint != '\n' && !mustShowEscaped(codePoint)) {
+            out.append(text.substr(i, length));
+            i += length;
+            continue;
+        }
+        std::size_t bytes = length > 0 ? length : 1;
+        for (std::size_t k = 0; k < bytes; ++k) {
+            auto byte = static_cast<unsigned char>(text[i + k]);
+            out.push_back('\\');
+            out.push_back(kHex[byte >> 4]);
+            out.push_back(kHex[byte & 0xF]);
+        }
+        i += bytes;
+    }
+    return out;
+}
+
 } // namespace relayaudit

@@ -21,4 +21,14 @@ bool isXmlChar(std::uint32_t codePoint);
 std::string xmlSafeText(std::string_view text);
 bool isXmlSafe(std::string_view text);
 
+// Characters a reader must see rather than have silently applied: control characters (C0 except
+// tab and newline, DEL, C1), noncharacters, and the invisible bidi/zero-width marks that can make
+// one DN look like another ("Trojan Source", CVE-2021-42574).
+bool mustShowEscaped(std::uint32_t codePoint);
+
+// For a terminal or a log line: every byte of invalid UTF-8, of a control character (newline and
+// tab included, so a value cannot forge a line or a column) and of the characters above is
+// written as \XX.
+std::string terminalSafeText(std::string_view text);
+
 } // namespace relayaudit

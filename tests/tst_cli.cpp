@@ -152,6 +152,88 @@ private slots:
         QCOMPARE(QDir(directory.path()).entryList(QDir::Files).size(),
                  3); // no temporary files left
     }
+    void failureOnTheLastOutputLeavesEveryEarlierOutputUntouched() {
+        QTemporaryDir directory;
+        auto file = write(directory, "open.ldif", openRelayForest().ldif());
+        auto xml = write(directory, "keep.xml", "previous xml");
+        auto snapshot = write(directory, "keep-snapshot.xml", "previous snapshot");
+        auto run = runRelayaudit({"analyze", "--ldif", file, "--snapshot-out", snapshot, "--xml",
+                                  xml, "--html", directory.filePath("missing-dir/report.html")});
+        QCOMPARE(run.exitCode, 1);
+        QVERIFY2(run.err.contains("HTML report"), qPrintable(run.err));
+        QCOMPARE(readText(xml), QString("previous xml"));
+        QCOMPARE(readText(snapshot), QString("previous snapshot"));
+        QCOMPARE(QDir(directory.path()).entryList(QDir::Files).size(), 3); // no temporaries left
+    }
+    void replacedReportKeepsItsPermissions() {
+        QTemporaryDir directory;
+        auto file = write(directory, "clean.ldif", cleanForest().ldif());
+        auto snapshot = write(directory, "snapshot.xml", "old");
+        QFile::setPermissions(snapshot, QFile::ReadOwner | QFile::WriteOwner);
+        QCOMPARE(runRelayaudit({"analyze", "--ldif", file, "--snapshot-out", snapshot}).exitCode,
+                 0);
+        QVERIFY(readText(snapshot).contains("<snapshot"));
+        QVERIFY(!(QFile::permissions(snapshot) & (QFile::ReadGroup | QFile::ReadOther)));
+    }
+    void devicesAreRefusedInsteadOfReadForever() {
+        auto run = runRelayaudit({"analyze", "--ldif", "/dev/zero"});
+        QCOMPARE(run.exitCode, 1);
+        QVERIFY(run.err.contains("device"));
+    }
+    void onlyOneOutputMayGoToStandardOutput() {
+        QTemporaryDir directory;
+        auto file = write(directory, "clean.ldif", cleanForest().ldif());
+        auto run = runRelayaudit({"analyze", "--ldif", file, "--xml", "-", "--html", "-"});
+        QCOMPARE(run.exitCode, 1);
+        QVERIFY(run.out.isEmpty());
+    }
+    void abbreviatedOptionsAreRefused() {
+        QTemporaryDir directory;
+        auto file = write(directory, "clean.ldif", cleanForest().ldif());
+        auto run = runRelayaudit({"analyze", "--ldif", file, "--htm", directory.filePath("x")});
+        QCOMPARE(run.exitCode, 1);
+        QVERIFY(!QFile::exists(directory.filePath("x")));
+    }
+    void summaryLinesCannotBeForgedByDirectoryText() {
+        QTemporaryDir directory;
+        auto forest = openRelayForest();
+        forest.entries.back().dn = "CN=1,CN=SMTP,CN=Protocols,CN=EX\0AFAKE-RULE\09critical"
+                                   "\1B[31m\E2\80\AE,CN=Servers,CN=First Administrative Group,"
+                                   "CN=Administrative Groups," +
+                                   forest.organization();
+        // The DN above is RFC 4514 text; give the decoded bytes in the LDIF's base64 dn.
+        std::string decoded = "CN=1,CN=SMTP,CN=Protocols,CN=EX\nFAKE-RULE\tcritical\x1b[31m"
+                              "\xE2\x80\xAE,CN=Servers,CN=First Administrative Group,"
+                              "CN=Administrative Groups," +
+                              forest.organization();
+        forest.entries.back().dn = decoded;
+        std::string ldif = forest.ldif();
+        auto plain = "dn: " + decoded + "\n";
+        auto at = ldif.find(plain);
+        QVERIFY(at != std::string::npos);
+        ldif.replace(at, plain.size(), "dn:: " + relayaudit::base64Encode(decoded) + "\n");
+        auto run = runRelayaudit({"analyze", "--ldif", write(directory, "forged.ldif", ldif)});
+        QCOMPARE(run.exitCode, 2);
+        for (const auto& line : run.out.split('\n', Qt::SkipEmptyParts))
+            QVERIFY2(!line.startsWith("FAKE-RULE"), qPrintable(line));
+        QVERIFY(!run.out.contains(QChar(0x1B)));
+        QVERIFY(!run.out.contains(QChar(0x202E)));
+        QVERIFY(run.out.contains("\\0AFAKE-RULE\\09critical\\1B"));
+    }
+    void inputWithoutExchangeIsNotCalledClean() {
+        QTemporaryDir directory;
+        Forest forest;
+        forest.domain();
+        forest.guest("66082");
+        auto html = directory.filePath("report.html");
+        auto run = runRelayaudit(
+            {"analyze", "--ldif", write(directory, "domain.ldif", forest.ldif()), "--html", html});
+        QCOMPARE(run.exitCode, 0); // info only, below the default threshold
+        QVERIFY(ruleIdsIn(run.out).contains("ORG-NO-EXCHANGE"));
+        QString page = readText(html);
+        QVERIFY(!page.contains("No relay problems found"));
+        QVERIFY(page.contains("No Exchange configuration in the input"));
+    }
     void urlValuesAreRefusedNotFetched() {
         QTemporaryDir directory;
         auto bad =
@@ -242,13 +324,36 @@ private slots:
                  "samples/ should hold the configuration and two domain exports");
         auto run = runRelayaudit(arguments);
         QCOMPARE(run.exitCode, 2);
-        QStringList ids = ruleIdsIn(run.out);
-        ids.removeDuplicates();
-        QStringList expected{"DIR-GUEST-ENABLED",        "EXR-RECV-ANONYMOUS-RELAY",
-                             "EXS-AUTH-BASIC-CLEARTEXT", "EXS-RELAY-AUTH-NONDEFAULT",
-                             "EXS-RELAY-GUEST",          "EXS-RELAY-LIST-INVALID",
-                             "EXS-RELAY-OPEN",           "EXS-RELAY-WIDE"};
-        QCOMPARE(ids, expected);
+        // Rule and object (the server and virtual server instance, or the object's RDN), as
+        // documented in samples/README.md.
+        QStringList found;
+        for (const auto& line : run.out.split('\n', Qt::SkipEmptyParts)) {
+            if (!line.contains('\t'))
+                continue;
+            QString rule = line.section('\t', 0, 0);
+            QString object = line.section('\t', 3, 3);
+            QRegularExpression server("^CN=(\\d+),CN=SMTP,CN=Protocols,CN=([^,]+),");
+            auto match = server.match(object);
+            found << rule + " " +
+                         (match.hasMatch()
+                              ? match.captured(2) + "/" + match.captured(1)
+                              : object.section(',', 0, 0) + "," + object.section(',', -3, -3));
+        }
+        found.sort();
+        QStringList expected{"DIR-GUEST-ENABLED CN=Guest,DC=child",
+                             "EXR-RECV-ANONYMOUS-RELAY CN=Anonymous Relay,CN=Configuration",
+                             "EXS-AUTH-BASIC-CLEARTEXT EXCH001/2",
+                             "EXS-RELAY-AUTH-NONDEFAULT EXCH002/1",
+                             "EXS-RELAY-GUEST EXCH001/1",
+                             "EXS-RELAY-GUEST EXCH001/2",
+                             "EXS-RELAY-GUEST EXCH001/3",
+                             "EXS-RELAY-GUEST EXCH001/4",
+                             "EXS-RELAY-GUEST EXCH002/2",
+                             "EXS-RELAY-LIST-INVALID EXCH001/4",
+                             "EXS-RELAY-OPEN EXCH001/2",
+                             "EXS-RELAY-OPEN EXCH002/2",
+                             "EXS-RELAY-WIDE EXCH001/3"};
+        QCOMPARE(found, expected);
     }
 };
 

@@ -140,6 +140,15 @@ private slots:
                        "EXS-RELAY-WIDE"));
     }
 
+    void relayWideFiresForEverythingGrantWhenAnonymousIsOff() {
+        // Not OPEN (anonymous is off), but every address is granted: still reported.
+        auto blob = testsupport::ipSecurityBlob({{"0.0.0.0", "0.0.0.0"}}, {});
+        auto forest = withVirtualServer(with(with(safeSettings(), "msExchSmtpRelayIpList", blob),
+                                             "msExchAuthenticationFlags", "6"));
+        QVERIFY(fires(forest, "EXS-RELAY-WIDE"));
+        QVERIFY(!fires(forest, "EXS-RELAY-OPEN"));
+    }
+
     // EXS-RELAY-LIST-INVALID
     void listInvalidFiresForTruncatedBlobAndSaysUnknown() {
         auto forest = withVirtualServer(
@@ -155,6 +164,20 @@ private slots:
         QCOMPARE(QString(invalid->status()), QString("unknown"));
         firedSomewhere.insert("EXS-RELAY-LIST-INVALID");
         // A list that cannot be read is neither open nor safe.
+        QVERIFY(!fires(forest, "EXS-RELAY-OPEN"));
+    }
+    void listInvalidFiresForSeveralValuesOfTheSingleValuedList() {
+        auto forest = withVirtualServer(with(safeSettings(), "msExchAuthenticationFlags", "1"));
+        for (auto& attribute : forest.entries.back().attributes)
+            if (attribute.name == "msExchSmtpRelayIpList")
+                attribute.values.push_back(kGrantByDefault);
+        QVERIFY(fires(forest, "EXS-RELAY-LIST-INVALID"));
+    }
+    void emptyRelayListValueMeansNobodyRelays() {
+        auto forest = withVirtualServer(with(safeSettings(), "msExchSmtpRelayIpList", ""));
+        // Present with a zero-length value (Forest::virtualServer leaves empty values out).
+        forest.entries.back().attributes.push_back({"msExchSmtpRelayIpList", {""}});
+        QVERIFY(!fires(forest, "EXS-RELAY-LIST-INVALID"));
         QVERIFY(!fires(forest, "EXS-RELAY-OPEN"));
     }
     void listInvalidSilentForValidAndAbsentLists() {
@@ -232,6 +255,13 @@ private slots:
         // Unknown flags never count as "anonymous off".
         QVERIFY(!fires(forest, "EXS-AUTH-BASIC-CLEARTEXT"));
     }
+    void valueInvalidFiresForSeveralValuesOfASingleValuedFlag() {
+        auto forest = withVirtualServer(safeSettings());
+        for (auto& attribute : forest.entries.back().attributes)
+            if (attribute.name == "msExchAuthenticationFlags")
+                attribute.values.push_back("1");
+        QVERIFY(fires(forest, "EXS-VALUE-INVALID"));
+    }
     void valueInvalidSilentForWellFormedValues() {
         QVERIFY(!fires(withVirtualServer(safeSettings()), "EXS-VALUE-INVALID"));
     }
@@ -255,6 +285,32 @@ private slots:
         forest.guest("512", "Guest2",
                      testsupport::binarySid({21, 1004336348, 1177238915, 682003330, 1105}));
         Forest::set(forest.entries.back(), "sAMAccountName", "Guest");
+        QVERIFY(!fires(forest, "DIR-GUEST-ENABLED"));
+    }
+
+    void guestIsNotHiddenByAForeignSecurityPrincipalWithItsSid() {
+        Forest forest;
+        forest.base = "DC=trusting,DC=example";
+        forest.domain(testsupport::domainSid(7, 8, 9));
+        // The other domain's Guest SID, as a foreign security principal listed first.
+        auto& foreign =
+            forest.add("CN=S-1-5-21-1-2-3-501,CN=ForeignSecurityPrincipals," + forest.base,
+                       {"top", "foreignSecurityPrincipal"});
+        Forest::set(foreign, "objectSid", testsupport::guestSid(1, 2, 3));
+        forest.base = "DC=corp,DC=example";
+        forest.domain(testsupport::domainSid(1, 2, 3));
+        forest.guest("66080", "Guest", testsupport::guestSid(1, 2, 3));
+        auto findings = findingsFor(forest);
+        QCOMPARE(findings.count("DIR-GUEST-ENABLED"), std::size_t(1));
+        QCOMPARE(QString::fromStdString(findings.find("DIR-GUEST-ENABLED")->second),
+                 QString("CN=Guest,CN=Users,DC=corp,DC=example"));
+    }
+    void guestWithSeveralAccountControlValuesIsUnknown() {
+        Forest forest;
+        forest.domain();
+        forest.guest("66082");
+        forest.entries.back().attributes.back().values.push_back("512");
+        QVERIFY(fires(forest, "DIR-GUEST-UNREADABLE"));
         QVERIFY(!fires(forest, "DIR-GUEST-ENABLED"));
     }
 

@@ -200,6 +200,14 @@ private slots:
         QVERIFY(wrongRoot && wrongRoot->find("<snapshot>") != std::string::npos);
         auto wrongVersion = loadSnapshot(write("v.xml", "<snapshot formatVersion='9'/>"), document);
         QVERIFY(wrongVersion && wrongVersion->find("version '9'") != std::string::npos);
+        // Well-formed but damaged: a virtual server without its decoded settings must not load
+        // (it would match no rule and read as clean).
+        auto damaged =
+            loadSnapshot(write("damaged.xml",
+                               "<snapshot formatVersion='1'><forest/><domains/><exchange>"
+                               "<virtualServer dn='CN=1' anonymous='true'/></exchange></snapshot>"),
+                         document);
+        QVERIFY(damaged && damaged->find("lacks the attribute") != std::string::npos);
         auto missing = loadSnapshot(directory.filePath("none.xml").toStdString(), document);
         QVERIFY(missing && missing->find("none.xml") != std::string::npos);
     }
