@@ -1,5 +1,6 @@
 #include "ldif.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <exception>
@@ -231,9 +232,32 @@ bool isValidAttributeName(std::string_view name) {
     return previousWasDigit;
 }
 
+// AD's range retrieval option ("member;range=0-1499", "member;range=1500-*") appears in real
+// ldapsearch exports of large groups; it is not an RFC 4512 keychar option, but harmless.
+bool isRangeOption(std::string_view option) {
+    constexpr std::string_view kPrefix = "range=";
+    if (option.size() <= kPrefix.size())
+        return false;
+    for (std::size_t i = 0; i < kPrefix.size(); ++i)
+        if ((option[i] | 0x20) != kPrefix[i] && option[i] != kPrefix[i])
+            return false;
+    std::string_view bounds = option.substr(kPrefix.size());
+    auto dash = bounds.find('-');
+    if (dash == std::string_view::npos || dash == 0)
+        return false;
+    auto digits = [](std::string_view text) {
+        return !text.empty() &&
+               std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+    };
+    std::string_view high = bounds.substr(dash + 1);
+    return digits(bounds.substr(0, dash)) && (high == "*" || digits(high));
+}
+
 bool isValidAttributeOption(std::string_view option) {
     if (option.empty())
         return false;
+    if (isRangeOption(option))
+        return true;
     for (char c : option)
         if (!isAsciiLetter(c) && !isAsciiDigit(c) && c != '-')
             return false;

@@ -227,6 +227,25 @@ private slots:
         QCOMPARE(result.entries[0].attributes[1].name, "cn"s);
     }
 
+    void rangeRetrievalOptionsOfActiveDirectoryAreAcceptedAndMerged() {
+        const auto result = parse("dn: CN=g\nmember;range=0-1: CN=a\nmember;range=0-1: CN=b\n"
+                                  "member;Range=2-*: CN=c\n");
+        QVERIFY2(!result.error, qPrintable(describe(result)));
+        QCOMPARE(result.entries[0].attributes.size(), 1u);
+        QCOMPARE(result.entries[0].attributes[0].name, "member"s);
+        QCOMPARE(result.entries[0].attributes[0].values,
+                 (std::vector<std::string>{"CN=a", "CN=b", "CN=c"}));
+    }
+
+    void malformedOptionIsStillRefusedWithItsLine() {
+        for (auto text : {"dn: CN=g\ncn: g\nmember;range=x-1: CN=a\n"sv,
+                          "dn: CN=g\ncn: g\nmember;a=b: CN=a\n"sv}) {
+            const auto result = parse(text);
+            QVERIFY(result.error);
+            QCOMPARE(result.error->line, std::size_t(3));
+        }
+    }
+
     void attributeNamesAreMergedCaseInsensitively() {
         const auto result = parse("dn: CN=a\nobjectClass: top\ncn: a\nOBJECTCLASS: server\n"
                                   "objectclass;binary: x\n");
