@@ -1,5 +1,7 @@
 #include "ldap_collector.h"
 
+#include "text_encoding.h"
+
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
@@ -226,13 +228,22 @@ std::string describeCode(int code) {
     return std::string(text ? text : "unknown error") + " (LDAP " + std::to_string(code) + ")";
 }
 
+// Servers end diagnostics with spaces or a line break now and then: noise, not content.
+std::string trimmedDiagnostic(const char* raw) {
+    std::string text = raw ? raw : "";
+    while (!text.empty() && (text.back() == ' ' || text.back() == '\n' || text.back() == '\r' ||
+                             text.back() == '\t'))
+        text.pop_back();
+    return text;
+}
+
 // The "additional info" a server or libldap attached to the last failure, if any.
 std::string diagnosticOf(LDAP* ld) {
     char* raw = nullptr;
     if (ld == nullptr || ldap_get_option(ld, LDAP_OPT_DIAGNOSTIC_MESSAGE, &raw) != LDAP_OPT_SUCCESS)
         return {};
     LdapText text(raw);
-    return raw ? std::string(raw) : std::string();
+    return trimmedDiagnostic(raw);
 }
 
 int lastErrorOf(LDAP* ld) {
@@ -242,19 +253,46 @@ int lastErrorOf(LDAP* ld) {
     return code;
 }
 
-// Error text for a message: the server's words are untrusted, keep them printable and short.
+// Characters a reader must see rather than have applied: C0 controls (newline, tab and ESC
+// included: a value must not forge a line, a column or a terminal sequence), DEL, C1 controls,
+// noncharacters, and the invisible bidi/zero-width marks that make one DN look like another
+// ("Trojan Source", CVE-2021-42574).
+bool mustEscapeInMessage(std::uint32_t c) {
+    return c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == 0xFFFE || c == 0xFFFF || c == 0x061C ||
+           c == 0x200B || c == 0x200E || c == 0x200F || (c >= 0x202A && c <= 0x202E) ||
+           (c >= 0x2066 && c <= 0x2069) || c == 0xFEFF;
+}
+
+// Every string from the directory or the server (DNs, attribute names, diagnostics, referrals)
+// goes through this before it joins a message or a progress line: directory text is
+// attacker-controlled. Each byte of invalid UTF-8 and of the characters above is written as \XX
+// (RFC 4514 style, like the reports); the result is cut at about limit bytes, on a character
+// boundary, and then says "...".
 std::string printable(std::string_view text, std::size_t limit = 300) {
+    static constexpr char kHex[] = "0123456789ABCDEF";
     std::string out;
-    for (char c : text) {
-        if (out.size() >= limit) {
+    out.reserve(std::min(text.size(), limit) + 8);
+    for (std::size_t i = 0; i < text.size();) {
+        std::uint32_t codePoint = 0;
+        std::size_t length = decodeUtf8(text, i, codePoint);
+        bool escaped = length == 0 || mustEscapeInMessage(codePoint);
+        std::size_t bytes = length > 0 ? length : 1;
+        if (out.size() + (escaped ? 3 * bytes : bytes) > limit) {
             out += "...";
             break;
         }
-        auto byte = static_cast<unsigned char>(c);
-        out += (byte >= 0x20 && byte != 0x7f) ? c : ' ';
+        if (!escaped) {
+            out.append(text.substr(i, bytes));
+        } else {
+            for (std::size_t k = 0; k < bytes; ++k) {
+                auto byte = static_cast<unsigned char>(text[i + k]);
+                out += '\\';
+                out += kHex[byte >> 4];
+                out += kHex[byte & 0xF];
+            }
+        }
+        i += bytes;
     }
-    while (!out.empty() && (out.back() == ' ' || out.back() == '\0'))
-        out.pop_back();
     return out;
 }
 
@@ -722,7 +760,7 @@ private:
             failLost(rc, "the StartTLS request", {});
         if (code != LDAP_SUCCESS)
             fail("the server " + endpoint() +
-                 " refused StartTLS: " + withDiagnostic(code, rawDiagnostic ? rawDiagnostic : "") +
+                 " refused StartTLS: " + withDiagnostic(code, trimmedDiagnostic(rawDiagnostic)) +
                  ": enable TLS on the domain controller, or use ldaps://");
         handshake(Stage::StartTls);
     }
@@ -748,7 +786,7 @@ private:
         rc = ldap_parse_result(ld_.get(), answer.get(), &code, nullptr, &rawDiagnostic, nullptr,
                                nullptr, 0);
         LdapText diagnosticHolder(rawDiagnostic);
-        std::string diagnostic = rawDiagnostic ? rawDiagnostic : "";
+        std::string diagnostic = trimmedDiagnostic(rawDiagnostic);
         if (rc != LDAP_SUCCESS)
             failLost(rc, "the bind as " + who, {});
         if (code == LDAP_SUCCESS)
@@ -977,7 +1015,7 @@ private:
                     if (rc != LDAP_SUCCESS)
                         connection.failLost(rc, what, receivedSoFar(outcome));
                     outcome.resultCode = code;
-                    outcome.diagnostic = diagnostic ? diagnostic : "";
+                    outcome.diagnostic = trimmedDiagnostic(diagnostic);
                     for (char** r = referrals; r && *r; ++r)
                         outcome.referrals.push_back(*r);
                     done = true;
@@ -1074,12 +1112,13 @@ private:
             long long low = range.nextLow;
             for (int round = 1;; ++round) {
                 if (round > kMaxRangeRounds)
-                    fail("the range retrieval of " + range.attribute + " on " +
+                    fail("the range retrieval of " + printable(range.attribute) + " on " +
                          printable(range.dn) +
                          " does not end; the collection is incomplete; nothing was written");
                 SearchRequest request;
-                request.label = "the range retrieval of " + range.attribute + " (values from " +
-                                std::to_string(low) + ") of an entry found by " + label;
+                request.label = "the range retrieval of " + printable(range.attribute) +
+                                " (values from " + std::to_string(low) + ") of an entry found by " +
+                                label;
                 request.base = range.dn;
                 request.scope = LDAP_SCOPE_BASE;
                 request.attributes = {range.attribute + ";range=" + std::to_string(low) + "-*"};
@@ -1087,7 +1126,7 @@ private:
                 auto outcome = search(connection, request);
                 auto further = std::exchange(pendingRanges_, {});
                 if (!outcome.ok() || outcome.entries.empty())
-                    fail("cannot read the rest of " + range.attribute + " of " +
+                    fail("cannot read the rest of " + printable(range.attribute) + " of " +
                          printable(range.dn) + " (values from " + std::to_string(low) + "): " +
                          (outcome.ok() ? std::string("the entry is gone") : outcome.describe()) +
                          "; the collection is incomplete; nothing was written");
@@ -1105,8 +1144,8 @@ private:
                          " does not advance; the collection is incomplete; nothing was written");
                 low = next->nextLow;
             }
-            say("range retrieval of " + range.attribute + " on " + printable(range.dn, 80) + ": " +
-                std::to_string(target.values.size()) + " values");
+            say("range retrieval of " + printable(range.attribute) + " on " +
+                printable(range.dn, 80) + ": " + std::to_string(target.values.size()) + " values");
         }
     }
 
@@ -1153,8 +1192,8 @@ private:
         if (!pagingSupported_)
             result_.context.notes.push_back(
                 "the server does not offer the paged-results control; searches were not paged");
-        say("rootDSE: configuration " + configurationNC_ + ", default " +
-            (defaultNC_.empty() ? std::string("(none)") : defaultNC_) +
+        say("rootDSE: configuration " + printable(configurationNC_) + ", default " +
+            (defaultNC_.empty() ? std::string("(none)") : printable(defaultNC_)) +
             (pagingSupported_ ? ", paged results" : ", no paged results") +
             (sdFlagsSupported_ ? ", SD flags" : ""));
     }
@@ -1163,9 +1202,9 @@ private:
     // common ones.
     [[noreturn]] void failConfigurationSearch(const SearchRequest& request,
                                               const SearchOutcome& outcome) {
-        std::string message = "cannot complete " + request.label + " under " + request.base + " (" +
-                              std::to_string(outcome.entries.size()) +
-                              " entries received): " + outcome.describe();
+        std::string message =
+            "cannot complete " + request.label + " under " + printable(request.base) + " (" +
+            std::to_string(outcome.entries.size()) + " entries received): " + outcome.describe();
         if (!options_.saslGssapi && options_.bindIdentity.empty())
             fail(message + ": anonymous clients may not read the configuration; bind with --user "
                            "or --bind-dn and --password-file, or --sasl gssapi");
@@ -1210,8 +1249,8 @@ private:
             if (outcome.resultCode == LDAP_SIZELIMIT_EXCEEDED ||
                 outcome.resultCode == LDAP_ADMINLIMIT_EXCEEDED)
                 failConfigurationSearch(request, outcome);
-            fallbackReason = "the crossRefs under " + request.base + " could not be read (" +
-                             outcome.describe() + ")";
+            fallbackReason = "the crossRefs under " + printable(request.base) +
+                             " could not be read (" + outcome.describe() + ")";
         } else {
             for (auto& entry : outcome.entries) {
                 const auto* flags = entry.first("systemFlags");
@@ -1227,8 +1266,8 @@ private:
                 result_.entries.push_back(std::move(entry));
             }
             if (domains.empty())
-                fallbackReason =
-                    "no domain crossRef (systemFlags 0x2) was readable under " + request.base;
+                fallbackReason = "no domain crossRef (systemFlags 0x2) was readable under " +
+                                 printable(request.base);
         }
         say("crossRefs: " + std::to_string(outcome.entries.size()) + " read, " +
             std::to_string(domains.size()) + " domain(s)");
@@ -1244,7 +1283,7 @@ private:
             } else {
                 result_.context.notes.push_back(fallbackReason +
                                                 "; only the domain of this domain controller (" +
-                                                defaultNC_ + ") was read");
+                                                printable(defaultNC_) + ") was read");
                 domains.push_back(defaultNC_);
             }
         }
@@ -1323,10 +1362,11 @@ private:
             connection = gc;
             via = " (via the global catalog)";
         } else {
-            unreadable(dn, "this domain controller serves " +
-                               (defaultNC_.empty() ? std::string("no domain") : defaultNC_) +
-                               ", not this domain; give --gc with a global catalog URI (e.g. "
-                               "ldaps://gc.corp.example:3269) to read its Guest account");
+            unreadable(dn,
+                       "this domain controller serves " +
+                           (defaultNC_.empty() ? std::string("no domain") : printable(defaultNC_)) +
+                           ", not this domain; give --gc with a global catalog URI (e.g. "
+                           "ldaps://gc.corp.example:3269) to read its Guest account");
             return;
         }
         auto entriesBefore = result_.entries.size();
@@ -1344,14 +1384,14 @@ private:
     std::optional<std::string> readDomainOn(Connection& connection, const std::string& dn) {
         lastWasReferral_ = false;
         SearchRequest head;
-        head.label = "the read of the domain head " + dn;
+        head.label = "the read of the domain head " + printable(dn);
         head.base = dn;
         head.scope = LDAP_SCOPE_BASE;
         head.attributes = {"objectSid", "objectClass", "name"};
         auto outcome = search(connection, head);
         if (!outcome.ok() || outcome.entries.empty()) {
             lastWasReferral_ = outcome.resultCode == LDAP_REFERRAL;
-            return "cannot read the domain head " + dn + ": " +
+            return "cannot read the domain head " + printable(dn) + ": " +
                    (outcome.ok() ? std::string("not visible to the bind account")
                                  : outcome.describe());
         }
@@ -1360,15 +1400,15 @@ private:
         std::string domainSid = sid ? *sid : std::string();
         result_.entries.push_back(std::move(headEntry));
         if (domainSid.empty())
-            return "the domain head " + dn +
+            return "the domain head " + printable(dn) +
                    " has no readable objectSid, so its Guest account (RID 501) cannot be found";
         auto guestSid = sidWithRelativeId(domainSid, kGuestRelativeId);
         if (!guestSid)
-            return "the objectSid of the domain head " + dn +
+            return "the objectSid of the domain head " + printable(dn) +
                    " is not a valid SID, so its Guest account (RID 501) cannot be found";
 
         SearchRequest guest;
-        guest.label = "the search for the Guest account (RID 501) of " + dn;
+        guest.label = "the search for the Guest account (RID 501) of " + printable(dn);
         guest.base = dn;
         guest.scope = LDAP_SCOPE_SUBTREE;
         guest.filter = "(objectSid=" + escapeFilterBytes(*guestSid) + ")";
@@ -1377,10 +1417,10 @@ private:
         auto found = search(connection, guest);
         if (!found.ok()) {
             lastWasReferral_ = found.resultCode == LDAP_REFERRAL;
-            return "cannot search for the Guest account (RID 501) under " + dn + ": " +
+            return "cannot search for the Guest account (RID 501) under " + printable(dn) + ": " +
                    found.describe();
         }
-        say("domain " + dn + ": Guest account " +
+        say("domain " + printable(dn) + ": Guest account " +
             (found.entries.empty() ? std::string("not found") : "read"));
         for (auto& entry : found.entries)
             result_.entries.push_back(std::move(entry));
@@ -1388,7 +1428,7 @@ private:
     }
 
     void unreadable(const std::string& dn, const std::string& reason) {
-        say("domain " + dn + ": unreadable: " + reason);
+        say("domain " + printable(dn) + ": unreadable: " + reason);
         result_.context.unreadableDomains.push_back({dn, reason});
     }
 

@@ -234,13 +234,13 @@ bool isValidAttributeName(std::string_view name) {
 
 // AD's range retrieval option ("member;range=0-1499", "member;range=1500-*") appears in real
 // ldapsearch exports of large groups; it is not an RFC 4512 keychar option, but harmless.
+// Exactly "range=" (any case) <digits> "-" (<digits> | "*"): nothing else gets past the keychar
+// rule below.
 bool isRangeOption(std::string_view option) {
     constexpr std::string_view kPrefix = "range=";
-    if (option.size() <= kPrefix.size())
+    if (option.size() <= kPrefix.size() ||
+        !equalsIgnoreCase(option.substr(0, kPrefix.size()), kPrefix))
         return false;
-    for (std::size_t i = 0; i < kPrefix.size(); ++i)
-        if ((option[i] | 0x20) != kPrefix[i] && option[i] != kPrefix[i])
-            return false;
     std::string_view bounds = option.substr(kPrefix.size());
     auto dash = bounds.find('-');
     if (dash == std::string_view::npos || dash == 0)
@@ -292,7 +292,9 @@ AttributeLine splitAttributeLine(const LogicalLine& line) {
             if (!isValidAttributeOption(options.substr(0, next))) {
                 fail(line.firstLine, "attribute '" + std::string(result.name) +
                                          "' has an invalid option in '" + excerpt(description) +
-                                         "' (options are letters, digits and '-' after ';'); "
+                                         "' (options are letters, digits and '-' after ';', or "
+                                         "Active Directory's 'range=<low>-<high>' or "
+                                         "'range=<low>-*'); "
                                          "fix the line or re-export the file");
             }
             if (next == std::string_view::npos)

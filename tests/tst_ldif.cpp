@@ -237,12 +237,43 @@ private slots:
                  (std::vector<std::string>{"CN=a", "CN=b", "CN=c"}));
     }
 
+    void rangeOptionsAsLdapsearchWritesThemForBigGroups() {
+        // What ldapsearch writes for a group past AD's MaxValRange (1500), with another option
+        // next to the range one and the upper-case spelling some tools use.
+        const auto result = parse("dn: CN=Relay Admins,DC=corp\n"
+                                  "cn: Relay Admins\n"
+                                  "member;range=0-1499: CN=u1,DC=corp\n"
+                                  "member;range=0-1499: CN=u2,DC=corp\n"
+                                  "member;range=1500-*: CN=u3,DC=corp\n"
+                                  "description;lang-en;RANGE=0-*: big\n");
+        QVERIFY2(!result.error, qPrintable(describe(result)));
+        QCOMPARE(result.entries.size(), 1u);
+        const auto& entry = result.entries[0];
+        QCOMPARE(entry.attributes.size(), 3u);
+        QCOMPARE(entry.attributes[1].name, "member"s);
+        QCOMPARE(valuesOf(entry, "member"),
+                 (std::vector<std::string>{"CN=u1,DC=corp", "CN=u2,DC=corp", "CN=u3,DC=corp"}));
+        QCOMPARE(valuesOf(entry, "description"), std::vector<std::string>{"big"});
+    }
+
     void malformedOptionIsStillRefusedWithItsLine() {
-        for (auto text : {"dn: CN=g\ncn: g\nmember;range=x-1: CN=a\n"sv,
-                          "dn: CN=g\ncn: g\nmember;a=b: CN=a\n"sv}) {
+        for (auto text :
+             {"dn: CN=g\ncn: g\nmember;range=x-1: CN=a\n"sv,
+              "dn: CN=g\ncn: g\nmember;a=b: CN=a\n"sv, "dn: CN=g\ncn: g\nmember;range=0-: CN=a\n"sv,
+              "dn: CN=g\ncn: g\nmember;range=-1499: CN=a\n"sv,
+              "dn: CN=g\ncn: g\nmember;range=0-1499x: CN=a\n"sv,
+              "dn: CN=g\ncn: g\nmember;range=0-**: CN=a\n"sv,
+              "dn: CN=g\ncn: g\nmember;range=0+1499: CN=a\n"sv,
+              "dn: CN=g\ncn: g\nmember;range=: CN=a\n"sv,
+              "dn: CN=g\ncn: g\nmember;ranges=0-1: CN=a\n"sv,
+              "dn: CN=g\ncn: g\nmember;range\x1d"
+              "0-1: CN=a\n"sv,
+              "dn: CN=g\ncn: g\nmember;range=0-1;: CN=a\n"sv}) {
             const auto result = parse(text);
-            QVERIFY(result.error);
+            QVERIFY2(result.error, text.data());
             QCOMPARE(result.error->line, std::size_t(3));
+            QVERIFY2(result.error->message.find("has an invalid option") != std::string::npos,
+                     qPrintable(describe(result)));
         }
     }
 
