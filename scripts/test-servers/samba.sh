@@ -104,7 +104,7 @@ cmd_provision() {
   need samba-tool "samba samba-ad-dc samba-ad-provision"; need openssl openssl
   [[ -f /usr/share/samba/setup/ad-schema/AD_DS_Attributes__Windows_Server_2012_R2.ldf ]] \
     || die "samba-ad-provision is not installed (apt-get install samba-ad-provision)"
-  [[ $(id -u) -eq 0 ]] || die "provisioning a Samba DC needs root"
+  [[ $(id -u) -eq 0 ]] || die "provisioning a Samba DC needs root (run the tests as root or through sudo, as scripts/bootstrap test does)"
   mkdir -p "$dir"
   dir=$(cd "$dir" && pwd)
   [[ -e $dir/etc/smb.conf ]] && die "$dir is already provisioned (use an empty directory)"
