@@ -268,7 +268,9 @@ void collectSnapshot(LiveOptions& options, pugi::xml_document& snapshot, std::os
     auto connection = resolveConnection(options);
     std::function<void(const std::string&)> progress;
     if (stderrIsTerminal())
-        progress = [&err](const std::string& line) { err << "relayaudit: " << terminalSafeText(line) << "\n"; };
+        progress = [&err](const std::string& line) {
+            err << "relayaudit: " << terminalSafeText(line) << "\n";
+        };
     auto result = collectFromLdap(connection, progress);
     std::fill(connection.password.begin(), connection.password.end(), '\0');
     if (result.error)

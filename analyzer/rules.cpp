@@ -177,8 +177,8 @@ bool RuleCatalogue::loadText(std::string_view text, const std::string& source,
         rule.objectXPath = node.child("object") ? trimmed(node.child_value("object")) : "@dn";
         // Default: "EXCH01: SMTP Virtual Server #2" where the object lives on a server, else @name.
         rule.nameXPath = node.child("name") ? trimmed(node.child_value("name"))
-                                             : "concat(@server, substring(': ', 1, "
-                                               "2 * number(string(@server) != '')), @name)";
+                                            : "concat(@server, substring(': ', 1, "
+                                              "2 * number(string(@server) != '')), @name)";
         rule.message = prose(node.child("message"));
         rule.why = prose(node.child("why"));
         for (auto step : node.child("remediation").children("step"))

@@ -28,8 +28,8 @@ std::string generateLdif(int count) {
     const std::string blobs[] = {
         testsupport::ipSecurityBlob({{"127.0.0.1", "255.255.255.255"}}, {}),
         testsupport::ipSecurityBlob({}, {}),
-        testsupport::ipSecurityBlob({{"10.20.0.0", "255.255.0.0"}, {"127.0.0.1", "255.255.255.255"}},
-                                    {}),
+        testsupport::ipSecurityBlob(
+            {{"10.20.0.0", "255.255.0.0"}, {"127.0.0.1", "255.255.255.255"}}, {}),
         testsupport::ipSecurityBlob({{"127.0.0.1", "255.255.255.255"}}, {}).substr(0, 30)};
     for (int i = 0; i < count; ++i)
         forest.virtualServer("EXCH" + std::to_string(i / 4), i % 4 + 1,
