@@ -179,4 +179,23 @@ struct PreviousReport {
     }
 };
 
+// What every failed live run must show: exit 1, the expected words in its one-line message, no
+// password in it, and the reports of an earlier run left as they were. Returns the first problem.
+inline QString problemWithFailedRun(const Run& run, const QStringList& mustContain,
+                                    const PreviousReport& xml, const PreviousReport& html,
+                                    const QString& passwordFile) {
+    if (run.exitCode != 1)
+        return "expected exit 1: " + run.describe();
+    for (const auto& text : mustContain)
+        if (!run.err.contains(text))
+            return "missing '" + text + "' in: " + run.err;
+    if (run.err.contains(readText(passwordFile).trimmed()))
+        return "the message contains the password";
+    if (!xml.untouched())
+        return "the previous XML report was modified by a failed run";
+    if (!html.untouched())
+        return "the previous HTML report was modified by a failed run";
+    return {};
+}
+
 } // namespace integration
