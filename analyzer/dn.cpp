@@ -1,19 +1,11 @@
 #include "dn.h"
 
 #include "directory.h"
+#include "text_encoding.h"
 
 namespace relayaudit {
 
 namespace {
-int hexValue(char c) {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
 std::string trimSpaces(std::string_view text) {
     auto begin = text.find_first_not_of(' ');
@@ -43,8 +35,8 @@ std::vector<RelativeName> splitDn(std::string_view dn) {
     for (std::size_t i = 0; i < dn.size(); ++i) {
         char c = dn[i];
         if (c == '\\' && i + 1 < dn.size()) {
-            int high = hexValue(dn[i + 1]);
-            int low = i + 2 < dn.size() ? hexValue(dn[i + 2]) : -1;
+            int high = hexDigitValue(dn[i + 1]);
+            int low = i + 2 < dn.size() ? hexDigitValue(dn[i + 2]) : -1;
             char decoded;
             if (high >= 0 && low >= 0) {
                 decoded = char(high * 16 + low);

@@ -3,6 +3,8 @@
 // that is wrong; inet_ntop then writes the canonical IPv6 text.
 #include "ip_range.h"
 
+#include "text_encoding.h"
+
 #include <arpa/inet.h>
 #include <array>
 #include <cmath>
@@ -34,16 +36,6 @@ std::string quoted(char c) {
 
 bool isDigit(char c) {
     return c >= '0' && c <= '9';
-}
-
-int hexValue(char c) {
-    if (isDigit(c))
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
 }
 
 // Dotted quad, four decimal octets. A leading zero is refused because some parsers (inet_aton,
@@ -124,7 +116,7 @@ Decoded<Address> parseIpv6(std::string_view token, std::size_t base) {
         for (std::size_t k = 0; k < piece.size(); ++k) {
             if (k == 4)
                 return errorAt(base + i + k, "IPv6 group has more than 4 hex digits");
-            const int digit = hexValue(piece[k]);
+            const int digit = hexDigitValue(piece[k]);
             if (digit < 0)
                 return errorAt(base + i + k, "unexpected " + quoted(piece[k]) + " in IPv6 address");
             value = static_cast<std::uint16_t>((value << 4) | digit);

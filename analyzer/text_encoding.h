@@ -13,6 +13,9 @@ namespace relayaudit {
 // U+10FFFF (overlong forms would hide characters such as '<' from filters).
 std::size_t decodeUtf8(std::string_view text, std::size_t i, std::uint32_t& codePoint);
 
+// 0-15 for a hexadecimal digit, -1 otherwise.
+int hexDigitValue(char c);
+
 // XML 1.0 Char production: anything else makes the whole document unparseable.
 bool isXmlChar(std::uint32_t codePoint);
 
