@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -385,7 +386,11 @@ void renderReferences(std::string& out, const std::vector<Reference>& references
     out += "</ul>\n";
 }
 
-void renderFinding(std::string& out, const Finding& finding, std::size_t number) {
+// firstOfRule: the number of an earlier finding of the same rule, 0 if this is the first. The
+// rule's prose is written once; later findings of the rule point to it, so a forest with many
+// affected servers gives a report that can still be mailed.
+void renderFinding(std::string& out, const Finding& finding, std::size_t number,
+                   std::size_t firstOfRule) {
     const Rule& rule = *finding.rule;
     const char* severity = toString(rule.severity);
     const char* kind = toString(rule.kind);
@@ -399,6 +404,13 @@ void renderFinding(std::string& out, const Finding& finding, std::size_t number)
     out += "<p class=\"object\">" + objectHtml(finding) + "</p>\n";
     if (!finding.message.empty())
         out += "<p class=\"message\">" + html(finding.message) + "</p>\n";
+    if (firstOfRule != 0) {
+        renderEvidence(out, finding.evidence);
+        out += "<p class=\"see-also\">Why it matters and how to fix it: see <a href=\"#finding-" +
+               std::to_string(firstOfRule) + "\">finding " + std::to_string(firstOfRule) +
+               "</a>, the same rule.</p>\n</article>\n";
+        return;
+    }
     if (!rule.why.empty())
         out += "<h4>Why it matters</h4>\n<p class=\"why\">" + html(rule.why) + "</p>\n";
     if (!rule.remediation.empty()) {
@@ -494,8 +506,12 @@ std::string renderHtmlReport(const AuditReport& report) {
     } else {
         if (report.findings.size() > 1)
             renderIndex(out, report.findings);
-        for (std::size_t i = 0; i < report.findings.size(); ++i) // engine order: most severe first
-            renderFinding(out, report.findings[i], i + 1);
+        std::map<const Rule*, std::size_t> firstFindingOf;
+        for (std::size_t i = 0; i < report.findings.size();
+             ++i) { // engine order: most severe first
+            auto [first, isNew] = firstFindingOf.emplace(report.findings[i].rule, i + 1);
+            renderFinding(out, report.findings[i], i + 1, isNew ? 0 : first->second);
+        }
     }
     out += "</section>\n";
 

@@ -413,6 +413,27 @@ private slots:
         QVERIFY(first < last);
     }
 
+    void htmlWritesRuleProseOnceAndLinksLaterFindingsOfTheRule() {
+        AuditReport report = cleanReport();
+        for (int i = 0; i < 3; ++i)
+            report.findings.push_back(
+                makeFinding(openRelay(), "CN=" + std::to_string(i + 1) + ",DC=example", "VS"));
+        std::string html = renderHtmlReport(report);
+        auto count = [&](std::string_view needle) {
+            std::size_t n = 0;
+            for (auto at = html.find(needle); at != std::string::npos;
+                 at = html.find(needle, at + 1))
+                ++n;
+            return n;
+        };
+        QCOMPARE(count("Anyone on the Internet can send mail through this server."),
+                 std::size_t(1));
+        QCOMPARE(count("<a href=\"#finding-1\">finding 1</a>, the same rule"), std::size_t(2));
+        // Each finding still shows its own object and evidence.
+        QCOMPARE(count("<article class=\"finding"), std::size_t(3));
+        QVERIFY(html.find("CN=3,DC=example") != std::string::npos);
+    }
+
     void htmlShowsRemediationStepsAsNumberedList() {
         std::string html = renderHtmlReport(criticalReport());
         QVERIFY(html.find("<ol class=\"steps\">\n<li>Open Exchange System Manager.</li>\n"
