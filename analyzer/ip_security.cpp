@@ -112,9 +112,8 @@ private:
         return true;
     }
 
-    // Reads a reference word and checks that targetBytes bytes fit at its target.
-    bool readReference(std::size_t offset, const std::string& field, std::size_t targetBytes,
-                       std::size_t& target) {
+    // Reads a word that must be a reference (bit 31 set) and yields the offset it points to.
+    bool readReferenceWord(std::size_t offset, const std::string& field, std::size_t& target) {
         std::uint32_t word = 0;
         if (!readWord(offset, field, word))
             return false;
@@ -122,6 +121,14 @@ private:
             return setError(offset, field,
                             "word 0x" + hex(word) + " is not a reference (bit 31 clear)");
         target = word & ~kReferenceBit;
+        return true;
+    }
+
+    // Reads a reference word and checks that targetBytes bytes fit at its target.
+    bool readReference(std::size_t offset, const std::string& field, std::size_t targetBytes,
+                       std::size_t& target) {
+        if (!readReferenceWord(offset, field, target))
+            return false;
         if (target > blob_.size() || remainingFrom(target) < targetBytes)
             return setError(offset, field,
                             "reference to byte " + std::to_string(target) + " needs " +
@@ -215,13 +222,8 @@ private:
     // The data reference of an address entry: room for the mask and the addresses (4 bytes each).
     bool readDataReference(std::size_t offset, const std::string& field, std::uint32_t wordsNeeded,
                            std::size_t& target) {
-        std::uint32_t word = 0;
-        if (!readWord(offset, field, word))
+        if (!readReferenceWord(offset, field, target))
             return false;
-        if ((word & kReferenceBit) == 0)
-            return setError(offset, field,
-                            "word 0x" + hex(word) + " is not a reference (bit 31 clear)");
-        target = word & ~kReferenceBit;
         if (target > blob_.size() || wordsNeeded > remainingFrom(target) / 4)
             return setError(offset, field,
                             "the mask and " + std::to_string(wordsNeeded - 1) +

@@ -253,47 +253,11 @@ int lastErrorOf(LDAP* ld) {
     return code;
 }
 
-// Characters a reader must see rather than have applied: C0 controls (newline, tab and ESC
-// included: a value must not forge a line, a column or a terminal sequence), DEL, C1 controls,
-// noncharacters, and the invisible bidi/zero-width marks that make one DN look like another
-// ("Trojan Source", CVE-2021-42574).
-bool mustEscapeInMessage(std::uint32_t c) {
-    return c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == 0xFFFE || c == 0xFFFF || c == 0x061C ||
-           c == 0x200B || c == 0x200E || c == 0x200F || (c >= 0x202A && c <= 0x202E) ||
-           (c >= 0x2066 && c <= 0x2069) || c == 0xFEFF;
-}
-
 // Every string from the directory or the server (DNs, attribute names, diagnostics, referrals)
 // goes through this before it joins a message or a progress line: directory text is
-// attacker-controlled. Each byte of invalid UTF-8 and of the characters above is written as \XX
-// (RFC 4514 style, like the reports); the result is cut at about limit bytes, on a character
-// boundary, and then says "...".
+// attacker-controlled (see terminalSafeText), and a message stays one readable line.
 std::string printable(std::string_view text, std::size_t limit = 300) {
-    static constexpr char kHex[] = "0123456789ABCDEF";
-    std::string out;
-    out.reserve(std::min(text.size(), limit) + 8);
-    for (std::size_t i = 0; i < text.size();) {
-        std::uint32_t codePoint = 0;
-        std::size_t length = decodeUtf8(text, i, codePoint);
-        bool escaped = length == 0 || mustEscapeInMessage(codePoint);
-        std::size_t bytes = length > 0 ? length : 1;
-        if (out.size() + (escaped ? 3 * bytes : bytes) > limit) {
-            out += "...";
-            break;
-        }
-        if (!escaped) {
-            out.append(text.substr(i, bytes));
-        } else {
-            for (std::size_t k = 0; k < bytes; ++k) {
-                auto byte = static_cast<unsigned char>(text[i + k]);
-                out += '\\';
-                out += kHex[byte >> 4];
-                out += kHex[byte & 0xF];
-            }
-        }
-        i += bytes;
-    }
-    return out;
+    return terminalSafeText(text, limit);
 }
 
 std::string withDiagnostic(int code, const std::string& diagnostic) {

@@ -1,5 +1,7 @@
 #include "text_encoding.h"
 
+#include <algorithm>
+
 namespace relayaudit {
 
 std::size_t decodeUtf8(std::string_view text, std::size_t i, std::uint32_t& codePoint) {
@@ -97,24 +99,29 @@ bool mustShowEscaped(std::uint32_t c) {
            (c >= 0x2066 && c <= 0x2069) || c == 0xFEFF;
 }
 
-std::string terminalSafeText(std::string_view text) {
+std::string terminalSafeText(std::string_view text, std::size_t limit) {
     static constexpr char kHex[] = "0123456789ABCDEF";
     std::string out;
-    out.reserve(text.size());
+    out.reserve(std::min(text.size(), limit) + 8);
     for (std::size_t i = 0; i < text.size();) {
         std::uint32_t codePoint = 0;
         std::size_t length = decodeUtf8(text, i, codePoint);
-        if (length > 0 && codePoint != '\t' && codePoint != '\n' && !mustShowEscaped(codePoint)) {
-            out.append(text.substr(i, length));
-            i += length;
-            continue;
-        }
+        bool escaped =
+            length == 0 || codePoint == '\t' || codePoint == '\n' || mustShowEscaped(codePoint);
         std::size_t bytes = length > 0 ? length : 1;
-        for (std::size_t k = 0; k < bytes; ++k) {
-            auto byte = static_cast<unsigned char>(text[i + k]);
-            out.push_back('\\');
-            out.push_back(kHex[byte >> 4]);
-            out.push_back(kHex[byte & 0xF]);
+        if (limit != std::string_view::npos && out.size() + (escaped ? 3 * bytes : bytes) > limit) {
+            out += "...";
+            break;
+        }
+        if (!escaped) {
+            out.append(text.substr(i, bytes));
+        } else {
+            for (std::size_t k = 0; k < bytes; ++k) {
+                auto byte = static_cast<unsigned char>(text[i + k]);
+                out.push_back('\\');
+                out.push_back(kHex[byte >> 4]);
+                out.push_back(kHex[byte & 0xF]);
+            }
         }
         i += bytes;
     }

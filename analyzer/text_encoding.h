@@ -31,7 +31,8 @@ bool mustShowEscaped(std::uint32_t codePoint);
 
 // For a terminal or a log line: every byte of invalid UTF-8, of a control character (newline and
 // tab included, so a value cannot forge a line or a column) and of the characters above is
-// written as \XX.
-std::string terminalSafeText(std::string_view text);
+// written as \XX. With a limit, the result stops on a character boundary before it would pass
+// limit bytes and ends in "...".
+std::string terminalSafeText(std::string_view text, std::size_t limit = std::string_view::npos);
 
 } // namespace relayaudit

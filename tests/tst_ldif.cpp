@@ -1,6 +1,7 @@
 // Behaviour of the LDIF reader (analyzer/ldif.h): what ldapsearch and ldifde write is read
 // exactly, anything else is refused with the line that is wrong.
 #include "ldif.h"
+#include "split_mix64.h"
 
 #include <QtTest>
 #include <cstdint>
@@ -26,21 +27,7 @@ std::vector<std::string> valuesOf(const DirectoryEntry& entry, std::string_view 
     return attribute ? attribute->values : std::vector<std::string>{};
 }
 
-// Deterministic across platforms (unlike std:: distributions), so a failing seed reproduces.
-class SplitMix64 {
-public:
-    explicit SplitMix64(std::uint64_t seed) : state_(seed) {}
-    std::uint64_t next() {
-        std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-        return z ^ (z >> 31);
-    }
-    std::size_t below(std::size_t bound) { return bound == 0 ? 0 : next() % bound; }
-
-private:
-    std::uint64_t state_;
-};
+using testsupport::SplitMix64;
 
 // What an Exchange relay export looks like: comments, folding, base64 (binary and UTF-8 DN),
 // options, CRLF on one record.

@@ -36,17 +36,10 @@ LDAPS_URI=ldaps://127.0.0.1
 LDAP_URI=ldap://127.0.0.1
 
 die() { echo "samba.sh: $*" >&2; exit 1; }
+# shellcheck source=common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 usage() { die "usage: samba.sh provision|start|extend-schema|load|modify|kinit|stop|pause|resume DIR [FILE]"; }
-need() { command -v "$1" >/dev/null 2>&1 || die "$1 not found (install: $2)"; }
 
-env_line() {
-  local key=$1 value=$2
-  if [[ $value =~ ^[A-Za-z0-9_./:=,@+%-]*$ ]]; then
-    printf '%s=%s\n' "$key" "$value"
-  else
-    printf "%s='%s'\n" "$key" "${value//\'/\'\\\'\'}"
-  fi
-}
 
 # PID of the samba of DIR, if alive and really that samba (guards against PID reuse).
 running_pid() {
@@ -154,7 +147,6 @@ cmd_provision() {
   echo "samba.sh: provisioned $REALM into $dir"
 }
 
-port_in_use() { ss -Hltn "sport = :$1" 2>/dev/null | grep -q .; }
 
 cmd_start() {
   local dir; dir=$(abs_dir "$1")

@@ -20,23 +20,12 @@ SCHEMA_FILE=$(cd "$HERE/../../tests/integration/schema" && pwd)/exchange-ad-test
 SLAPD=${SLAPD:-/usr/sbin/slapd}
 
 die() { echo "slapd.sh: $*" >&2; exit 1; }
+# shellcheck source=common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 usage() { die "usage: slapd.sh start|load|stop|pause|resume DIR [FILE]"; }
 
-need() { command -v "$1" >/dev/null 2>&1 || die "$1 not found (install: $2)"; }
 
-# A value for DIR/env: bare when it is shell-safe, else single-quoted.
-env_line() {
-  local key=$1 value=$2
-  if [[ $value =~ ^[A-Za-z0-9_./:=,@+%-]*$ ]]; then
-    printf '%s=%s\n' "$key" "$value"
-  else
-    printf "%s='%s'\n" "$key" "${value//\'/\'\\\'\'}"
-  fi
-}
 
-port_in_use() { # port -> 0 when something listens on 127.0.0.1:port or *:port
-  ss -Hltn "sport = :$1" 2>/dev/null | grep -q .
-}
 
 # PID of the slapd of DIR, if it is alive and really that slapd (guards against PID reuse).
 running_pid() {
