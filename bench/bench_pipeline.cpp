@@ -4,10 +4,11 @@
 // Run: scripts/benchmark.sh (or build/bench/relayaudit_bench [sizes...]).
 #include "directory_builder.h"
 #include "inventory.h"
-#include "ldif.h"
-#include "report.h"
+#include "ldif_reader.h"
+#include "reporters.h"
 #include "rules.h"
 #include "snapshot.h"
+#include "snapshot_builder.h"
 
 #include <chrono>
 #include <cstdio>

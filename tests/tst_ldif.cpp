@@ -1,6 +1,6 @@
 // Behaviour of the LDIF reader (analyzer/ldif.h): what ldapsearch and ldifde write is read
 // exactly, anything else is refused with the line that is wrong.
-#include "ldif.h"
+#include "ldif_reader.h"
 #include "split_mix64.h"
 
 #include <QtTest>

@@ -3,6 +3,7 @@
 #include "directory_builder.h"
 #include "rules.h"
 #include "snapshot.h"
+#include "snapshot_builder.h"
 
 #include <QProcess>
 #include <QTemporaryDir>

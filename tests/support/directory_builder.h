@@ -2,8 +2,8 @@
 // Test-side encoders of the real binary formats (facts: docs/exchange-relay-facts.md), written
 // independently of the decoders so that tests compare two readings of the format, plus a
 // builder of directory entries and LDIF text for rule and CLI tests.
+#include "base64.h"
 #include "directory.h"
-#include "sha256.h"
 
 #include <algorithm>
 #include <cstdint>

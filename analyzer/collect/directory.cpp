@@ -1,23 +1,10 @@
 #include "directory.h"
 
+#include "strings.h"
+
 #include <algorithm>
 
 namespace relayaudit {
-
-bool equalsIgnoreCase(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c; };
-               return lower(x) == lower(y);
-           });
-}
-
-std::string toLowerAscii(std::string_view text) {
-    std::string out(text);
-    for (char& c : out)
-        if (c >= 'A' && c <= 'Z')
-            c = char(c - 'A' + 'a');
-    return out;
-}
 
 const DirectoryAttribute* DirectoryEntry::find(std::string_view name) const {
     for (const auto& attribute : attributes)

@@ -1,4 +1,6 @@
-#include "ldif.h"
+#include "ldif_reader.h"
+
+#include "strings.h"
 
 #include <algorithm>
 #include <cstdint>

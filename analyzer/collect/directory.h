@@ -24,7 +24,4 @@ struct DirectoryEntry {
     bool hasObjectClass(std::string_view objectClass) const;
 };
 
-bool equalsIgnoreCase(std::string_view a, std::string_view b);
-std::string toLowerAscii(std::string_view text);
-
 } // namespace relayaudit

@@ -1,6 +1,6 @@
 #include "dn.h"
 
-#include "directory.h"
+#include "strings.h"
 #include "text_encoding.h"
 
 namespace relayaudit {

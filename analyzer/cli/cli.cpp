@@ -3,10 +3,11 @@
 #include "atomic_file.h"
 #include "inventory.h"
 #include "ldap_collector.h"
-#include "ldif.h"
-#include "report.h"
+#include "ldif_reader.h"
+#include "reporters.h"
 #include "rules.h"
 #include "snapshot.h"
+#include "snapshot_builder.h"
 
 #include <boost/program_options.hpp>
 #include <chrono>

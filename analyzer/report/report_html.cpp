@@ -2,9 +2,10 @@
 // directory is hostile. Every directory string can be written by whoever controls an AD object,
 // so nothing is emitted without escaping, the page carries no script, and a
 // Content-Security-Policy allows only the one inline stylesheet, named by its hash.
+#include "csp.h"
 #include "embedded.h"
-#include "report.h"
-#include "sha256.h"
+#include "reporters.h"
+#include "strings.h"
 #include "text_encoding.h"
 
 #include <algorithm>
@@ -86,19 +87,6 @@ std::string html(std::string_view text) {
 }
 std::string attr(std::string_view text) {
     return escape(text, false);
-}
-
-bool startsWithIgnoreCase(std::string_view text, std::string_view prefix) {
-    if (text.size() < prefix.size())
-        return false;
-    for (std::size_t i = 0; i < prefix.size(); ++i) {
-        char c = text[i];
-        if (c >= 'A' && c <= 'Z')
-            c = char(c - 'A' + 'a');
-        if (c != prefix[i])
-            return false;
-    }
-    return true;
 }
 
 // Only plain web links become clickable: javascript:, data:, file: and friends stay text, and

@@ -1,6 +1,6 @@
 // The machine-readable report: everything the HTML shows plus the full evidence lists. Its shape
 // is pinned by schemas/report.xsd; bump formatVersion on any incompatible change.
-#include "report.h"
+#include "reporters.h"
 #include "text_encoding.h"
 
 #include <array>

@@ -1,5 +1,6 @@
 #pragma once
-// What the reporters read: the findings plus run metadata and an inventory of what was examined.
+// The audit model, what the reporters read: the findings plus run metadata and an inventory of what
+// was examined.
 #include "findings.h"
 
 #include <string>
@@ -35,9 +36,5 @@ struct AuditReport {
     std::vector<InventoryItem> inventory;
     std::vector<std::string> manualChecks; // what the tool could not read and a person must check
 };
-
-// Both return the complete document text; the caller writes it (atomically).
-std::string renderXmlReport(const AuditReport& report);
-std::string renderHtmlReport(const AuditReport& report);
 
 } // namespace relayaudit

@@ -1,5 +1,6 @@
 #include "ldap_collector.h"
 
+#include "strings.h"
 #include "text_encoding.h"
 
 #include <algorithm>
@@ -152,10 +153,6 @@ int answerSaslQuestions(LDAP*, unsigned, void*, void* interactions) {
 }
 
 // ---- small helpers --------------------------------------------------------------------------
-
-bool startsWithIgnoreCase(std::string_view text, std::string_view prefix) {
-    return text.size() >= prefix.size() && equalsIgnoreCase(text.substr(0, prefix.size()), prefix);
-}
 
 // DNs from the rootDSE and from crossRef values come from the same server, but slapd lowercases
 // attribute types ("dc=corp") while the rootDSE file says "DC=corp"; spaces after separators are

@@ -2,6 +2,7 @@
 
 #include "atomic_file.h"
 #include "embedded.h"
+#include "strings.h"
 
 #include <algorithm>
 #include <filesystem>

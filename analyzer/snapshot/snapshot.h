@@ -1,7 +1,7 @@
 #pragma once
 // The snapshot: one XML document (schemas/snapshot.xsd) holding everything the rules need, with
-// binary values decoded and raw values kept. Built from directory entries, whatever collected them.
-#include "directory.h"
+// binary values decoded and raw values kept. The builder lives with the collectors
+// (collect/snapshot_builder.h); this is the document: its format, loading, validation, saving.
 #include "text_encoding.h"
 
 #include <optional>
@@ -28,10 +28,6 @@ struct CollectionContext {
     std::vector<UnreadableDomain> unreadableDomains;
     std::vector<std::string> notes; // e.g. "certificate checks disabled"
 };
-
-// Never fails: undecodable values become status="invalid" with the reason, for the rules to judge.
-void buildSnapshot(const std::vector<DirectoryEntry>& entries, const CollectionContext& context,
-                   pugi::xml_document& snapshot);
 
 // Reads a saved snapshot; on failure returns a message naming the problem (and byte offset).
 std::optional<std::string> loadSnapshot(const std::string& path, pugi::xml_document& snapshot);

@@ -1,7 +1,7 @@
 #pragma once
 // Turns a snapshot into the reporters' inventory (what was examined) and manual checks (what the
 // tool cannot read and a person must look at), so reporters never read the snapshot themselves.
-#include "report.h"
+#include "audit_model.h"
 
 #include <pugixml.hpp>
 

@@ -1,0 +1,15 @@
+#pragma once
+// ASCII string helpers. LDAP attribute names, DN attribute types and URL schemes compare
+// case-insensitively in ASCII only, so these never consult the locale.
+#include <string>
+#include <string_view>
+
+namespace relayaudit {
+
+bool equalsIgnoreCase(std::string_view a, std::string_view b);
+bool startsWithIgnoreCase(std::string_view text, std::string_view prefix);
+std::string toLowerAscii(std::string_view text);
+// Without leading and trailing spaces, tabs, CR and LF.
+std::string_view trimWhitespace(std::string_view text);
+
+} // namespace relayaudit
