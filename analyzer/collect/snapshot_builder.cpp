@@ -1,6 +1,7 @@
 #include "snapshot_builder.h"
 
 #include "base64.h"
+#include "directory_facts.h"
 #include "dn.h"
 #include "ip_range.h"
 #include "ip_security.h"
@@ -26,9 +27,6 @@ constexpr std::int64_t kAuthAnonymous = 0x1;
 constexpr std::int64_t kAuthBasic = 0x2;
 constexpr std::int64_t kAuthIntegrated = 0x4;
 constexpr std::int64_t kSslRequireTls = 0x8;
-constexpr std::int64_t kAccountDisabled = 0x2;         // userAccountControl ACCOUNTDISABLE
-constexpr std::int64_t kCrossRefDomainPartition = 0x2; // crossRef systemFlags: a domain NC
-constexpr std::uint32_t kGuestRelativeId = 501;
 
 // Receive connector AuthMechanism bits (facts section 4).
 constexpr std::int64_t kAuthMechanismExternalAuthoritative = 32;

@@ -1,5 +1,6 @@
 #include "ldap_collector.h"
 
+#include "directory_facts.h"
 #include "strings.h"
 #include "text_encoding.h"
 
@@ -39,8 +40,6 @@ namespace {
 
 constexpr const char* kPagedResultsOid = LDAP_CONTROL_PAGEDRESULTS; // 1.2.840.113556.1.4.319
 constexpr const char* kSdFlagsOid = "1.2.840.113556.1.4.801";
-constexpr ber_int_t kDomainPartitionFlag = 0x2; // crossRef systemFlags: a domain NC
-constexpr std::uint32_t kGuestRelativeId = 501;
 // Range retrieval: AD's MaxValRange is 1500, so a few rounds at most; the cap only stops a
 // server that never says "-*" from looping us forever.
 constexpr int kMaxRangeRounds = 100000;
@@ -1222,7 +1221,7 @@ private:
                 } catch (const std::exception&) {
                     value = 0;
                 }
-                if (nc && (value & kDomainPartitionFlag))
+                if (nc && (value & kCrossRefDomainPartition))
                     domains.push_back(*nc);
                 result_.entries.push_back(std::move(entry));
             }
