@@ -1,6 +1,6 @@
 // analyzer/base text helpers: terminal-safe and XML-safe text (directory data is hostile), the
 // UTF-8 decoder behind them, and the ASCII string helpers.
-#include "strings.h"
+#include "string_helpers.h"
 #include "text_encoding.h"
 
 #include <QtTest/QtTest>

@@ -1,6 +1,6 @@
 #include "attribute_options.h"
 
-#include "strings.h"
+#include "string_helpers.h"
 
 #include <charconv>
 #include <limits>

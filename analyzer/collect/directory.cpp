@@ -1,6 +1,6 @@
 #include "directory.h"
 
-#include "strings.h"
+#include "string_helpers.h"
 
 #include <algorithm>
 

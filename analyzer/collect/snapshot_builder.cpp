@@ -8,7 +8,7 @@
 #include "ldap_values.h"
 #include "security_descriptor.h"
 #include "sid.h"
-#include "strings.h"
+#include "string_helpers.h"
 #include "text_encoding.h"
 
 #include <algorithm>

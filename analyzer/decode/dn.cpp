@@ -1,6 +1,6 @@
 #include "dn.h"
 
-#include "strings.h"
+#include "string_helpers.h"
 #include "text_encoding.h"
 
 namespace relayaudit {

@@ -2,7 +2,7 @@
 
 #include "atomic_file.h"
 #include "embedded.h"
-#include "strings.h"
+#include "string_helpers.h"
 
 #include <algorithm>
 #include <filesystem>

@@ -1,6 +1,6 @@
 #include "html_escape.h"
 
-#include "strings.h"
+#include "string_helpers.h"
 #include "text_encoding.h"
 
 #include <cstdint>

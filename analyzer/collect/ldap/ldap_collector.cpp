@@ -4,7 +4,7 @@
 #include "ldap_connection.h"
 #include "ldap_diagnostics.h"
 #include "ldap_search.h"
-#include "strings.h"
+#include "string_helpers.h"
 
 #include <csignal>
 #include <cstring>

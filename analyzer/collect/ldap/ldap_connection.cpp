@@ -2,7 +2,7 @@
 
 #include "ldap_diagnostics.h"
 #include "socket_watchdog.h"
-#include "strings.h"
+#include "string_helpers.h"
 #include "tcp_connect.h"
 
 #include <algorithm>

@@ -1,7 +1,7 @@
 #include "ldap_diagnostics.h"
 
 #include "ldap_handles.h"
-#include "strings.h"
+#include "string_helpers.h"
 #include "text_encoding.h"
 
 #include <utility>

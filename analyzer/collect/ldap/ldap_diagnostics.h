@@ -1,8 +1,7 @@
 #pragma once
 // How the collector fails and what its messages say: libldap result codes and server
 // diagnostics turned into one terminal-safe line that tells the user what to do.
-#include "ldap_api.h"
-
+#include <ldap.h>
 #include <string>
 #include <string_view>
 

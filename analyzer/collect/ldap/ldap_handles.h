@@ -1,8 +1,7 @@
 #pragma once
 // Ownership of what libldap allocates: each type frees with the function libldap documents for
 // it, so no early return or thrown CollectFailure leaks a handle, message or control.
-#include "ldap_api.h"
-
+#include <ldap.h>
 #include <memory>
 
 namespace relayaudit::ldapcollect {

@@ -1,7 +1,7 @@
 #include "ldap_search.h"
 
 #include "attribute_options.h"
-#include "strings.h"
+#include "string_helpers.h"
 
 #include <algorithm>
 #include <utility>

@@ -1,7 +1,7 @@
 #include "ldif_reader.h"
 
 #include "attribute_options.h"
-#include "strings.h"
+#include "string_helpers.h"
 #include "text_encoding.h"
 
 #include <cstdint>

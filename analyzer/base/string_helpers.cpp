@@ -1,4 +1,4 @@
-#include "strings.h"
+#include "string_helpers.h"
 
 #include <algorithm>
 
