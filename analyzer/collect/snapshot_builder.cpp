@@ -42,12 +42,15 @@ void appendForest(pugi::xml_node root, const std::vector<const DirectoryEntry*>&
         if (!configurationNC.empty())
             break;
         // Without a rootDSE, the configuration NC is where CN=Configuration sits in the DNs.
-        auto names = splitDn(entry->dn);
+        auto parsed = parseDn(entry->dn);
+        if (!parsed.ok())
+            continue;
+        const auto& names = parsed.value();
         for (std::size_t i = 0; i < names.size(); ++i) {
-            if (equalsIgnoreCase(names[i].type, "CN") &&
-                equalsIgnoreCase(names[i].value, "Configuration") && i + 1 < names.size() &&
-                equalsIgnoreCase(names[i + 1].type, "DC")) {
-                auto suffix = domainSuffixOf(entry->dn);
+            if (equalsIgnoreCase(names[i].type(), "CN") &&
+                equalsIgnoreCase(names[i].value(), "Configuration") && i + 1 < names.size() &&
+                equalsIgnoreCase(names[i + 1].type(), "DC")) {
+                auto suffix = domainSuffixOf(names);
                 configurationNC = "CN=Configuration," + suffix;
                 if (rootDomainNC.empty())
                     rootDomainNC = suffix;
@@ -60,6 +63,17 @@ void appendForest(pugi::xml_node root, const std::vector<const DirectoryEntry*>&
     set(forest, "rootDomainNC", rootDomainNC);
     set(forest, "entries", std::to_string(unique.size()));
     set(forest, "duplicateEntries", std::to_string(duplicates));
+    // Every entry whose DN does not parse, whatever its kind: its place in the tree is unknown,
+    // so it is kept visible here rather than dropped or guessed from a partial parse.
+    for (const auto* entry : unique) {
+        auto parsed = parseDn(entry->dn);
+        if (parsed.ok())
+            continue;
+        auto node = forest.append_child("malformedDn");
+        set(node, "dn", entry->dn);
+        set(node, "origin", entry->origin);
+        set(node, "reason", parsed.error().describe());
+    }
 }
 
 void appendExchange(pugi::xml_node root, const std::vector<const DirectoryEntry*>& unique) {
@@ -69,6 +83,7 @@ void appendExchange(pugi::xml_node root, const std::vector<const DirectoryEntry*
             auto node = exchange.append_child("organization");
             set(node, "dn", entry->dn);
             set(node, "name", friendlyName(*entry));
+            build::setInvalidAttributes(node, build::dnProblems(*entry));
         }
     }
     for (const auto* entry : unique) {
@@ -78,6 +93,7 @@ void appendExchange(pugi::xml_node root, const std::vector<const DirectoryEntry*
             set(node, "name", friendlyName(*entry));
             if (const auto* serial = entry->first("serialNumber"))
                 set(node, "version", *serial);
+            build::setInvalidAttributes(node, build::dnProblems(*entry));
         }
     }
     for (const auto* entry : unique)
@@ -91,6 +107,7 @@ void appendExchange(pugi::xml_node root, const std::vector<const DirectoryEntry*
             auto node = exchange.append_child("smtpConnector");
             set(node, "dn", entry->dn);
             set(node, "name", friendlyName(*entry));
+            build::setInvalidAttributes(node, build::dnProblems(*entry));
             build::appendRaw(node, *entry);
         }
     }

@@ -38,6 +38,13 @@ std::optional<std::string> checkAttributes(pugi::xml_node node,
     return std::nullopt;
 }
 
+std::optional<std::string> checkForest(pugi::xml_node forest) {
+    for (auto malformed : forest.children("malformedDn"))
+        if (auto problem = checkAttributes(malformed, {{"dn", {}}, {"reason", {}}}))
+            return problem;
+    return std::nullopt;
+}
+
 std::optional<std::string> checkDomains(pugi::xml_node domains) {
     for (auto domain : domains.children("domain")) {
         if (auto problem = checkAttributes(
@@ -124,6 +131,8 @@ std::optional<std::string> validateSnapshot(const pugi::xml_document& snapshot) 
     for (const char* required : {"forest", "domains", "exchange"})
         if (!root.child(required))
             return std::string("the element <") + required + "> is missing";
+    if (auto problem = checkForest(root.child("forest")))
+        return problem;
     if (auto problem = checkDomains(root.child("domains")))
         return problem;
     auto exchange = root.child("exchange");

@@ -34,16 +34,25 @@ std::string friendlyName(const DirectoryEntry& entry) {
     for (const char* attribute : {"adminDisplayName", "displayName", "name", "cn"})
         if (const auto* value = entry.first(attribute); value && !value->empty())
             return *value;
-    auto names = splitDn(entry.dn);
-    return names.empty() ? entry.dn : names.front().value;
+    auto names = parseDn(entry.dn);
+    return names.ok() && !names.value().empty() ? names.value().front().value() : entry.dn;
 }
 
 std::string rdnBefore(std::string_view dn, std::string_view anchor) {
-    auto names = splitDn(dn);
+    auto parsed = parseDn(dn);
+    if (!parsed.ok())
+        return {};
+    const auto& names = parsed.value();
     for (std::size_t i = 1; i < names.size(); ++i)
-        if (equalsIgnoreCase(names[i].value, anchor))
-            return names[i - 1].value;
+        if (equalsIgnoreCase(names[i].value(), anchor))
+            return names[i - 1].value();
     return {};
+}
+
+std::vector<std::string> dnProblems(const DirectoryEntry& entry) {
+    if (parseDn(entry.dn).ok())
+        return {};
+    return {"distinguishedName"};
 }
 
 void appendRaw(pugi::xml_node parent, const DirectoryEntry& entry) {

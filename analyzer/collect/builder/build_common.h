@@ -25,8 +25,12 @@ std::span<const std::uint8_t> bytesOf(const std::string& value);
 std::string friendlyName(const DirectoryEntry& entry);
 
 // The value of the RDN just left of the first RDN named `anchor` (e.g. the server of a virtual
-// server is the RDN left of "CN=Servers"); empty when there is none.
+// server is the RDN left of "CN=Servers"); empty when there is none or the DN does not parse.
 std::string rdnBefore(std::string_view dn, std::string_view anchor);
+
+// {"distinguishedName"} when the entry's DN does not parse, else nothing: the start of an
+// object's invalidAttributes, so that the object is still judged but said to be misplaced.
+std::vector<std::string> dnProblems(const DirectoryEntry& entry);
 
 // Every value except objectClass, as <raw> children: text when XML can carry it, else base64.
 void appendRaw(pugi::xml_node parent, const DirectoryEntry& entry);

@@ -33,7 +33,8 @@ public:
         auto& record = domains_[toLowerAscii(dn)];
         if (record.dn.empty()) {
             record.dn = dn;
-            record.dnsName = dnsNameOfDomainDn(dn);
+            if (auto parsed = parseDn(dn); parsed.ok())
+                record.dnsName = dnsNameOfDomainDn(parsed.value());
         }
         return record;
     }
@@ -151,8 +152,10 @@ void placeGuests(DomainTable& domains, const std::vector<const DirectoryEntry*>&
             continue;
         DomainRecord* owner = domains.withSid(*domainSid);
         if (!owner) {
-            // The domain head was not exported: place the Guest by its DN's DC= suffix.
-            auto suffix = domainSuffixOf(entry->dn);
+            // The domain head was not exported: place the Guest by its DN's DC= suffix. A DN that
+            // does not parse places it nowhere; forest/malformedDn reports the entry.
+            auto parsed = parseDn(entry->dn);
+            auto suffix = parsed.ok() ? domainSuffixOf(parsed.value()) : std::string();
             if (suffix.empty())
                 continue;
             owner = &domains.recordFor(suffix);

@@ -86,7 +86,7 @@ void appendReceiveConnector(pugi::xml_node exchange, const DirectoryEntry& entry
     set(node, "name", friendlyName(entry));
     set(node, "server", rdnBefore(entry.dn, "Servers"));
     set(node, "origin", entry.origin);
-    std::vector<std::string> invalid;
+    auto invalid = dnProblems(entry);
     if (auto enabled = readBoolean(entry, "msExchSmtpReceiveEnabled"); enabled.present) {
         set(node, "enabled", enabled.value ? boolText(*enabled.value) : "invalid");
         if (!enabled.value)

@@ -119,7 +119,7 @@ void appendVirtualServer(pugi::xml_node exchange, const DirectoryEntry& entry) {
     set(node, "server", rdnBefore(entry.dn, "Servers"));
     set(node, "organization", rdnBefore(entry.dn, "Microsoft Exchange"));
     set(node, "origin", entry.origin);
-    std::vector<std::string> invalid;
+    auto invalid = dnProblems(entry);
 
     // msExchSmtpRelayForAuth: default TRUE when absent (facts 2).
     if (auto relayForAuth = readBoolean(entry, "msExchSmtpRelayForAuth"); relayForAuth.present) {
