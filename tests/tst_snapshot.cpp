@@ -167,6 +167,17 @@ private slots:
         QVERIFY(fired("EXS-RELAY-OPEN"));
         QVERIFY(fired("EXS-VALUE-INVALID"));
     }
+    void guestWithMalformedDnIsStillFoundByItsDomainSid() {
+        Forest forest;
+        forest.domain();
+        auto& guest = forest.guest("66080");
+        guest.dn = "CN=Guest,,CN=Users," + forest.base;
+        auto snapshot = build(forest);
+        auto domain = snapshot.select_node("//domain").node();
+        QCOMPARE(QString(domain.attribute("guestStatus").value()), QString("found"));
+        QCOMPARE(QString(domain.child("guest").attribute("enabled").value()), QString("true"));
+        QCOMPARE(snapshot.select_nodes("/snapshot/forest/malformedDn").size(), std::size_t(1));
+    }
     void entryWithMalformedDnIsListedWithItsReasonWhateverItsKind() {
         auto forest = sampleForest();
         forest.add("CN=printer\\", {"top", "device"});
