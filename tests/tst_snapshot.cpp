@@ -140,6 +140,83 @@ private slots:
         QCOMPARE(QString(domain.attribute("reason").value()), QString("LDAP 50: access denied"));
     }
 
+    void escapedSeparatorInAServerNameDoesNotMoveTheServer() {
+        Forest forest;
+        forest.virtualServer("FAKE\\,CN=Servers", 1, {});
+        auto snapshot = build(forest);
+        QCOMPARE(
+            QString(snapshot.select_node("//virtualServer").node().attribute("server").value()),
+            QString("FAKE,CN=Servers"));
+    }
+    void objectWithMalformedDnIsStillJudgedAndFlagged() {
+        Forest forest;
+        auto& server = forest.virtualServer(
+            "EXCH01", 1, {{"msExchSmtpRelayIpList", testsupport::ipSecurityBlob({}, {})}});
+        server.dn.insert(server.dn.find(',') + 1, ","); // "CN=1,,CN=SMTP,...": an empty RDN
+        auto snapshot = build(forest);
+        auto node = snapshot.select_node("//virtualServer").node();
+        QCOMPARE(QString(node.attribute("invalidAttributes").value()),
+                 QString("distinguishedName"));
+        QCOMPARE(QString(node.attribute("server").value()), QString());
+        auto keys = findingKeys(snapshot);
+        auto fired = [&](const std::string& rule) {
+            return std::any_of(keys.begin(), keys.end(), [&](const std::string& key) {
+                return key.starts_with(rule + " " + forest.entries.back().dn + " ");
+            });
+        };
+        QVERIFY(fired("EXS-RELAY-OPEN"));
+        QVERIFY(fired("EXS-VALUE-INVALID"));
+    }
+    void guestWithMalformedDnIsStillFoundByItsDomainSid() {
+        Forest forest;
+        forest.domain();
+        auto& guest = forest.guest("66080");
+        guest.dn = "CN=Guest,,CN=Users," + forest.base;
+        auto snapshot = build(forest);
+        auto domain = snapshot.select_node("//domain").node();
+        QCOMPARE(QString(domain.attribute("guestStatus").value()), QString("found"));
+        QCOMPARE(QString(domain.child("guest").attribute("enabled").value()), QString("true"));
+        QCOMPARE(snapshot.select_nodes("/snapshot/forest/malformedDn").size(), std::size_t(1));
+    }
+    void entryWithMalformedDnIsListedWithItsReasonWhateverItsKind() {
+        auto forest = sampleForest();
+        forest.add("CN=printer\\", {"top", "device"});
+        auto snapshot = build(forest);
+        auto listed = snapshot.select_nodes("/snapshot/forest/malformedDn");
+        QCOMPARE(listed.size(), std::size_t(1));
+        auto node = listed.first().node();
+        QCOMPARE(QString(node.attribute("dn").value()), QString("CN=printer\\"));
+        QCOMPARE(QString(node.attribute("origin").value()), QString("test"));
+        QCOMPARE(QString(node.attribute("reason").value()),
+                 QString("byte 11 (distinguished name): the DN ends inside a '\\' escape"));
+    }
+    void snapshotWithMalformedDnsIsSchemaValidAndLoads() {
+        auto forest = sampleForest();
+        forest.add("CN=a,,DC=corp,DC=example", {"top", "msExchExchangeServer"});
+        QTemporaryDir directory;
+        QString file = directory.filePath("snapshot.xml");
+        QVERIFY(!writeFileAtomically(file.toStdString(), snapshotToString(build(forest))));
+        QString problem = validate(file);
+        QVERIFY2(problem.isEmpty(), qPrintable(problem));
+        pugi::xml_document loaded;
+        QVERIFY(!loadSnapshot(file.toStdString(), loaded));
+        QCOMPARE(QString(loaded.select_node("//server[@invalidAttributes='distinguishedName']")
+                             .node()
+                             .attribute("dn")
+                             .value()),
+                 QString("CN=a,,DC=corp,DC=example"));
+    }
+    void loadingRefusesAMalformedDnRecordWithoutReason() {
+        QTemporaryDir directory;
+        QString file = directory.filePath("damaged.xml");
+        writeFileAtomically(file.toStdString(),
+                            "<snapshot formatVersion='1'><forest><malformedDn dn='CN=a,'/>"
+                            "</forest><domains/><exchange/></snapshot>");
+        pugi::xml_document document;
+        auto problem = loadSnapshot(file.toStdString(), document);
+        QVERIFY(problem && problem->find("lacks the attribute reason") != std::string::npos);
+    }
+
     void xmlSafeTextEscapesWhatXmlCannotCarry() {
         QCOMPARE(QString::fromStdString(xmlSafeText("plain <b>&")), QString("plain <b>&"));
         QCOMPARE(QString::fromStdString(xmlSafeText("J\xC3\xBCrgen")), QString("Jürgen"));
@@ -155,8 +232,9 @@ private slots:
 
     void hostileValuesStillGiveASchemaValidSnapshot() {
         auto forest = sampleForest();
+        // The directory escapes RFC 4514 specials in a DN; the snapshot holds the unescaped name.
         auto& hostile =
-            forest.virtualServer("EXCH<script>", 3, {{"msExchAuthenticationFlags", "1; DROP"}});
+            forest.virtualServer("EXCH\\<script\\>", 3, {{"msExchAuthenticationFlags", "1; DROP"}});
         Forest::set(hostile, "adminDisplayName",
                     std::string("<script>alert(1)</script>") + "\x01" + "\xff" + "\"'&");
         QTemporaryDir directory;

@@ -1,99 +1,189 @@
 #include "dn.h"
 
 #include "string_helpers.h"
-#include "text_encoding.h"
+
+#include <cstdint>
+#include <ldap.h>
+#include <memory>
+#include <optional>
 
 namespace relayaudit {
 
 namespace {
 
-std::string trimSpaces(std::string_view text) {
-    auto begin = text.find_first_not_of(' ');
-    if (begin == std::string_view::npos)
-        return {};
-    auto end = text.find_last_not_of(' ');
-    return std::string(text.substr(begin, end - begin + 1));
+constexpr const char* kField = "distinguished name";
+
+DecodeError errorAt(std::size_t offset, std::string reason) {
+    return DecodeError{offset, kField, std::move(reason)};
 }
+
+struct DnFree {
+    void operator()(LDAPDN dn) const { ldap_dnfree(dn); }
+};
+struct RdnFree {
+    void operator()(LDAPRDN rdn) const { ldap_rdnfree(rdn); }
+};
+struct MemFree {
+    void operator()(char* text) const { ldap_memfree(text); }
+};
+using DnHandle = std::unique_ptr<LDAPRDN, DnFree>;
+using RdnHandle = std::unique_ptr<LDAPAVA*, RdnFree>;
+using TextHandle = std::unique_ptr<char, MemFree>;
+
+// Where each RDN starts, read one RDN at a time as ldap_str2dn does; `failedAt` is the start of
+// the first RDN that does not parse. Only used to say where a DN is wrong.
+struct RdnScan {
+    std::vector<std::size_t> starts;
+    std::optional<std::size_t> failedAt;
+};
+
+RdnScan scanRdns(const std::string& dn) {
+    RdnScan scan;
+    std::size_t offset = 0;
+    while (true) {
+        if (offset == dn.size() || dn[offset] == ',') {
+            scan.failedAt = offset; // an empty RDN
+            return scan;
+        }
+        LDAPRDN rdn = nullptr;
+        char* next = nullptr;
+        int rc = ldap_str2rdn(dn.c_str() + offset, &rdn, &next, LDAP_DN_FORMAT_LDAPV3);
+        RdnHandle owned(rdn);
+        if (rc != LDAP_SUCCESS || !next) {
+            scan.failedAt = offset;
+            return scan;
+        }
+        scan.starts.push_back(offset);
+        const auto end = static_cast<std::size_t>(next - dn.c_str());
+        if (end >= dn.size())
+            return scan;
+        if (dn[end] != ',') {
+            scan.failedAt = end;
+            return scan;
+        }
+        offset = end + 1;
+    }
+}
+
+bool endsInsideEscape(std::string_view dn) {
+    std::size_t backslashes = 0;
+    for (auto i = dn.size(); i > 0 && dn[i - 1] == '\\'; --i)
+        ++backslashes;
+    return backslashes % 2 == 1;
+}
+
+DecodeError syntaxError(const std::string& dn) {
+    const auto scan = scanRdns(dn);
+    const std::size_t at = scan.failedAt.value_or(0);
+    const std::string which = "RDN " + std::to_string(scan.starts.size() + 1);
+    if (at == dn.size() && !dn.empty())
+        return errorAt(at, "the DN ends with a separator: " + which + " is empty");
+    if (at < dn.size() && dn[at] == ',')
+        return errorAt(at, which + " is empty (a separator with nothing before it)");
+    if (endsInsideEscape(dn))
+        return errorAt(dn.size(), "the DN ends inside a '\\' escape");
+    return errorAt(at, which + " is not RFC 4514 syntax (type=value, with special characters "
+                               "escaped and RDNs separated by ',')");
+}
+
+// A "#..." value is the hex of a BER encoding (RFC 4514 section 2.4); the directory strings a DN
+// can hold are one primitive string element that fills the value exactly.
+Decoded<std::string> decodeBerString(const berval& value, std::size_t offset) {
+    const auto* bytes = reinterpret_cast<const std::uint8_t*>(value.bv_val);
+    const std::size_t size = value.bv_len;
+    if (size < 2)
+        return errorAt(offset, "BER value of " + std::to_string(size) +
+                                   " bytes is shorter than a tag and a length");
+    switch (bytes[0]) {
+    case 0x04: // OCTET STRING
+    case 0x0C: // UTF8String
+    case 0x13: // PrintableString
+    case 0x16: // IA5String
+    case 0x1A: // VisibleString
+        break;
+    default:
+        return errorAt(offset, "BER value has tag " + std::to_string(bytes[0]) +
+                                   ", not a string type this tool reads");
+    }
+    std::size_t length = bytes[1];
+    std::size_t header = 2;
+    if (length & 0x80) {
+        const std::size_t lengthBytes = length & 0x7F;
+        if (lengthBytes == 0 || lengthBytes > 4 || 2 + lengthBytes > size)
+            return errorAt(offset, "BER value has an unusable length field");
+        length = 0;
+        for (std::size_t i = 0; i < lengthBytes; ++i)
+            length = (length << 8) | bytes[2 + i];
+        header += lengthBytes;
+    }
+    if (header + length != size)
+        return errorAt(offset, "BER value says " + std::to_string(length) + " bytes but holds " +
+                                   std::to_string(size - header));
+    return std::string(value.bv_val + header, length);
+}
+
+Decoded<std::string> valueOf(const LDAPAVA& ava, const std::string& dn, std::size_t rdnIndex) {
+    if (!(ava.la_flags & LDAP_AVA_BINARY))
+        return std::string(ava.la_value.bv_val, ava.la_value.bv_len);
+    auto decoded = decodeBerString(ava.la_value, 0);
+    if (decoded.ok())
+        return decoded;
+    const auto scan = scanRdns(dn);
+    const std::size_t offset = rdnIndex < scan.starts.size() ? scan.starts[rdnIndex] : 0;
+    return errorAt(offset, "RDN " + std::to_string(rdnIndex + 1) + ": " + decoded.error().reason);
+}
+
+std::size_t firstTrailingDomainComponent(const DistinguishedName& dn) {
+    std::size_t first = dn.size();
+    while (first > 0 && dn[first - 1].parts.size() == 1 &&
+           equalsIgnoreCase(dn[first - 1].type(), "DC"))
+        --first;
+    return first;
+}
+
 } // namespace
 
-std::vector<RelativeName> splitDn(std::string_view dn) {
-    std::vector<RelativeName> names;
-    RelativeName current;
-    std::string raw;
-    bool inValue = false;
-    bool skipRest = false; // after '+' in a multi-valued RDN
-    auto finish = [&] {
-        if (inValue) {
-            current.value = trimSpaces(raw);
-            names.push_back(current);
+Decoded<DistinguishedName> parseDn(std::string_view text) {
+    if (auto nul = text.find('\0'); nul != std::string_view::npos)
+        return errorAt(nul, "a NUL byte inside the DN (RFC 4514 writes it as \\00)");
+    const std::string dn(text);
+    LDAPDN parsed = nullptr;
+    const int rc = ldap_str2dn(dn.c_str(), &parsed, LDAP_DN_FORMAT_LDAPV3);
+    DnHandle owned(parsed);
+    if (rc != LDAP_SUCCESS)
+        return syntaxError(dn);
+    DistinguishedName names;
+    for (std::size_t i = 0; parsed && parsed[i]; ++i) {
+        RelativeName name;
+        for (std::size_t j = 0; parsed[i][j]; ++j) {
+            const LDAPAVA& ava = *parsed[i][j];
+            auto value = valueOf(ava, dn, i);
+            if (!value.ok())
+                return value.error();
+            name.parts.push_back(
+                {std::string(ava.la_attr.bv_val, ava.la_attr.bv_len), value.value()});
         }
-        current = {};
-        raw.clear();
-        inValue = false;
-        skipRest = false;
-    };
-    for (std::size_t i = 0; i < dn.size(); ++i) {
-        char c = dn[i];
-        if (c == '\\' && i + 1 < dn.size()) {
-            int high = hexDigitValue(dn[i + 1]);
-            int low = i + 2 < dn.size() ? hexDigitValue(dn[i + 2]) : -1;
-            char decoded;
-            if (high >= 0 && low >= 0) {
-                decoded = char(high * 16 + low);
-                i += 2;
-            } else {
-                decoded = dn[i + 1];
-                i += 1;
-            }
-            if (!skipRest)
-                raw.push_back(decoded);
-            continue;
-        }
-        if (c == ',' || c == ';') {
-            finish();
-            continue;
-        }
-        if (skipRest)
-            continue;
-        if (c == '+' && inValue) {
-            skipRest = true;
-            continue;
-        }
-        if (c == '=' && !inValue) {
-            current.type = trimSpaces(raw);
-            raw.clear();
-            inValue = true;
-            continue;
-        }
-        raw.push_back(c);
+        char* rdnText = nullptr;
+        if (ldap_rdn2str(parsed[i], &rdnText, LDAP_DN_FORMAT_LDAPV3) != LDAP_SUCCESS)
+            return errorAt(0, "RDN " + std::to_string(i + 1) + " cannot be written back");
+        TextHandle ownedText(rdnText);
+        name.text = rdnText;
+        names.push_back(std::move(name));
     }
-    finish();
     return names;
 }
 
-std::string domainSuffixOf(std::string_view dn) {
-    auto names = splitDn(dn);
-    std::size_t first = names.size();
-    while (first > 0 && equalsIgnoreCase(names[first - 1].type, "DC"))
-        --first;
+std::string domainSuffixOf(const DistinguishedName& dn) {
     std::string suffix;
-    for (std::size_t i = first; i < names.size(); ++i) {
-        if (!suffix.empty())
-            suffix += ',';
-        suffix += "DC=" + names[i].value;
-    }
+    for (std::size_t i = firstTrailingDomainComponent(dn); i < dn.size(); ++i)
+        suffix += (suffix.empty() ? "" : ",") + dn[i].text;
     return suffix;
 }
 
-std::string dnsNameOfDomainDn(std::string_view dn) {
+std::string dnsNameOfDomainDn(const DistinguishedName& dn) {
     std::string name;
-    for (const auto& rdn : splitDn(dn)) {
-        if (!equalsIgnoreCase(rdn.type, "DC"))
-            continue;
-        if (!name.empty())
-            name += '.';
-        name += rdn.value;
-    }
+    for (std::size_t i = firstTrailingDomainComponent(dn); i < dn.size(); ++i)
+        name += (name.empty() ? "" : ".") + dn[i].value();
     return name;
 }
 

@@ -1,25 +1,38 @@
 #pragma once
-// Distinguished-name helpers (RFC 4514): splitting into RDNs with escapes honoured, so a hostile
-// "CN=a\,CN=Servers" cannot pose as a different place in the tree.
+// Distinguished names (RFC 4514), parsed by libldap (ldap_str2dn, LDAPv3 syntax) so that escapes
+// are honoured and a hostile "CN=a\,CN=Servers" cannot pose as a different place in the tree. A
+// DN that does not parse is an error naming the byte and the RDN, never a partial result.
+#include "decode_error.h"
+
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace relayaudit {
 
-struct RelativeName {
-    std::string type;  // "CN"
-    std::string value; // unescaped
+struct AttributeTypeAndValue {
+    std::string type;  // as written: "CN", "dc", "2.5.4.3"
+    std::string value; // unescaped; a "#04..." BER value is decoded to its string
 };
 
-// Splits "CN=1,CN=SMTP,..." into RDNs, leftmost first. Multi-valued RDNs ("a=1+b=2") keep the
-// first value. A malformed DN yields the RDNs that parsed.
-std::vector<RelativeName> splitDn(std::string_view dn);
+struct RelativeName {
+    // One pair, or several in a multi-valued RDN ("CN=a+OU=b"), in the order written.
+    std::vector<AttributeTypeAndValue> parts;
+    std::string text; // the RDN in RFC 4514 form, as libldap writes it back ("DC=corp")
 
-// The DC= suffix of a DN as a DN ("DC=corp,DC=example"), empty if none.
-std::string domainSuffixOf(std::string_view dn);
+    const std::string& type() const { return parts.front().type; }
+    const std::string& value() const { return parts.front().value; }
+};
 
-// "corp.example" of "DC=corp,DC=example".
-std::string dnsNameOfDomainDn(std::string_view dn);
+// Leftmost RDN first; the empty DN (the root) has none.
+using DistinguishedName = std::vector<RelativeName>;
+
+Decoded<DistinguishedName> parseDn(std::string_view dn);
+
+// The trailing run of single-valued DC= RDNs as a DN ("DC=corp,DC=example"), empty if none.
+std::string domainSuffixOf(const DistinguishedName& dn);
+
+// The same run as a DNS name: "corp.example" of "DC=corp,DC=example"; empty if none.
+std::string dnsNameOfDomainDn(const DistinguishedName& dn);
 
 } // namespace relayaudit

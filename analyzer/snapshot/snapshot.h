@@ -1,7 +1,8 @@
 #pragma once
 // The snapshot: one XML document (schemas/snapshot.xsd) holding everything the rules need, with
 // binary values decoded and raw values kept. The builder lives with the collectors
-// (collect/snapshot_builder.h); this is the document: its format, loading, validation, saving.
+// (collect/snapshot_builder.h); this is the document: its format (here), loading and saving
+// (snapshot_io.cpp), validation (snapshot_validation.h).
 #include "text_encoding.h"
 
 #include <optional>

@@ -1,0 +1,117 @@
+#include "build_common.h"
+
+#include "base64.h"
+#include "dn.h"
+#include "ldap_values.h"
+#include "string_helpers.h"
+#include "text_encoding.h"
+
+#include <algorithm>
+#include <sstream>
+
+namespace relayaudit::build {
+
+std::string boolText(bool value) {
+    return value ? "true" : "false";
+}
+
+void set(pugi::xml_node node, const char* name, std::string_view value) {
+    node.append_attribute(name).set_value(xmlSafeText(value).c_str());
+}
+
+void setNumber(pugi::xml_node node, const char* name, double value) {
+    std::ostringstream text;
+    text.precision(17);
+    text << value;
+    node.append_attribute(name).set_value(text.str().c_str());
+}
+
+std::span<const std::uint8_t> bytesOf(const std::string& value) {
+    return {reinterpret_cast<const std::uint8_t*>(value.data()), value.size()};
+}
+
+std::string friendlyName(const DirectoryEntry& entry) {
+    for (const char* attribute : {"adminDisplayName", "displayName", "name", "cn"})
+        if (const auto* value = entry.first(attribute); value && !value->empty())
+            return *value;
+    auto names = parseDn(entry.dn);
+    return names.ok() && !names.value().empty() ? names.value().front().value() : entry.dn;
+}
+
+std::string rdnBefore(std::string_view dn, std::string_view anchor) {
+    auto parsed = parseDn(dn);
+    if (!parsed.ok())
+        return {};
+    const auto& names = parsed.value();
+    for (std::size_t i = 1; i < names.size(); ++i)
+        if (equalsIgnoreCase(names[i].value(), anchor))
+            return names[i - 1].value();
+    return {};
+}
+
+std::vector<std::string> dnProblems(const DirectoryEntry& entry) {
+    if (parseDn(entry.dn).ok())
+        return {};
+    return {"distinguishedName"};
+}
+
+void appendRaw(pugi::xml_node parent, const DirectoryEntry& entry) {
+    for (const auto& attribute : entry.attributes) {
+        if (equalsIgnoreCase(attribute.name, "objectClass"))
+            continue;
+        for (const auto& value : attribute.values) {
+            auto raw = parent.append_child("raw");
+            set(raw, "name", attribute.name);
+            if (isXmlSafe(value)) {
+                raw.append_attribute("encoding").set_value("text");
+                raw.text().set(value.c_str());
+            } else {
+                raw.append_attribute("encoding").set_value("base64");
+                raw.text().set(base64Encode(value).c_str());
+            }
+        }
+    }
+}
+
+std::size_t valueCount(const DirectoryEntry& entry, std::string_view name) {
+    const auto* attribute = entry.find(name);
+    return attribute ? attribute->values.size() : 0;
+}
+
+IntegerAttribute readInteger(const DirectoryEntry& entry, std::string_view name,
+                             std::int64_t defaultValue) {
+    IntegerAttribute result;
+    result.value = defaultValue;
+    if (const auto* text = entry.first(name)) {
+        result.present = true;
+        if (auto parsed = parseLdapInteger(*text); parsed && valueCount(entry, name) == 1)
+            result.value = *parsed;
+        else
+            result.valid = false;
+    }
+    return result;
+}
+
+BooleanAttribute readBoolean(const DirectoryEntry& entry, std::string_view name) {
+    BooleanAttribute result;
+    if (const auto* text = entry.first(name)) {
+        result.present = true;
+        if (valueCount(entry, name) == 1)
+            result.value = parseLdapBoolean(*text);
+    }
+    return result;
+}
+
+void setInvalidAttributes(pugi::xml_node node, const std::vector<std::string>& names) {
+    std::vector<std::string> unique;
+    for (const auto& name : names)
+        if (std::find(unique.begin(), unique.end(), name) == unique.end())
+            unique.push_back(name);
+    std::string list;
+    for (const auto& name : unique)
+        list += (list.empty() ? "" : " ") + name;
+    if (!list.empty())
+        set(node, "invalidAttributes", list);
+}
+
+} // namespace relayaudit::build

@@ -1,0 +1,223 @@
+#include "build_domains.h"
+
+#include "build_common.h"
+#include "directory_facts.h"
+#include "dn.h"
+#include "ldap_values.h"
+#include "sid.h"
+#include "string_helpers.h"
+
+#include <map>
+#include <string>
+
+namespace relayaudit::build {
+
+namespace {
+
+struct DomainRecord {
+    std::string dn;
+    std::string dnsName;
+    std::string netbiosName;
+    std::string sid;
+    std::string sidProblem;
+    bool headInInput = false;
+    bool listedInPartitions = false;
+    const DirectoryEntry* guest = nullptr;
+    std::string unreadableReason;
+};
+
+// The domains met so far, keyed by lower-case DN.
+class DomainTable {
+public:
+    DomainRecord& recordFor(const std::string& dn) {
+        auto& record = domains_[toLowerAscii(dn)];
+        if (record.dn.empty()) {
+            record.dn = dn;
+            if (auto parsed = parseDn(dn); parsed.ok())
+                record.dnsName = dnsNameOfDomainDn(parsed.value());
+        }
+        return record;
+    }
+    DomainRecord* withSid(const std::string& sid) {
+        DomainRecord* owner = nullptr;
+        for (auto& [key, record] : domains_)
+            if (record.sid == sid)
+                owner = &record;
+        return owner;
+    }
+    std::map<std::string, DomainRecord>& all() { return domains_; }
+
+private:
+    std::map<std::string, DomainRecord> domains_;
+};
+
+void appendGuest(pugi::xml_node domainNode, const DirectoryEntry& guest) {
+    auto node = domainNode.append_child("guest");
+    set(node, "dn", guest.dn);
+    set(node, "name", friendlyName(guest));
+    if (const auto* account = guest.first("sAMAccountName"))
+        set(node, "samAccountName", *account);
+    if (const auto* sid = guest.first("objectSid")) {
+        auto decoded = decodeSid(bytesOf(*sid));
+        if (decoded.ok())
+            set(node, "sid", decoded.value());
+    }
+    const auto* control = guest.first("userAccountControl");
+    if (control && valueCount(guest, "userAccountControl") > 1) {
+        set(node, "enabled", "unknown");
+        set(node, "reason", "userAccountControl has several values; it is single-valued");
+        return;
+    }
+    if (!control) {
+        set(node, "enabled", "unknown");
+        set(node, "reason",
+            "userAccountControl is not in the input (not exported or not readable)");
+        return;
+    }
+    set(node, "userAccountControl", *control);
+    auto parsed = parseLdapInteger(*control);
+    if (!parsed) {
+        set(node, "enabled", "unknown");
+        set(node, "reason", "userAccountControl is not an integer");
+        return;
+    }
+    set(node, "enabled", boolText((*parsed & kAccountDisabled) == 0));
+}
+
+// Orders Guest candidates by how much they matter: enabled, then unknown, then disabled.
+int guestRisk(const DirectoryEntry& guest) {
+    const auto* control = guest.first("userAccountControl");
+    auto parsed = control ? parseLdapInteger(*control) : std::nullopt;
+    if (!parsed || valueCount(guest, "userAccountControl") != 1)
+        return 1;
+    return (*parsed & kAccountDisabled) == 0 ? 2 : 0;
+}
+
+bool isUnderDn(std::string_view dn, std::string_view ancestor) {
+    return dn.size() > ancestor.size() + 1 && dn[dn.size() - ancestor.size() - 1] == ',' &&
+           equalsIgnoreCase(dn.substr(dn.size() - ancestor.size()), ancestor);
+}
+
+// Domain partitions listed in CN=Partitions, with their DNS and NetBIOS names.
+void readPartitions(DomainTable& domains, const std::vector<const DirectoryEntry*>& entries) {
+    for (const auto* entry : entries) {
+        if (!entry->hasObjectClass("crossRef"))
+            continue;
+        auto flags = readInteger(*entry, "systemFlags", 0);
+        const auto* namingContext = entry->first("nCName");
+        if (!namingContext || !flags.valid || !(flags.value & kCrossRefDomainPartition))
+            continue;
+        auto& record = domains.recordFor(*namingContext);
+        record.listedInPartitions = true;
+        if (const auto* dns = entry->first("dnsRoot"))
+            record.dnsName = *dns;
+        if (const auto* netbios = entry->first("nETBIOSName"))
+            record.netbiosName = *netbios;
+    }
+}
+
+// Domain heads in the input give the domain SID the Guest is found by.
+void readDomainHeads(DomainTable& domains, const std::vector<const DirectoryEntry*>& entries) {
+    for (const auto* entry : entries) {
+        if (!entry->hasObjectClass("domainDNS") && !entry->hasObjectClass("domain"))
+            continue;
+        auto& record = domains.recordFor(entry->dn);
+        record.headInInput = true;
+        if (const auto* sid = entry->first("objectSid")) {
+            auto decoded = decodeSid(bytesOf(*sid));
+            if (decoded.ok())
+                record.sid = decoded.value();
+            else
+                record.sidProblem = "objectSid does not parse: " + decoded.error().describe();
+        } else {
+            record.sidProblem = "the domain head has no objectSid in the input";
+        }
+    }
+}
+
+// The Guest is found by SID (domain SID + RID 501), never by name: it can be renamed.
+// Only accounts count: a foreignSecurityPrincipal in another domain carries the same SID and
+// would otherwise stand in for the real (possibly enabled) Guest.
+void placeGuests(DomainTable& domains, const std::vector<const DirectoryEntry*>& entries) {
+    for (const auto* entry : entries) {
+        const auto* sid = entry->first("objectSid");
+        if (!sid || !entry->hasObjectClass("user") ||
+            entry->hasObjectClass("foreignSecurityPrincipal"))
+            continue;
+        auto decoded = decodeSid(bytesOf(*sid));
+        if (!decoded.ok() || relativeIdOf(decoded.value()) != kGuestRelativeId)
+            continue;
+        auto domainSid = domainPartOf(decoded.value());
+        if (!domainSid || !domainSid->starts_with("S-1-5-21-"))
+            continue;
+        DomainRecord* owner = domains.withSid(*domainSid);
+        if (!owner) {
+            // The domain head was not exported: place the Guest by its DN's DC= suffix. A DN that
+            // does not parse places it nowhere; forest/malformedDn reports the entry.
+            auto parsed = parseDn(entry->dn);
+            auto suffix = parsed.ok() ? domainSuffixOf(parsed.value()) : std::string();
+            if (suffix.empty())
+                continue;
+            owner = &domains.recordFor(suffix);
+            if (owner->sid.empty())
+                owner->sid = *domainSid;
+        }
+        if (!isUnderDn(entry->dn, owner->dn))
+            continue; // a copy of the SID outside its domain is not that domain's Guest
+        // Two accounts with the Guest's SID cannot both be real; judge by the riskier one.
+        if (!owner->guest || guestRisk(*entry) > guestRisk(*owner->guest))
+            owner->guest = entry;
+    }
+}
+
+void appendDomain(pugi::xml_node domainsNode, const DomainRecord& record,
+                  const CollectionContext& context) {
+    auto node = domainsNode.append_child("domain");
+    set(node, "dn", record.dn);
+    set(node, "dnsName", record.dnsName);
+    if (!record.netbiosName.empty())
+        set(node, "netbiosName", record.netbiosName);
+    if (!record.sid.empty())
+        set(node, "sid", record.sid);
+    set(node, "inPartitions", boolText(record.listedInPartitions));
+    set(node, "headInInput", boolText(record.headInInput));
+    if (record.guest) {
+        set(node, "guestStatus", "found");
+        appendGuest(node, *record.guest);
+    } else if (!record.unreadableReason.empty()) {
+        set(node, "guestStatus", "unreadable");
+        set(node, "reason", record.unreadableReason);
+    } else if (!record.headInInput && context.sourceKind == "ldif") {
+        set(node, "guestStatus", "not-in-input");
+        set(node, "reason",
+            "the input holds no entries of this domain; add an export of it "
+            "(ldapsearch -b " +
+                record.dn + " or ldifde -d " + record.dn + ")");
+    } else if (!record.sidProblem.empty()) {
+        set(node, "guestStatus", "unreadable");
+        set(node, "reason", record.sidProblem);
+    } else {
+        set(node, "guestStatus", "not-found");
+        set(node, "reason",
+            "no account with SID " + record.sid + "-501 in the " +
+                (context.sourceKind == "ldif" ? "input" : "directory"));
+    }
+}
+
+} // namespace
+
+void appendDomains(pugi::xml_node root, const std::vector<const DirectoryEntry*>& entries,
+                   const CollectionContext& context) {
+    DomainTable domains;
+    readPartitions(domains, entries);
+    readDomainHeads(domains, entries);
+    placeGuests(domains, entries);
+    for (const auto& unreadable : context.unreadableDomains)
+        domains.recordFor(unreadable.domainDn).unreadableReason = unreadable.reason;
+
+    auto domainsNode = root.append_child("domains");
+    for (const auto& [key, record] : domains.all())
+        appendDomain(domainsNode, record, context);
+}
+
+} // namespace relayaudit::build

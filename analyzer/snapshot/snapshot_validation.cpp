@@ -1,0 +1,148 @@
+// What the rules rely on, checked when a saved snapshot is read back: a damaged or hand-edited
+// snapshot must fail loudly, not read as a clean forest (a missing attribute matches no rule).
+#include "snapshot_validation.h"
+
+#include <algorithm>
+#include <string_view>
+#include <vector>
+
+namespace relayaudit {
+
+namespace {
+
+struct AttributeCheck {
+    const char* name;
+    std::vector<const char*> allowed; // empty: any non-empty value
+};
+
+const std::vector<const char*> kBool = {"true", "false"};
+const std::vector<const char*> kTristate = {"true", "false", "unknown", "invalid"};
+
+std::optional<std::string> checkAttributes(pugi::xml_node node,
+                                           const std::vector<AttributeCheck>& checks) {
+    for (const auto& check : checks) {
+        auto attribute = node.attribute(check.name);
+        std::string_view value = attribute.value();
+        bool ok = attribute && !value.empty();
+        if (ok && !check.allowed.empty())
+            ok = std::any_of(check.allowed.begin(), check.allowed.end(),
+                             [&](const char* allowed) { return value == allowed; });
+        if (!ok) {
+            std::string where =
+                std::string("<") + node.name() + " dn=\"" + node.attribute("dn").value() + "\">";
+            return where + (attribute ? " has " + std::string(check.name) + "=\"" +
+                                            std::string(value) + "\", which is not allowed"
+                                      : " lacks the attribute " + std::string(check.name));
+        }
+    }
+    return std::nullopt;
+}
+
+std::optional<std::string> checkForest(pugi::xml_node forest) {
+    for (auto malformed : forest.children("malformedDn"))
+        if (auto problem = checkAttributes(malformed, {{"dn", {}}, {"reason", {}}}))
+            return problem;
+    return std::nullopt;
+}
+
+std::optional<std::string> checkDomains(pugi::xml_node domains) {
+    for (auto domain : domains.children("domain")) {
+        if (auto problem = checkAttributes(
+                domain, {{"dn", {}},
+                         {"guestStatus", {"found", "not-found", "not-in-input", "unreadable"}}}))
+            return problem;
+        if (std::string_view(domain.attribute("guestStatus").value()) == "found") {
+            if (!domain.child("guest"))
+                return "a <domain> with guestStatus=\"found\" has no <guest>";
+            if (auto problem = checkAttributes(
+                    domain.child("guest"), {{"dn", {}}, {"enabled", {"true", "false", "unknown"}}}))
+                return problem;
+        }
+    }
+    return std::nullopt;
+}
+
+std::optional<std::string> checkRelayList(pugi::xml_node server) {
+    auto list = server.child("relayList");
+    if (!list)
+        return "<virtualServer dn=\"" + std::string(server.attribute("dn").value()) +
+               "\"> has no <relayList>";
+    if (auto problem =
+            checkAttributes(list, {{"present", kBool}, {"status", {"valid", "invalid", "absent"}}}))
+        return problem;
+    if (std::string_view(list.attribute("status").value()) != "invalid")
+        if (auto problem =
+                checkAttributes(list, {{"mode", {"only-list-below", "all-except-list-below"}}}))
+            return problem;
+    for (auto address : list.children("address")) {
+        if (auto problem = checkAttributes(
+                address, {{"list", {"grant", "deny"}}, {"mask", {}}, {"hostBits", {}}}))
+            return problem;
+        int hostBits = address.attribute("hostBits").as_int(-1);
+        if (hostBits < 0 || hostBits > 32)
+            return "an <address> of a relay list has hostBits outside 0..32";
+    }
+    return std::nullopt;
+}
+
+std::optional<std::string> checkVirtualServer(pugi::xml_node server) {
+    if (auto problem = checkAttributes(server, {{"dn", {}},
+                                                {"relayForAuthPresent", kBool},
+                                                {"relayForAuth", {"true", "false", "invalid"}},
+                                                {"authFlagsPresent", kBool},
+                                                {"authFlags", {}},
+                                                {"anonymous", kTristate},
+                                                {"basicAuth", kTristate},
+                                                {"integratedAuth", kTristate},
+                                                {"sslFlagsPresent", kBool},
+                                                {"sslFlags", {}},
+                                                {"requireTls", kTristate}}))
+        return problem;
+    return checkRelayList(server);
+}
+
+std::optional<std::string> checkReceiveConnector(pugi::xml_node connector) {
+    if (auto problem = checkAttributes(connector, {{"dn", {}},
+                                                   {"enabled", kTristate},
+                                                   {"externallySecured", kTristate},
+                                                   {"remoteRangesCoverEverything", kBool},
+                                                   {"authMechanism", {}}}))
+        return problem;
+    auto permissions = connector.child("permissions");
+    if (!permissions)
+        return "<receiveConnector dn=\"" + std::string(connector.attribute("dn").value()) +
+               "\"> has no <permissions>";
+    if (auto problem =
+            checkAttributes(permissions, {{"status", {"valid", "invalid", "absent", "no-dacl"}}}))
+        return problem;
+    for (auto ace : permissions.children("ace"))
+        if (auto problem = checkAttributes(ace, {{"type", {"allow", "deny", "other"}},
+                                                 {"controlAccess", kBool},
+                                                 {"genericAll", kBool},
+                                                 {"inheritOnly", kBool}}))
+            return problem;
+    return std::nullopt;
+}
+
+} // namespace
+
+std::optional<std::string> validateSnapshot(const pugi::xml_document& snapshot) {
+    auto root = snapshot.document_element();
+    for (const char* required : {"forest", "domains", "exchange"})
+        if (!root.child(required))
+            return std::string("the element <") + required + "> is missing";
+    if (auto problem = checkForest(root.child("forest")))
+        return problem;
+    if (auto problem = checkDomains(root.child("domains")))
+        return problem;
+    auto exchange = root.child("exchange");
+    for (auto server : exchange.children("virtualServer"))
+        if (auto problem = checkVirtualServer(server))
+            return problem;
+    for (auto connector : exchange.children("receiveConnector"))
+        if (auto problem = checkReceiveConnector(connector))
+            return problem;
+    return std::nullopt;
+}
+
+} // namespace relayaudit
