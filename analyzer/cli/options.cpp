@@ -3,6 +3,7 @@
 #include "run_failure.h"
 
 #include <boost/program_options.hpp>
+#include <optional>
 #include <sstream>
 
 namespace relayaudit {
@@ -14,7 +15,7 @@ namespace {
 const char* kUsage = R"(relayaudit - audit the mail-relay safety of Microsoft Exchange organisations
 
 Usage:
-  relayaudit analyze --ldif FILE [--ldif FILE ...] | --snapshot FILE  [options]
+  relayaudit analyze --ldif FILE ... | --ims-registry FILE ... | --snapshot FILE  [options]
   relayaudit audit   --uri URI [connection options] [options]
   relayaudit collect --uri URI [connection options] --snapshot-out FILE
   relayaudit rules   [--rules PATH ...]
@@ -23,7 +24,9 @@ Usage:
 
 Commands:
   analyze   judge an LDIF export (ldapsearch or ldifde; several files are merged: the
-            configuration NC plus one export per domain) or a saved snapshot
+            configuration NC plus one export per domain), regedit exports of Exchange 5.5
+            Internet Mail Service servers (--ims-registry, alone or with --ldif), or a
+            saved snapshot
   audit     read the configuration from a domain controller over LDAP, then analyze it
   collect   read the configuration over LDAP and save it as a snapshot, judging nothing
   rules     list the rule catalogue: ID, severity, kind, title
@@ -40,6 +43,8 @@ Exit codes (for cron and systemd timers):
 
 Examples:
   relayaudit analyze --ldif config.ldf --ldif corp.ldf --html /var/lib/relayaudit/report.html
+  relayaudit analyze --ldif config.ldf --ldif corp.ldf --ims-server EXCH55 \
+      --ims-registry imc-params.reg --html report.html
   relayaudit audit --uri ldaps://dc1.corp.example --user audit@corp.example \
       --password-file /etc/relayaudit/password --html report.html --xml report.xml
   relayaudit audit --uri ldap://dc1.corp.example --sasl gssapi --html report.html
@@ -102,22 +107,52 @@ po::options_description connectionOptions(LiveOptions& options) {
     return description;
 }
 
+// ordered, when given, receives the options in command-line order (for options whose meaning
+// depends on their position, such as --ims-server before --ims-registry).
 po::variables_map parse(const std::vector<std::string>& arguments,
-                        const po::options_description& description) {
+                        const po::options_description& description,
+                        std::vector<po::option>* ordered = nullptr) {
     po::variables_map values;
     try {
         // No abbreviations: "--htm x" must not silently mean --html, and a future option must
         // not change what an existing cron line does.
         auto style =
             po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
-        po::store(po::command_line_parser(arguments).options(description).style(style).run(),
-                  values);
+        auto parsed = po::command_line_parser(arguments).options(description).style(style).run();
+        po::store(parsed, values);
         po::notify(values);
+        if (ordered)
+            *ordered = parsed.options;
     } catch (const po::error& error) {
         throw RunFailure{std::string(error.what()) + " (see relayaudit " +
                          (arguments.empty() ? std::string("--help") : "COMMAND --help") + ")"};
     }
     return values;
+}
+
+// Each --ims-server names the --ims-registry that follows it, so the pairing needs the order.
+std::vector<ImsRegistryInput> imsRegistriesInOrder(const std::vector<po::option>& ordered) {
+    std::vector<ImsRegistryInput> registries;
+    std::optional<std::string> pendingServer;
+    for (const auto& option : ordered) {
+        if (option.value.empty())
+            continue;
+        if (option.string_key == "ims-server") {
+            if (pendingServer)
+                throw RunFailure{"--ims-server " + *pendingServer +
+                                 " is followed by another --ims-server; give each one just "
+                                 "before the --ims-registry FILE it names"};
+            pendingServer = option.value.front();
+        } else if (option.string_key == "ims-registry") {
+            registries.push_back({option.value.front(), pendingServer.value_or("")});
+            pendingServer.reset();
+        }
+    }
+    if (pendingServer)
+        throw RunFailure{"--ims-server " + *pendingServer +
+                         " names no export: give it just before the --ims-registry FILE of "
+                         "that server"};
+    return registries;
 }
 
 } // namespace
@@ -128,14 +163,25 @@ ParsedCommand<AnalyzeOptions> parseAnalyzeArguments(const std::vector<std::strin
     po::options_description inputs("Input options");
     inputs.add_options()("ldif", po::value(&options.ldifFiles)->composing(),
                          "LDIF export to read (repeatable; the files are merged)")(
-        "snapshot", po::value(&options.snapshotIn), "snapshot saved by --snapshot-out");
+        "ims-registry", po::value<std::vector<std::string>>()->composing(),
+        "regedit export (.reg, REGEDIT4 or version 5.00) of the Exchange 5.5 key "
+        "HKLM\\SYSTEM\\CurrentControlSet\\Services\\MSExchangeIMC\\Parameters; "
+        "repeatable, one per Internet Mail Service server; enough alone or with --ldif")(
+        "ims-server", po::value<std::vector<std::string>>()->composing(),
+        "name of the IMS server whose export the next --ims-registry gives (default: the "
+        "file name without its extension)")("snapshot", po::value(&options.snapshotIn),
+                                            "snapshot saved by --snapshot-out");
     po::options_description all;
     all.add(inputs).add(analyzeOutputOptions(options));
-    if (wantsHelp(arguments))
-        parsed.help = helpText(
-            "relayaudit analyze --ldif FILE [--ldif FILE ...] | --snapshot FILE [options]", all);
-    else
-        parse(arguments, all);
+    if (wantsHelp(arguments)) {
+        parsed.help = helpText("relayaudit analyze [--ldif FILE ...] [[--ims-server NAME] "
+                               "--ims-registry FILE ...] | --snapshot FILE [options]",
+                               all);
+    } else {
+        std::vector<po::option> ordered;
+        parse(arguments, all, &ordered);
+        options.imsRegistries = imsRegistriesInOrder(ordered);
+    }
     return parsed;
 }
 

@@ -9,9 +9,16 @@
 
 namespace relayaudit {
 
+// One --ims-registry FILE with the --ims-server NAME given just before it (empty: none).
+struct ImsRegistryInput {
+    std::string file;
+    std::string server;
+};
+
 // Outputs and rule selection shared by analyze and audit.
 struct AnalyzeOptions {
     std::vector<std::string> ldifFiles;
+    std::vector<ImsRegistryInput> imsRegistries; // in command-line order
     std::string snapshotIn;
     std::vector<std::string> rulePaths;
     std::string xmlOut;

@@ -2,6 +2,7 @@
 
 #include "atomic_file.h"
 #include "cli.h"
+#include "ims_inputs.h"
 #include "inventory.h"
 #include "ldap_collector.h"
 #include "ldif_reader.h"
@@ -223,8 +224,10 @@ const char* toolVersion() {
 int runAnalyze(const AnalyzeOptions& options, std::ostream& out) {
     thresholdOf(options.failOn);
     checkAnalyzeOptions(options);
-    if (options.ldifFiles.empty() == options.snapshotIn.empty())
-        throw RunFailure{"give either --ldif FILE (one or more) or --snapshot FILE"};
+    bool fromExports = !options.ldifFiles.empty() || !options.imsRegistries.empty();
+    if (fromExports == !options.snapshotIn.empty())
+        throw RunFailure{"give either --ldif FILE and/or --ims-registry FILE (each repeatable) "
+                         "or --snapshot FILE"};
     auto catalogue = loadRules(options.rulePaths);
     pugi::xml_document snapshot;
     if (!options.snapshotIn.empty()) {
@@ -232,11 +235,16 @@ int runAnalyze(const AnalyzeOptions& options, std::ostream& out) {
             throw RunFailure{*problem};
     } else {
         CollectionContext context;
-        context.sourceKind = "ldif";
+        context.sourceKind = options.ldifFiles.empty() ? "registry" : "ldif";
         context.inputs = options.ldifFiles;
+        for (const auto& registry : options.imsRegistries)
+            context.inputs.push_back(registry.file);
         context.toolVersion = toolVersion();
         context.collectedAt = utcNow();
-        buildSnapshot(readLdifFiles(options.ldifFiles), context, snapshot);
+        auto entries = readLdifFiles(options.ldifFiles);
+        auto imsServers = readImsExports(options.imsRegistries);
+        buildSnapshot(entries, context, snapshot);
+        appendImsServers(snapshot, imsServers);
     }
     return analyzeSnapshot(snapshot, catalogue, options, out);
 }

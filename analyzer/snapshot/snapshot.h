@@ -20,7 +20,7 @@ struct UnreadableDomain {
 };
 
 struct CollectionContext {
-    std::string sourceKind;          // "ldif" or "ldap"
+    std::string sourceKind;          // "ldif", "ldap", or "registry" (IMS exports only)
     std::vector<std::string> inputs; // files, or the URI
     std::string toolVersion;
     std::string collectedAt;     // ISO 8601 UTC
