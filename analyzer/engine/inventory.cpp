@@ -22,6 +22,26 @@ std::string guestDetail(pugi::xml_node domain) {
                ")";
     return "Guest: unknown (" + attribute(guest, "reason") + ")";
 }
+
+// "RelayFlags 0x0000000A: allow list, authenticated clients; RelayAllowList: 3 entries, in use;
+// ...; from FILE".
+std::string imsDetail(pugi::xml_node server) {
+    std::string detail = attribute(server, "relayFlagsSummary");
+    for (auto list : server.children("addressList")) {
+        detail += "; " + attribute(list, "value") + ": ";
+        std::string status = attribute(list, "status");
+        if (status == "absent")
+            detail += "absent";
+        else
+            detail +=
+                attribute(list, "entryCount") +
+                (attribute(list, "entryCount") == "1" ? " entry" : " entries") +
+                (status == "invalid" ? " (unreadable: " + attribute(list, "reason") + ")" : "");
+        std::string inUse = attribute(list, "inUse");
+        detail += inUse == "true" ? ", in use" : inUse == "false" ? ", not used" : ", use unknown";
+    }
+    return detail + "; from " + attribute(server, "source");
+}
 } // namespace
 
 std::vector<InventoryItem> inventoryOf(const pugi::xml_document& snapshot) {
@@ -58,6 +78,9 @@ std::vector<InventoryItem> inventoryOf(const pugi::xml_document& snapshot) {
     for (auto node : exchange.children("smtpConnector"))
         items.push_back({"smtp-connector", attribute(node, "dn"), attribute(node, "name"),
                          "listed, not judged"});
+    for (auto node : exchange.children("imsServer"))
+        items.push_back(
+            {"ims-server", attribute(node, "key"), attribute(node, "name"), imsDetail(node)});
     return items;
 }
 

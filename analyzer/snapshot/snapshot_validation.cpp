@@ -3,7 +3,9 @@
 #include "snapshot_validation.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace relayaudit {
@@ -28,8 +30,10 @@ std::optional<std::string> checkAttributes(pugi::xml_node node,
             ok = std::any_of(check.allowed.begin(), check.allowed.end(),
                              [&](const char* allowed) { return value == allowed; });
         if (!ok) {
-            std::string where =
-                std::string("<") + node.name() + " dn=\"" + node.attribute("dn").value() + "\">";
+            // Objects are named by their DN; IMS servers, which have none, by their name.
+            const char* key = node.attribute("dn") || !node.attribute("name") ? "dn" : "name";
+            std::string where = std::string("<") + node.name() + " " + key + "=\"" +
+                                node.attribute(key).value() + "\">";
             return where + (attribute ? " has " + std::string(check.name) + "=\"" +
                                             std::string(value) + "\", which is not allowed"
                                       : " lacks the attribute " + std::string(check.name));
@@ -124,6 +128,66 @@ std::optional<std::string> checkReceiveConnector(pugi::xml_node connector) {
     return std::nullopt;
 }
 
+// RelayFlags and its named bits must agree: the rules read only the bits.
+std::optional<std::string> checkImsFlags(pugi::xml_node server) {
+    const std::string_view status = server.attribute("relayFlagsStatus").value();
+    const std::uint32_t value = server.attribute("relayFlags").as_uint();
+    if (status == "valid" && std::string_view(server.attribute("relayFlags").value()).empty())
+        return "<imsServer name=\"" + std::string(server.attribute("name").value()) +
+               "\"> has relayFlagsStatus=\"valid\" but no relayFlags";
+    const std::pair<const char*, std::uint32_t> bits[] = {{"useDenyList", 0x1},
+                                                          {"useAllowList", 0x2},
+                                                          {"useLocalIpList", 0x4},
+                                                          {"relayForAuthenticated", 0x8}};
+    for (const auto& [name, bit] : bits) {
+        std::string expected = status == "invalid"                  ? "invalid"
+                               : status == "valid" && (value & bit) ? "true"
+                                                                    : "false";
+        if (expected != server.attribute(name).value())
+            return "<imsServer name=\"" + std::string(server.attribute("name").value()) +
+                   "\"> has " + name + "=\"" + server.attribute(name).value() +
+                   "\", which contradicts relayFlags (expected " + expected + ")";
+    }
+    return std::nullopt;
+}
+
+std::optional<std::string> checkImsServer(pugi::xml_node server) {
+    const std::vector<const char*> kBit = {"true", "false", "invalid"};
+    if (auto problem =
+            checkAttributes(server, {{"name", {}},
+                                     {"relayFlagsStatus", {"valid", "invalid", "absent"}},
+                                     {"useDenyList", kBit},
+                                     {"useAllowList", kBit},
+                                     {"useLocalIpList", kBit},
+                                     {"relayForAuthenticated", kBit}}))
+        return problem;
+    if (auto problem = checkImsFlags(server))
+        return problem;
+    std::vector<std::string> lists;
+    for (auto list : server.children("addressList")) {
+        if (auto problem = checkAttributes(
+                list, {{"value", {"RelayDenyList", "RelayAllowList", "RelayLocalIPList"}},
+                       {"use", {"deny", "allow", "local"}},
+                       {"status", {"valid", "invalid", "absent"}},
+                       {"inUse", {"true", "false", "unknown"}}}))
+            return problem;
+        lists.emplace_back(list.attribute("value").value());
+        for (auto entry : list.children("entry")) {
+            if (auto problem = checkAttributes(entry, {{"status", {"valid", "invalid"}}}))
+                return problem;
+            if (std::string_view(entry.attribute("status").value()) == "valid")
+                if (auto problem = checkAttributes(entry, {{"addresses", {}}}))
+                    return problem;
+        }
+    }
+    std::sort(lists.begin(), lists.end());
+    if (lists != std::vector<std::string>{"RelayAllowList", "RelayDenyList", "RelayLocalIPList"})
+        return "<imsServer name=\"" + std::string(server.attribute("name").value()) +
+               "\"> must have one <addressList> each for RelayDenyList, RelayAllowList and "
+               "RelayLocalIPList";
+    return std::nullopt;
+}
+
 } // namespace
 
 std::optional<std::string> validateSnapshot(const pugi::xml_document& snapshot) {
@@ -141,6 +205,9 @@ std::optional<std::string> validateSnapshot(const pugi::xml_document& snapshot) 
             return problem;
     for (auto connector : exchange.children("receiveConnector"))
         if (auto problem = checkReceiveConnector(connector))
+            return problem;
+    for (auto server : exchange.children("imsServer"))
+        if (auto problem = checkImsServer(server))
             return problem;
     return std::nullopt;
 }
