@@ -197,11 +197,8 @@ private slots:
     void summaryLinesCannotBeForgedByDirectoryText() {
         QTemporaryDir directory;
         auto forest = openRelayForest();
-        forest.entries.back().dn = "CN=1,CN=SMTP,CN=Protocols,CN=EX\0AFAKE-RULE\09critical"
-                                   "\1B[31m\E2\80\AE,CN=Servers,CN=First Administrative Group,"
-                                   "CN=Administrative Groups," +
-                                   forest.organization();
-        // The DN above is RFC 4514 text; give the decoded bytes in the LDIF's base64 dn.
+        // A server name holding a newline, a tab, an ESC colour sequence and U+202E (RIGHT-TO-LEFT
+        // OVERRIDE): raw bytes, so the LDIF must carry the DN base64-encoded ("dn::").
         std::string decoded = "CN=1,CN=SMTP,CN=Protocols,CN=EX\nFAKE-RULE\tcritical\x1b[31m"
                               "\xE2\x80\xAE,CN=Servers,CN=First Administrative Group,"
                               "CN=Administrative Groups," +

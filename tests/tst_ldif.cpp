@@ -1,5 +1,5 @@
-// Behaviour of the LDIF reader (analyzer/ldif.h): what ldapsearch and ldifde write is read
-// exactly, anything else is refused with the line that is wrong.
+// Behaviour of the LDIF reader (analyzer/collect/ldif/ldif_reader.h): what ldapsearch and ldifde
+// write is read exactly, anything else is refused with the line that is wrong.
 #include "ldif_reader.h"
 #include "split_mix64.h"
 
@@ -262,6 +262,16 @@ private slots:
             QVERIFY2(result.error->message.find("has an invalid option") != std::string::npos,
                      qPrintable(describe(result)));
         }
+    }
+
+    void rangeBoundPastSixtyFourBitsIsRefusedAsMalformed() {
+        // The shared range-option reader (attribute_options.h) takes bounds that fit 64 bits,
+        // the same for a file as for a live search.
+        const auto result = parse("dn: CN=g\nmember;range=0-18446744073709551616: CN=a\n");
+        QVERIFY(result.error);
+        QCOMPARE(result.error->line, std::size_t(2));
+        QVERIFY2(result.error->message.find("has an invalid option") != std::string::npos,
+                 qPrintable(describe(result)));
     }
 
     void attributeNamesAreMergedCaseInsensitively() {

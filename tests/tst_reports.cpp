@@ -3,6 +3,7 @@
 #include "base64.h"
 #include "csp.h"
 #include "findings.h"
+#include "html_evidence.h"
 #include "reporters.h"
 
 #include <QFile>
@@ -144,6 +145,28 @@ std::string styleText(const std::string& html) {
         return {};
     begin += 7;
     return html.substr(begin, end - begin);
+}
+
+// One finding of the open-relay rule whose evidence lists 10.0.0.1, 10.0.0.2, ... 10.0.0.<rows>.
+AuditReport reportWithEvidenceRows(std::size_t rows) {
+    AuditReport report = cleanReport();
+    Finding finding = makeFinding(openRelay(), "CN=1,DC=example,DC=com", "EX1");
+    finding.evidence.clear();
+    for (std::size_t i = 1; i <= rows; ++i)
+        finding.evidence.push_back({"msExchSmtpRelayIpList", "10.0.0." + std::to_string(i), "-"});
+    report.findings = {finding};
+    return report;
+}
+
+std::size_t occurrences(const std::string& text, std::string_view needle) {
+    std::size_t n = 0;
+    for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1))
+        ++n;
+    return n;
+}
+
+std::size_t evidenceRowsShown(const std::string& html) {
+    return occurrences(html, "<td class=\"observed\">");
 }
 
 std::string verdictOf(const std::string& html) {
@@ -368,6 +391,68 @@ private slots:
         QVERIFY(html.find(">10.0.0.20<") != std::string::npos);
         QVERIFY(html.find(">10.0.0.21<") == std::string::npos);
         QVERIFY(html.find("+5 more, see the XML report") != std::string::npos);
+    }
+
+    void htmlShowsShortEvidenceListWhole() {
+        std::string html = renderHtmlReport(reportWithEvidenceRows(3));
+        QCOMPARE(evidenceRowsShown(html), std::size_t(3));
+        for (const char* row : {">10.0.0.1<", ">10.0.0.2<", ">10.0.0.3<"})
+            QVERIFY2(html.find(row) != std::string::npos, row);
+        QVERIFY(html.find("more, see the XML report") == std::string::npos);
+    }
+
+    void htmlShowsEvidenceListOfExactlyTheCapWhole() {
+        std::string html = renderHtmlReport(reportWithEvidenceRows(kHtmlEvidenceRowsShown));
+        QCOMPARE(evidenceRowsShown(html), kHtmlEvidenceRowsShown);
+        QVERIFY(html.find("<tr class=\"more\">") == std::string::npos);
+    }
+
+    void htmlShowsCapRowsThenCountsTheRest() {
+        std::string html = renderHtmlReport(reportWithEvidenceRows(kHtmlEvidenceRowsShown + 5));
+        QCOMPARE(evidenceRowsShown(html), kHtmlEvidenceRowsShown);
+        std::string last = ">10.0.0." + std::to_string(kHtmlEvidenceRowsShown) + "<";
+        std::string firstHidden = ">10.0.0." + std::to_string(kHtmlEvidenceRowsShown + 1) + "<";
+        QVERIFY(html.find(last) != std::string::npos);
+        QVERIFY(html.find(firstHidden) == std::string::npos);
+        QCOMPARE(occurrences(html, "<tr class=\"more\"><td colspan=\"3\">+5 more, see the XML "
+                                   "report</td></tr>"),
+                 std::size_t(1));
+    }
+
+    void htmlCapsEvidenceOfLaterFindingsOfTheSameRule() {
+        AuditReport report = reportWithEvidenceRows(kHtmlEvidenceRowsShown + 1);
+        report.findings.push_back(report.findings.front());
+        std::string html = renderHtmlReport(report);
+        QCOMPARE(evidenceRowsShown(html), 2 * kHtmlEvidenceRowsShown);
+        QCOMPARE(occurrences(html, "+1 more, see the XML report"), std::size_t(2));
+    }
+
+    void htmlFooterStatesTheEvidenceCap() {
+        QVERIFY(renderHtmlReport(AuditReport{})
+                    .find("show at most " + std::to_string(kHtmlEvidenceRowsShown) +
+                          " rows per finding") != std::string::npos);
+    }
+
+    void htmlEscapesDirectoryTextInEvidence() {
+        AuditReport report = reportWithEvidenceRows(kHtmlEvidenceRowsShown + 2);
+        report.findings[0].evidence.front() = {"<script>a</script>", "<script>o</script>",
+                                               "<script>e</script>"};
+        std::string html = renderHtmlReport(report);
+        QVERIFY(!toQString(html).contains("<script", Qt::CaseInsensitive));
+        QVERIFY(html.find("<tr><td><code>&lt;script&gt;a&lt;/script&gt;</code></td>"
+                          "<td class=\"observed\">&lt;script&gt;o&lt;/script&gt;</td>"
+                          "<td>&lt;script&gt;e&lt;/script&gt;</td></tr>") != std::string::npos);
+    }
+
+    void xmlKeepsEvidenceRowsTheHtmlLeavesOut() {
+        std::size_t rows = kHtmlEvidenceRowsShown + 5;
+        pugi::xml_document document;
+        QVERIFY(document.load_string(renderXmlReport(reportWithEvidenceRows(rows)).c_str()));
+        auto items = document.select_nodes("//finding[1]/evidence/item");
+        QCOMPARE(items.size(), rows);
+        QCOMPARE(std::string((items.end() - 1)->node().attribute("observed").value()),
+                 "10.0.0." + std::to_string(rows));
+        QVERIFY(document.select_node("//*[contains(., 'more, see')]").node().empty());
     }
 
     void htmlKeepsFindingOrderAsGiven() {

@@ -1,10 +1,9 @@
 // The machine-readable report: everything the HTML shows plus the full evidence lists. Its shape
 // is pinned by schemas/report.xsd; bump formatVersion on any incompatible change.
 #include "reporters.h"
+#include "severity_counts.h"
 #include "text_encoding.h"
 
-#include <array>
-#include <cstdint>
 #include <pugixml.hpp>
 #include <sstream>
 
@@ -26,10 +25,6 @@ pugi::xml_node appendText(pugi::xml_node parent, const char* name, std::string_v
     return child;
 }
 
-const char* statusOf(const Rule& rule) {
-    return rule.kind == RuleKind::CannotJudge ? "unknown" : "fail";
-}
-
 void appendRun(pugi::xml_node root, const RunInfo& run) {
     auto node = root.append_child("run");
     setAttribute(node, "tool", "relayaudit");
@@ -49,31 +44,17 @@ void appendRun(pugi::xml_node root, const RunInfo& run) {
 }
 
 void appendSummary(pugi::xml_node root, const std::vector<Finding>& findings) {
-    constexpr std::array kOrder = {Severity::Critical, Severity::Error, Severity::Warning,
-                                   Severity::NonDefault, Severity::Info};
-    std::array<std::size_t, 5> fail{}, unknown{};
-    for (const auto& finding : findings) {
-        const Rule& rule = *finding.rule;
-        auto index = static_cast<std::size_t>(rule.severity);
-        if (index >= fail.size())
-            continue;
-        (rule.kind == RuleKind::CannotJudge ? unknown : fail)[index]++;
-    }
-    std::size_t totalFail = 0, totalUnknown = 0;
-    for (std::size_t i = 0; i < fail.size(); ++i) {
-        totalFail += fail[i];
-        totalUnknown += unknown[i];
-    }
+    SeverityCounts counts = countBySeverity(findings);
     auto summary = root.append_child("summary");
     setAttribute(summary, "findings", findings.size());
-    setAttribute(summary, "fail", totalFail);
-    setAttribute(summary, "unknown", totalUnknown);
-    for (Severity severity : kOrder) {
+    setAttribute(summary, "fail", counts.totalFail);
+    setAttribute(summary, "unknown", counts.totalUnknown);
+    for (Severity severity : kSeveritiesMostSevereFirst) {
         auto index = static_cast<std::size_t>(severity);
         auto count = summary.append_child("count");
         setAttribute(count, "severity", toString(severity));
-        setAttribute(count, "fail", fail[index]);
-        setAttribute(count, "unknown", unknown[index]);
+        setAttribute(count, "fail", counts.fail[index]);
+        setAttribute(count, "unknown", counts.unknown[index]);
     }
 }
 
@@ -83,7 +64,7 @@ void appendFinding(pugi::xml_node parent, const Finding& finding) {
     setAttribute(node, "rule", rule.id);
     setAttribute(node, "severity", toString(rule.severity));
     setAttribute(node, "kind", toString(rule.kind));
-    setAttribute(node, "status", statusOf(rule));
+    setAttribute(node, "status", finding.status());
     setAttribute(node, "object", finding.object);
     setAttribute(node, "objectName", finding.objectName);
     if (!rule.pack.empty())
@@ -106,6 +87,22 @@ void appendFinding(pugi::xml_node parent, const Finding& finding) {
         setAttribute(appendText(references, "reference", reference.title), "url", reference.url);
 }
 
+void appendInventory(pugi::xml_node root, const std::vector<InventoryItem>& inventory) {
+    auto node = root.append_child("inventory");
+    for (const auto& item : inventory) {
+        auto child = appendText(node, "item", item.detail);
+        setAttribute(child, "kind", item.kind);
+        setAttribute(child, "dn", item.dn);
+        setAttribute(child, "name", item.name);
+    }
+}
+
+void appendManualChecks(pugi::xml_node root, const std::vector<std::string>& checks) {
+    auto node = root.append_child("manualChecks");
+    for (const auto& check : checks)
+        appendText(node, "check", check);
+}
+
 } // namespace
 
 std::string renderXmlReport(const AuditReport& report) {
@@ -123,17 +120,8 @@ std::string renderXmlReport(const AuditReport& report) {
     for (const auto& finding : report.findings) // already ordered by the engine
         appendFinding(findings, finding);
 
-    auto inventory = root.append_child("inventory");
-    for (const auto& item : report.inventory) {
-        auto child = appendText(inventory, "item", item.detail);
-        setAttribute(child, "kind", item.kind);
-        setAttribute(child, "dn", item.dn);
-        setAttribute(child, "name", item.name);
-    }
-
-    auto manualChecks = root.append_child("manualChecks");
-    for (const auto& check : report.manualChecks)
-        appendText(manualChecks, "check", check);
+    appendInventory(root, report.inventory);
+    appendManualChecks(root, report.manualChecks);
 
     std::ostringstream out;
     document.save(out, "  ", pugi::format_default, pugi::encoding_utf8);

@@ -1,6 +1,7 @@
 #pragma once
 // Live collection from an AD / Samba AD domain controller over LDAP (OpenLDAP libldap).
 // Produces the same DirectoryEntry list as the LDIF reader, plus what it could not read.
+#include "connection_options.h"
 #include "directory.h"
 #include "snapshot.h"
 
@@ -10,20 +11,6 @@
 #include <vector>
 
 namespace relayaudit {
-
-struct ConnectionOptions {
-    std::string uri;              // ldaps://dc1.corp.example, ldap://127.0.0.1:389
-    std::string globalCatalogUri; // optional --gc, for the other domains of the forest
-    std::string bindIdentity;     // DN, user@realm or DOMAIN\user; empty with SASL or anonymous
-    std::string password;         // already read by the caller (file, env or prompt)
-    bool saslGssapi = false;
-    bool startTls = false;
-    std::string caFile;
-    bool tlsInsecure = false;
-    bool allowPlaintextBind = false;
-    int timeoutSeconds = 30;
-    int pageSize = 1000;
-};
 
 struct CollectResult {
     std::vector<DirectoryEntry> entries;

@@ -1,8 +1,9 @@
 #include "ldif_reader.h"
 
+#include "attribute_options.h"
 #include "strings.h"
+#include "text_encoding.h"
 
-#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <exception>
@@ -234,31 +235,12 @@ bool isValidAttributeName(std::string_view name) {
     return previousWasDigit;
 }
 
-// AD's range retrieval option ("member;range=0-1499", "member;range=1500-*") appears in real
-// ldapsearch exports of large groups; it is not an RFC 4512 keychar option, but harmless.
-// Exactly "range=" (any case) <digits> "-" (<digits> | "*"): nothing else gets past the keychar
-// rule below.
-bool isRangeOption(std::string_view option) {
-    constexpr std::string_view kPrefix = "range=";
-    if (option.size() <= kPrefix.size() ||
-        !equalsIgnoreCase(option.substr(0, kPrefix.size()), kPrefix))
-        return false;
-    std::string_view bounds = option.substr(kPrefix.size());
-    auto dash = bounds.find('-');
-    if (dash == std::string_view::npos || dash == 0)
-        return false;
-    auto digits = [](std::string_view text) {
-        return !text.empty() &&
-               std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
-    };
-    std::string_view high = bounds.substr(dash + 1);
-    return digits(bounds.substr(0, dash)) && (high == "*" || digits(high));
-}
-
 bool isValidAttributeOption(std::string_view option) {
     if (option.empty())
         return false;
-    if (isRangeOption(option))
+    // AD's range retrieval option ("member;range=0-1499") appears in real ldapsearch exports of
+    // large groups; it is not an RFC 4512 keychar option, but harmless.
+    if (parseRangeOption(option))
         return true;
     for (char c : option)
         if (!isAsciiLetter(c) && !isAsciiDigit(c) && c != '-')
@@ -278,30 +260,23 @@ AttributeLine splitAttributeLine(const LogicalLine& line) {
     }
     AttributeLine result;
     const std::string_view description = content.substr(0, colon);
-    const std::size_t semicolon = description.find(';');
-    result.name = description.substr(0, semicolon);
+    const AttributeDescription parts = splitAttributeDescription(description);
+    result.name = parts.type;
     if (!isValidAttributeName(result.name)) {
         fail(line.firstLine, "line '" + excerpt(content) +
                                  "' does not start with a valid attribute name (letters, digits "
                                  "and '-' starting with a "
                                  "letter, or a numeric OID); fix the line or re-export the file");
     }
-    if (semicolon != std::string_view::npos) {
-        result.hasOptions = true;
-        std::string_view options = description.substr(semicolon + 1);
-        while (true) {
-            const std::size_t next = options.find(';');
-            if (!isValidAttributeOption(options.substr(0, next))) {
-                fail(line.firstLine, "attribute '" + std::string(result.name) +
-                                         "' has an invalid option in '" + excerpt(description) +
-                                         "' (options are letters, digits and '-' after ';', or "
-                                         "Active Directory's 'range=<low>-<high>' or "
-                                         "'range=<low>-*'); "
-                                         "fix the line or re-export the file");
-            }
-            if (next == std::string_view::npos)
-                break;
-            options.remove_prefix(next + 1);
+    result.hasOptions = !parts.options.empty();
+    for (std::string_view option : parts.options) {
+        if (!isValidAttributeOption(option)) {
+            fail(line.firstLine, "attribute '" + std::string(result.name) +
+                                     "' has an invalid option in '" + excerpt(description) +
+                                     "' (options are letters, digits and '-' after ';', or "
+                                     "Active Directory's 'range=<low>-<high>' or "
+                                     "'range=<low>-*'); "
+                                     "fix the line or re-export the file");
         }
     }
 
@@ -385,38 +360,10 @@ std::string decodeBase64(const LogicalLine& line, const AttributeLine& attribute
 // RFC 2849 requires distinguished names in UTF-8. Returns the offset of the first byte that
 // breaks UTF-8 (overlongs, surrogates and values above U+10FFFF included), or npos.
 std::size_t findInvalidUtf8(std::string_view text) {
-    std::size_t i = 0;
-    while (i < text.size()) {
-        const auto lead = static_cast<unsigned char>(text[i]);
-        std::size_t length = 0;
+    for (std::size_t i = 0; i < text.size();) {
         std::uint32_t codePoint = 0;
-        if (lead < 0x80) {
-            ++i;
-            continue;
-        } else if (lead >= 0xC2 && lead <= 0xDF) {
-            length = 2;
-            codePoint = lead & 0x1F;
-        } else if (lead >= 0xE0 && lead <= 0xEF) {
-            length = 3;
-            codePoint = lead & 0x0F;
-        } else if (lead >= 0xF0 && lead <= 0xF4) {
-            length = 4;
-            codePoint = lead & 0x07;
-        } else {
-            return i;
-        }
-        if (text.size() - i < length)
-            return i;
-        for (std::size_t k = 1; k < length; ++k) {
-            const auto continuation = static_cast<unsigned char>(text[i + k]);
-            if ((continuation & 0xC0) != 0x80)
-                return i;
-            codePoint = (codePoint << 6) | (continuation & 0x3F);
-        }
-        const bool overlong =
-            (length == 3 && codePoint < 0x800) || (length == 4 && codePoint < 0x10000);
-        const bool surrogate = codePoint >= 0xD800 && codePoint <= 0xDFFF;
-        if (overlong || surrogate || codePoint > 0x10FFFF)
+        const std::size_t length = decodeUtf8(text, i, codePoint);
+        if (length == 0)
             return i;
         i += length;
     }

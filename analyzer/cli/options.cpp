@@ -1,0 +1,185 @@
+#include "options.h"
+
+#include "run_failure.h"
+
+#include <boost/program_options.hpp>
+#include <sstream>
+
+namespace relayaudit {
+
+namespace po = boost::program_options;
+
+namespace {
+
+const char* kUsage = R"(relayaudit - audit the mail-relay safety of Microsoft Exchange organisations
+
+Usage:
+  relayaudit analyze --ldif FILE [--ldif FILE ...] | --snapshot FILE  [options]
+  relayaudit audit   --uri URI [connection options] [options]
+  relayaudit collect --uri URI [connection options] --snapshot-out FILE
+  relayaudit rules   [--rules PATH ...]
+  relayaudit --help | --version
+  relayaudit COMMAND --help          the options of one command
+
+Commands:
+  analyze   judge an LDIF export (ldapsearch or ldifde; several files are merged: the
+            configuration NC plus one export per domain) or a saved snapshot
+  audit     read the configuration from a domain controller over LDAP, then analyze it
+  collect   read the configuration over LDAP and save it as a snapshot, judging nothing
+  rules     list the rule catalogue: ID, severity, kind, title
+
+"-" as a file name means standard output (standard input for --ldif/--snapshot).
+Outputs are written to a temporary file and renamed into place: a failed run leaves
+the previous report as it was.
+
+Exit codes (for cron and systemd timers):
+  0  nothing at or above the --fail-on threshold (default: warning)
+  1  the run itself failed: bad arguments, unreadable or invalid input, invalid rule
+     pack, connection or bind failure, server timeout; the message says what to do
+  2  at least one finding, or one "could not judge", at or above the threshold
+
+Examples:
+  relayaudit analyze --ldif config.ldf --ldif corp.ldf --html /var/lib/relayaudit/report.html
+  relayaudit audit --uri ldaps://dc1.corp.example --user audit@corp.example \
+      --password-file /etc/relayaudit/password --html report.html --xml report.xml
+  relayaudit audit --uri ldap://dc1.corp.example --sasl gssapi --html report.html
+)";
+
+bool wantsHelp(const std::vector<std::string>& arguments) {
+    for (const auto& argument : arguments)
+        if (argument == "--help" || argument == "-h")
+            return true;
+    return false;
+}
+
+// The synopsis line, a blank line, then the option tables as Boost formats them.
+std::string helpText(const char* synopsis, const po::options_description& description) {
+    std::ostringstream text;
+    text << synopsis << "\n\n" << description << "\n";
+    return text.str();
+}
+
+po::options_description analyzeOutputOptions(AnalyzeOptions& options) {
+    po::options_description description("Analysis and report options");
+    description.add_options()(
+        "rules", po::value(&options.rulePaths)->composing(),
+        "add a rule pack file, or a directory of *.xml packs, to the built-in packs (repeatable)")(
+        "xml", po::value(&options.xmlOut), "write the XML report (schemas/report.xsd) to FILE")(
+        "html", po::value(&options.htmlOut),
+        "write the self-contained HTML report for administrators to FILE")(
+        "snapshot-out", po::value(&options.snapshotOut),
+        "save the snapshot (everything collected, decoded) to FILE, to analyse again later")(
+        "fail-on", po::value(&options.failOn)->default_value("warning"),
+        "exit 2 when a finding is at or above this severity: critical, error, warning, "
+        "non-default or info");
+    return description;
+}
+
+po::options_description connectionOptions(LiveOptions& options) {
+    auto& connection = options.connection;
+    po::options_description description("Connection options");
+    description.add_options()("uri", po::value(&connection.uri),
+                              "domain controller: ldaps://dc1.corp.example or ldap://host:389")(
+        "gc", po::value(&connection.globalCatalogUri),
+        "global catalog URI, to read the Guest account of the other domains of the forest")(
+        "bind-dn", po::value(&options.bindDn), "simple bind as this DN")(
+        "user", po::value(&options.user), "simple bind as user@realm or DOMAIN\\user")(
+        "password-file", po::value(&options.passwordFile),
+        "read the bind password from FILE (first line); never give it on the command line")(
+        "password-env", po::value(&options.passwordEnv),
+        "read the bind password from environment variable VAR")(
+        "sasl", po::value(&options.sasl), "gssapi: Kerberos bind with the caller's ticket cache")(
+        "starttls", po::bool_switch(&connection.startTls), "upgrade ldap:// with StartTLS")(
+        "ca-file", po::value(&connection.caFile), "trust anchor (PEM) for the server certificate")(
+        "tls-insecure", po::bool_switch(&connection.tlsInsecure),
+        "skip certificate checks (said loudly in the report)")(
+        "allow-plaintext-bind", po::bool_switch(&connection.allowPlaintextBind),
+        "permit a simple bind without TLS (refused by default)")(
+        "timeout", po::value(&connection.timeoutSeconds)->default_value(30),
+        "connect and per-operation limit in seconds")(
+        "page-size", po::value(&connection.pageSize)->default_value(1000),
+        "paged-results page size");
+    return description;
+}
+
+po::variables_map parse(const std::vector<std::string>& arguments,
+                        const po::options_description& description) {
+    po::variables_map values;
+    try {
+        // No abbreviations: "--htm x" must not silently mean --html, and a future option must
+        // not change what an existing cron line does.
+        auto style =
+            po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
+        po::store(po::command_line_parser(arguments).options(description).style(style).run(),
+                  values);
+        po::notify(values);
+    } catch (const po::error& error) {
+        throw RunFailure{std::string(error.what()) + " (see relayaudit " +
+                         (arguments.empty() ? std::string("--help") : "COMMAND --help") + ")"};
+    }
+    return values;
+}
+
+} // namespace
+
+ParsedCommand<AnalyzeOptions> parseAnalyzeArguments(const std::vector<std::string>& arguments) {
+    ParsedCommand<AnalyzeOptions> parsed;
+    auto& options = parsed.options;
+    po::options_description inputs("Input options");
+    inputs.add_options()("ldif", po::value(&options.ldifFiles)->composing(),
+                         "LDIF export to read (repeatable; the files are merged)")(
+        "snapshot", po::value(&options.snapshotIn), "snapshot saved by --snapshot-out");
+    po::options_description all;
+    all.add(inputs).add(analyzeOutputOptions(options));
+    if (wantsHelp(arguments))
+        parsed.help = helpText(
+            "relayaudit analyze --ldif FILE [--ldif FILE ...] | --snapshot FILE [options]", all);
+    else
+        parse(arguments, all);
+    return parsed;
+}
+
+ParsedCommand<AuditOptions> parseAuditArguments(const std::vector<std::string>& arguments) {
+    ParsedCommand<AuditOptions> parsed;
+    po::options_description all;
+    all.add(connectionOptions(parsed.options.live))
+        .add(analyzeOutputOptions(parsed.options.analysis));
+    if (wantsHelp(arguments))
+        parsed.help = helpText("relayaudit audit --uri URI [connection options] [options]", all);
+    else
+        parse(arguments, all);
+    return parsed;
+}
+
+ParsedCommand<CollectOptions> parseCollectArguments(const std::vector<std::string>& arguments) {
+    ParsedCommand<CollectOptions> parsed;
+    po::options_description output("Output");
+    output.add_options()("snapshot-out", po::value(&parsed.options.snapshotOut),
+                         "write the snapshot to FILE");
+    po::options_description all;
+    all.add(connectionOptions(parsed.options.live)).add(output);
+    if (wantsHelp(arguments))
+        parsed.help =
+            helpText("relayaudit collect --uri URI [connection options] --snapshot-out FILE", all);
+    else
+        parse(arguments, all);
+    return parsed;
+}
+
+ParsedCommand<RulesOptions> parseRulesArguments(const std::vector<std::string>& arguments) {
+    ParsedCommand<RulesOptions> parsed;
+    po::options_description all("Options");
+    all.add_options()("rules", po::value(&parsed.options.rulePaths)->composing(),
+                      "add a rule pack file or directory to the built-in packs (repeatable)");
+    if (wantsHelp(arguments))
+        parsed.help = helpText("relayaudit rules [--rules PATH ...]", all);
+    else
+        parse(arguments, all);
+    return parsed;
+}
+
+std::string_view generalUsage() {
+    return kUsage;
+}
+
+} // namespace relayaudit

@@ -1,0 +1,63 @@
+#pragma once
+// The command-line options of each subcommand as plain structs. options.cpp is the only code that
+// knows Boost.Program_options; everything after parsing works on these structs.
+#include "ldap_collector.h"
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace relayaudit {
+
+// Outputs and rule selection shared by analyze and audit.
+struct AnalyzeOptions {
+    std::vector<std::string> ldifFiles;
+    std::string snapshotIn;
+    std::vector<std::string> rulePaths;
+    std::string xmlOut;
+    std::string htmlOut;
+    std::string snapshotOut;
+    std::string failOn = "warning";
+};
+
+// How to reach and bind to a domain controller (audit and collect).
+struct LiveOptions {
+    ConnectionOptions connection;
+    std::string bindDn;
+    std::string user;
+    std::string passwordFile;
+    std::string passwordEnv;
+    std::string sasl;
+};
+
+struct AuditOptions {
+    AnalyzeOptions analysis;
+    LiveOptions live;
+};
+
+struct CollectOptions {
+    LiveOptions live;
+    std::string snapshotOut;
+};
+
+struct RulesOptions {
+    std::vector<std::string> rulePaths;
+};
+
+// A parsed subcommand: either its options or, when --help/-h was among the arguments, the help
+// text to print (then nothing else is parsed, so "--help" works next to any mistake).
+template <class Options> struct ParsedCommand {
+    Options options;
+    std::string help; // non-empty: print it and exit 0
+};
+
+// Each throws RunFailure on an unknown option, a missing or malformed value.
+ParsedCommand<AnalyzeOptions> parseAnalyzeArguments(const std::vector<std::string>& arguments);
+ParsedCommand<AuditOptions> parseAuditArguments(const std::vector<std::string>& arguments);
+ParsedCommand<CollectOptions> parseCollectArguments(const std::vector<std::string>& arguments);
+ParsedCommand<RulesOptions> parseRulesArguments(const std::vector<std::string>& arguments);
+
+// The overview printed by "relayaudit --help" and, on stderr, when no command is given.
+std::string_view generalUsage();
+
+} // namespace relayaudit

@@ -1,0 +1,271 @@
+#include "pipeline.h"
+
+#include "atomic_file.h"
+#include "cli.h"
+#include "inventory.h"
+#include "ldap_collector.h"
+#include "ldif_reader.h"
+#include "password_prompt.h"
+#include "reporters.h"
+#include "rules.h"
+#include "run_failure.h"
+#include "snapshot.h"
+#include "snapshot_builder.h"
+
+#include <cstdlib>
+#include <ctime>
+#include <functional>
+#include <ostream>
+#include <tuple>
+#include <unistd.h>
+
+namespace relayaudit {
+
+namespace {
+
+std::string utcNow() {
+    std::time_t now = std::time(nullptr);
+    // Reproducible reports for tests and diffs: honour SOURCE_DATE_EPOCH like build tools do.
+    if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH"))
+        now = static_cast<std::time_t>(std::strtoll(epoch, nullptr, 10));
+    std::tm parts{};
+    gmtime_r(&now, &parts);
+    char text[32];
+    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &parts);
+    return text;
+}
+
+bool stderrIsTerminal() {
+    return ::isatty(STDERR_FILENO) == 1;
+}
+
+// Checked before any work, so a long live collection does not end in a usage error.
+void checkAnalyzeOptions(const AnalyzeOptions& options) {
+    if ((options.xmlOut == "-") + (options.htmlOut == "-") + (options.snapshotOut == "-") > 1)
+        throw RunFailure{"only one output can go to standard output (\"-\"); give file names "
+                         "for the others"};
+}
+
+Severity thresholdOf(const std::string& text) {
+    auto severity = parseSeverity(text);
+    if (!severity)
+        throw RunFailure{"--fail-on '" + text +
+                         "' is not a severity; use critical, error, warning, non-default or info"};
+    return *severity;
+}
+
+RuleCatalogue loadRules(const std::vector<std::string>& paths) {
+    RuleCatalogue catalogue;
+    std::vector<RulePackError> errors;
+    catalogue.loadBuiltin(errors);
+    for (const auto& path : paths)
+        catalogue.loadPath(path, errors);
+    if (!errors.empty()) {
+        std::string message = "invalid rule pack: " + errors.front().describe();
+        if (errors.size() > 1)
+            message += " (and " + std::to_string(errors.size() - 1) + " more problems)";
+        throw RunFailure{message + "; fix the pack (schema: schemas/rules.xsd) or leave it out"};
+    }
+    return catalogue;
+}
+
+std::vector<DirectoryEntry> readLdifFiles(const std::vector<std::string>& files) {
+    std::vector<DirectoryEntry> entries;
+    for (const auto& file : files) {
+        std::string content;
+        if (auto problem = readWholeFile(file, content))
+            throw RunFailure{*problem};
+        auto parsed = parseLdif(content, file == "-" ? "(standard input)" : file);
+        if (parsed.error)
+            throw RunFailure{"invalid LDIF: " + parsed.error->describe()};
+        entries.insert(entries.end(), std::make_move_iterator(parsed.entries.begin()),
+                       std::make_move_iterator(parsed.entries.end()));
+    }
+    return entries;
+}
+
+std::string readPassword(const LiveOptions& options) {
+    if (!options.passwordFile.empty()) {
+        std::string content;
+        if (auto problem = readWholeFile(options.passwordFile, content))
+            throw RunFailure{"cannot read the password file: " + *problem};
+        auto end = content.find_first_of("\r\n");
+        return content.substr(0, end);
+    }
+    if (!options.passwordEnv.empty()) {
+        const char* value = std::getenv(options.passwordEnv.c_str());
+        if (!value)
+            throw RunFailure{"--password-env " + options.passwordEnv +
+                             ": the environment variable is not set"};
+        return value;
+    }
+    auto typed = promptForPassword(options.bindDn.empty() ? options.user : options.bindDn);
+    if (!typed)
+        throw RunFailure{"a simple bind needs a password: give --password-file FILE or "
+                         "--password-env VAR (no terminal to prompt on)"};
+    return *typed;
+}
+
+ConnectionOptions resolveConnection(const LiveOptions& options) {
+    auto connection = options.connection;
+    if (connection.uri.empty())
+        throw RunFailure{"--uri is required, e.g. --uri ldaps://dc1.corp.example"};
+    if (!options.bindDn.empty() && !options.user.empty())
+        throw RunFailure{"give --bind-dn or --user, not both"};
+    if (!options.sasl.empty()) {
+        if (options.sasl != "gssapi" && options.sasl != "GSSAPI")
+            throw RunFailure{"--sasl '" + options.sasl + "' is not supported; use --sasl gssapi"};
+        if (!options.bindDn.empty() || !options.user.empty())
+            throw RunFailure{"--sasl gssapi uses the Kerberos ticket cache; leave out --bind-dn "
+                             "and --user (run kinit first)"};
+        connection.saslGssapi = true;
+    }
+    if (connection.timeoutSeconds <= 0 || connection.timeoutSeconds > 3600)
+        throw RunFailure{"--timeout must be between 1 and 3600 seconds"};
+    if (connection.pageSize <= 0 || connection.pageSize > 100000)
+        throw RunFailure{"--page-size must be between 1 and 100000"};
+    connection.bindIdentity = options.bindDn.empty() ? options.user : options.bindDn;
+    if (!connection.bindIdentity.empty())
+        connection.password = readPassword(options);
+    return connection;
+}
+
+void collectSnapshot(const LiveOptions& options, pugi::xml_document& snapshot, std::ostream& err) {
+    auto connection = resolveConnection(options);
+    std::function<void(const std::string&)> progress;
+    if (stderrIsTerminal())
+        progress = [&err](const std::string& line) {
+            err << "relayaudit: " << terminalSafeText(line) << "\n";
+        };
+    auto result = collectFromLdap(connection, progress);
+    std::fill(connection.password.begin(), connection.password.end(), '\0');
+    if (result.error)
+        throw RunFailure{*result.error};
+    result.context.toolVersion = toolVersion();
+    result.context.collectedAt = utcNow();
+    if (connection.tlsInsecure)
+        result.context.notes.push_back("certificate checks were disabled (--tls-insecure): the "
+                                       "server's identity was not verified");
+    buildSnapshot(result.entries, result.context, snapshot);
+}
+
+void writeOutput(const std::string& path, std::string_view content, const char* what) {
+    if (path.empty())
+        return;
+    if (auto problem = writeFileAtomically(path, content))
+        throw RunFailure{std::string("cannot write the ") + what + ": " + *problem};
+}
+
+int analyzeSnapshot(const pugi::xml_document& snapshot, const RuleCatalogue& catalogue,
+                    const AnalyzeOptions& options, std::ostream& out) {
+    Severity threshold = thresholdOf(options.failOn);
+    AuditReport report;
+    auto root = snapshot.child("snapshot");
+    report.run.toolVersion = toolVersion();
+    report.run.generatedAt = utcNow();
+    std::string rootDomain = root.child("forest").attribute("rootDomainNC").value();
+    for (auto input : root.children("input"))
+        report.run.inputs.push_back(input.child_value());
+    report.run.target = !rootDomain.empty()          ? rootDomain
+                        : !report.run.inputs.empty() ? report.run.inputs.front()
+                                                     : std::string("(unknown)");
+    if (!options.snapshotIn.empty())
+        report.run.inputs = {options.snapshotIn};
+    for (auto note : root.children("note"))
+        report.run.notes.push_back(note.child_value());
+    for (const auto& pack : catalogue.packs())
+        report.run.packs.push_back({pack->name, pack->version, pack->source});
+    report.findings = catalogue.evaluate(snapshot);
+    report.inventory = inventoryOf(snapshot);
+    report.manualChecks = manualChecksFor(snapshot);
+
+    // Render everything before writing anything, so a failure cannot leave a mixed set.
+    std::string xml = options.xmlOut.empty() ? std::string() : renderXmlReport(report);
+    std::string html = options.htmlOut.empty() ? std::string() : renderHtmlReport(report);
+    std::string snapshotText =
+        options.snapshotOut.empty() ? std::string() : snapshotToString(snapshot);
+    // All or nothing: a failure on the last output must not leave the first ones replaced.
+    AtomicFileSet outputs;
+    for (const auto& [path, content, what] :
+         {std::tuple{&options.snapshotOut, &snapshotText, "snapshot"},
+          std::tuple{&options.xmlOut, &xml, "XML report"},
+          std::tuple{&options.htmlOut, &html, "HTML report"}})
+        if (!path->empty())
+            if (auto problem = outputs.stage(*path, *content))
+                throw RunFailure{std::string("cannot write the ") + what + ": " + *problem +
+                                 "; no output was changed"};
+    if (auto problem = outputs.commit())
+        throw RunFailure{"cannot write the outputs: " + *problem};
+
+    int atThreshold = 0;
+    for (const auto& finding : report.findings)
+        if (finding.severity() >= threshold)
+            ++atThreshold;
+    bool stdoutTaken =
+        options.xmlOut == "-" || options.htmlOut == "-" || options.snapshotOut == "-";
+    if (!stdoutTaken) {
+        for (const auto& finding : report.findings)
+            out << finding.rule->id << "\t" << toString(finding.severity()) << "\t"
+                << finding.status() << "\t" << terminalSafeText(finding.object) << "\t"
+                << terminalSafeText(finding.message) << "\n";
+        out << report.findings.size() << " finding(s), " << atThreshold << " at or above "
+            << toString(threshold) << "\n";
+    }
+    return atThreshold > 0 ? kExitFindings : kExitClean;
+}
+
+} // namespace
+
+const char* toolVersion() {
+    return RELAYAUDIT_VERSION;
+}
+
+int runAnalyze(const AnalyzeOptions& options, std::ostream& out) {
+    thresholdOf(options.failOn);
+    checkAnalyzeOptions(options);
+    if (options.ldifFiles.empty() == options.snapshotIn.empty())
+        throw RunFailure{"give either --ldif FILE (one or more) or --snapshot FILE"};
+    auto catalogue = loadRules(options.rulePaths);
+    pugi::xml_document snapshot;
+    if (!options.snapshotIn.empty()) {
+        if (auto problem = loadSnapshot(options.snapshotIn, snapshot))
+            throw RunFailure{*problem};
+    } else {
+        CollectionContext context;
+        context.sourceKind = "ldif";
+        context.inputs = options.ldifFiles;
+        context.toolVersion = toolVersion();
+        context.collectedAt = utcNow();
+        buildSnapshot(readLdifFiles(options.ldifFiles), context, snapshot);
+    }
+    return analyzeSnapshot(snapshot, catalogue, options, out);
+}
+
+int runAudit(const AuditOptions& options, std::ostream& out, std::ostream& err) {
+    thresholdOf(options.analysis.failOn);
+    checkAnalyzeOptions(options.analysis);
+    // Before connecting: fail fast on bad packs.
+    auto catalogue = loadRules(options.analysis.rulePaths);
+    pugi::xml_document snapshot;
+    collectSnapshot(options.live, snapshot, err);
+    return analyzeSnapshot(snapshot, catalogue, options.analysis, out);
+}
+
+int runCollect(const CollectOptions& options, std::ostream& err) {
+    if (options.snapshotOut.empty())
+        throw RunFailure{"--snapshot-out FILE is required (\"-\" for standard output)"};
+    pugi::xml_document snapshot;
+    collectSnapshot(options.live, snapshot, err);
+    writeOutput(options.snapshotOut, snapshotToString(snapshot), "snapshot");
+    return kExitClean;
+}
+
+int runRules(const RulesOptions& options, std::ostream& out) {
+    auto catalogue = loadRules(options.rulePaths);
+    for (const auto* rule : catalogue.rules())
+        out << rule->id << "\t" << toString(rule->severity) << "\t" << toString(rule->kind) << "\t"
+            << rule->title << "\n";
+    return kExitClean;
+}
+
+} // namespace relayaudit

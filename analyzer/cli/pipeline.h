@@ -1,0 +1,19 @@
+#pragma once
+// The run of each subcommand from its parsed options: collect (LDIF or LDAP) -> snapshot ->
+// rule engine -> reports. Knows nothing of how the options were parsed. Each throws RunFailure
+// on a failure of the run and returns the exit code otherwise.
+#include "options.h"
+
+#include <iosfwd>
+
+namespace relayaudit {
+
+int runAnalyze(const AnalyzeOptions& options, std::ostream& out);
+int runAudit(const AuditOptions& options, std::ostream& out, std::ostream& err);
+int runCollect(const CollectOptions& options, std::ostream& err);
+int runRules(const RulesOptions& options, std::ostream& out);
+
+// "relayaudit --version" and the version recorded in snapshots and reports.
+const char* toolVersion();
+
+} // namespace relayaudit

@@ -1,0 +1,23 @@
+#include "severity_counts.h"
+
+namespace relayaudit {
+
+SeverityCounts countBySeverity(const std::vector<Finding>& findings) {
+    SeverityCounts counts;
+    for (const auto& finding : findings) {
+        const Rule& rule = *finding.rule;
+        auto index = static_cast<std::size_t>(rule.severity);
+        if (index >= counts.fail.size())
+            continue;
+        if (rule.kind == RuleKind::CannotJudge) {
+            counts.unknown[index]++;
+            counts.totalUnknown++;
+        } else {
+            counts.fail[index]++;
+            counts.totalFail++;
+        }
+    }
+    return counts;
+}
+
+} // namespace relayaudit
