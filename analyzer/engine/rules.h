@@ -45,6 +45,7 @@ public:
     const CompiledRule& compiled(const Rule& rule) const;
 
     // Evaluates every rule; findings are ordered most severe first, then rule ID, then object.
+    // Not for concurrent use: the consts and lets are bound in the catalogue's variable sets.
     std::vector<Finding> evaluate(const pugi::xml_document& snapshot) const;
 
 private:
