@@ -1,5 +1,6 @@
 #include "rule_loader.h"
 
+#include "string_helpers.h"
 #include "xpath_compile.h"
 
 #include <set>
@@ -14,11 +15,7 @@ const std::set<std::string> kRuleChildren = {"title",       "condition",  "let",
                                              "remediation", "references", "evidence", "example"};
 
 std::string trimmed(std::string_view text) {
-    auto begin = text.find_first_not_of(" \t\r\n");
-    if (begin == std::string_view::npos)
-        return {};
-    auto end = text.find_last_not_of(" \t\r\n");
-    return std::string(text.substr(begin, end - begin + 1));
+    return std::string(trimWhitespace(text));
 }
 
 bool isHttpUrl(std::string_view url) {
