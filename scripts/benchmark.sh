@@ -30,7 +30,7 @@ scripts/test-servers/slapd.sh load "$work/slapd" "$work/data.ldif"
 time_of() { local start end; start=$(date +%s%N); "$@" >/dev/null; end=$(date +%s%N); echo $(( (end - start) / 1000000 )); }
 filter='(|(objectClass=msExchOrganizationContainer)(objectClass=msExchExchangeServer)(objectClass=protocolCfgSMTPServer)(objectClass=msExchSmtpReceiveConnector)(objectClass=msExchRoutingSMTPConnector))'
 for run in 1 2 3; do
-  ours=$(time_of "$build/analyzer/relayaudit" collect --uri "$SLAPD_LDAPS_URI" --ca-file "$SLAPD_CA" \
+  ours=$(time_of "$build/analyzer/cli/relayaudit" collect --uri "$SLAPD_LDAPS_URI" --ca-file "$SLAPD_CA" \
           --bind-dn "$SLAPD_READER_DN" --password-file "$SLAPD_READER_PASSWORD_FILE" --snapshot-out "$work/snapshot.xml")
   reference=$(LDAPTLS_CACERT=$SLAPD_CA time_of ldapsearch -x -LLL -H "$SLAPD_LDAPS_URI" -D "$SLAPD_READER_DN" \
           -y "$SLAPD_READER_PASSWORD_FILE" -E pr=1000/noprompt -b "CN=Configuration,$SLAPD_BASE" "$filter")
