@@ -117,8 +117,10 @@ Decoded<ImsRelayEntry> parseImsRelayEntry(std::string_view text) {
     const std::uint32_t hostPart = ~mask;
     entry.contiguous = (hostPart & (hostPart + 1)) == 0;
     entry.prefixLength = 32 - zeroBits;
-    entry.addressCount = std::ldexp(1.0, zeroBits);
     entry.hostBitsSet = (network.value() & hostPart) != 0;
+    // KB 193922: an address matches when (address AND mask) = net, so a net with bits outside
+    // the mask matches no address at all.
+    entry.addressCount = entry.hostBitsSet ? 0 : std::ldexp(1.0, zeroBits);
     entry.network = dotted(network.value());
     entry.mask = dotted(mask);
     return entry;

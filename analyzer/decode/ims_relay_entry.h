@@ -16,9 +16,11 @@ struct ImsRelayEntry {
     bool maskGiven = false;
     // A mask with holes (255.0.255.0) still selects 2^(zero bits) addresses; counted that way.
     bool contiguous = true;
-    int prefixLength = 32;    // meaningful only when contiguous
-    double addressCount = 1;  // 2^(zero bits of the mask)
-    bool hostBitsSet = false; // network has bits outside the mask (10.1.2.3;255.255.0.0)
+    int prefixLength = 32; // meaningful only when contiguous
+    // 2^(zero bits of the mask); 0 when the network has bits outside the mask
+    // (10.1.2.3;255.255.0.0): the IMS matches (address AND mask) = net, which no address meets.
+    double addressCount = 1;
+    bool hostBitsSet = false;
 };
 
 Decoded<ImsRelayEntry> parseImsRelayEntry(std::string_view text);
