@@ -31,3 +31,6 @@ gen corp-domain.ldif --target export --part domain --base "$CORP" --domain-sid "
 gen child-domain.ldif --target export --part domain --base "$CHILD" --forest-root "$CORP" \
   --domain-sid "$CHILD_SID" \
   --guest enabled
+
+# Exchange 5.5 IMS registry exports (samples/ims/*.reg).
+"$PY" "$ROOT/scripts/gen_ims_registry.py" "$OUT/ims"
