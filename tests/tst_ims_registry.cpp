@@ -5,6 +5,7 @@
 #include "ims_relay_entry.h"
 #include "registry_builder.h"
 #include "registry_export.h"
+#include "split_mix64.h"
 
 #include <QtTest/QtTest>
 
@@ -356,6 +357,41 @@ private slots:
         auto error = readError(parametersExport(false, {"\"A\"=bogus\x1b[31m"}));
         QVERIFY(error.problem.find('\x1b') == std::string::npos);
         QVERIFY(error.problem.find("\\1B") != std::string::npos);
+    }
+
+    // Mutated and cut exports (bytes flipped, inserted, deleted; truncated anywhere) in both
+    // encodings: every one ends in parameters or a described error, never a crash or a throw.
+    void mutatedExportsNeverCrash() {
+        testsupport::SplitMix64 random(0x1A5);
+        for (bool v5 : kFormats) {
+            auto valid = parametersExport(
+                v5, {"; comment", "\"RelayFlags\"=dword:0000000b",
+                     multiSzLine("RelayDenyList", {"192.0.2.0;255.255.255.0"}, v5, 5),
+                     multiSzLine("RelayAllowList", {"10.1.2.25", "10.0.0.0;255.0.0.0"}, v5, 7),
+                     "\"Name\"=\"a\\\\b\"", "\"Gone\"=-", "\"Bin\"=hex:01,02"});
+            for (int round = 0; round < 3000; ++round) {
+                std::string bytes = valid;
+                for (std::size_t n = 1 + random.below(4); n > 0; --n) {
+                    auto at = random.below(bytes.size());
+                    switch (random.below(4)) {
+                    case 0:
+                        bytes[at] = static_cast<char>(random.below(256));
+                        break;
+                    case 1:
+                        bytes.insert(at, 1, "\\\",;[]-\r\n\0:("[random.below(12)]);
+                        break;
+                    case 2:
+                        bytes.erase(at, 1 + random.below(3));
+                        break;
+                    default:
+                        bytes.resize(at);
+                    }
+                }
+                auto read = readImsParameters(bytes);
+                if (read.error)
+                    QVERIFY(!read.error->describe("m.reg").empty());
+            }
+        }
     }
 
     // --- net;mask entries ---
