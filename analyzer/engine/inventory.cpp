@@ -43,9 +43,9 @@ std::string receiveConnectorDetail(pugi::xml_node node) {
                              : valueList(node, "remoteIpRange", "value");
     const std::string v4 = attribute(node, "remoteIpv4Addresses");
     const std::string v6 = attribute(node, "remoteIpv6Addresses");
-    ranges += " = " + (v4 == "4294967296" ? std::string("every") : v4) + " IPv4 and " +
-              (v6 == "340282366920938463463374607431768211456" ? std::string("every") : v6) +
-              " IPv6 addresses";
+    ranges +=
+        " (IPv4: " + (v4 == "4294967296" ? std::string("every address") : v4) + ", IPv6: " +
+        (v6 == "340282366920938463463374607431768211456" ? std::string("every address") : v6) + ")";
     std::string relayers;
     for (auto right : node.child("permissions").children("extendedRight"))
         if (attribute(right, "right") == "ms-Exch-SMTP-Accept-Any-Recipient" &&
