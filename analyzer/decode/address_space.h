@@ -1,7 +1,7 @@
 #pragma once
 // Address spaces of Exchange 2000/2003 connectors (routingList values): "TYPE:address;cost",
 // e.g. "SMTP:*;1", optionally prefixed "Local:" when the connector is scoped to its routing
-// group (docs/exchange-relay-facts.md section 9). Pure: text in, value or DecodeError out.
+// group (docs/exchange-relay-facts.md section 4.5). Pure: text in, value or DecodeError out.
 #include "decode_error.h"
 
 #include <string>
