@@ -4,6 +4,7 @@
 #include "manual_checks.h"
 #include "rules.h"
 #include "snapshot_builder.h"
+#include "snapshot_validation.h"
 
 #include <QtTest/QtTest>
 #include <map>
@@ -339,6 +340,26 @@ private slots:
         QVERIFY(!fires(
             withConnector({}, {allow, objectAce(kDenyObject, kAnonymous, kAcceptAnyRecipient)}),
             "EXR-RECV-ANONYMOUS-RELAY"));
+    }
+
+    // ---- Load-time validation ---------------------------------------------------------------
+    void builtSnapshotValidatesAndAMissingVerdictIsRefused() {
+        auto forest = withConnector({{"msExchSMTPReceiveInboundSecurityFlag", "32"}});
+        forest.smtpConnector("Internet", {"SMTP:*;1"});
+        auto snapshot = snapshotOf(forest);
+        QVERIFY(!validateSnapshot(snapshot));
+        connectorOf(snapshot).remove_attribute("remoteRangesWide");
+        auto problem = validateSnapshot(snapshot);
+        QVERIFY(problem && problem->find("remoteRangesWide") != std::string::npos);
+        auto counted = snapshotOf(forest);
+        connectorOf(counted).attribute("remoteIpv4Addresses").set_value("12x");
+        QVERIFY(validateSnapshot(counted));
+        auto smtp = snapshotOf(forest);
+        smtp.child("snapshot")
+            .child("exchange")
+            .child("smtpConnector")
+            .remove_attribute("everyDomain");
+        QVERIFY(validateSnapshot(smtp));
     }
 
     // ---- SMTP connectors ------------------------------------------------------------------------
