@@ -20,10 +20,30 @@ const char* kSnapshot = R"(<snapshot formatVersion="1">
     <virtualServer dn="CN=1,CN=EX1" name="Default" server="EX1" relayForAuth="true" authFlags="7" requireTls="false">
       <relayList summary="only the list below: nobody"/>
     </virtualServer>
-    <receiveConnector dn="CN=R,CN=EX2" name="Relay" server="EX2" enabled="true" authMechanism="1">
-      <permissions status="valid"/>
+    <receiveConnector dn="CN=R,CN=EX2" name="Relay" server="EX2" enabled="true" authMechanism="37"
+        authMechanismNames="Tls, BasicAuth, ExternalAuthoritative" remoteRangesPresent="true"
+        remoteIpv4Addresses="257" remoteIpv6Addresses="340282366920938463463374607431768211456">
+      <binding value="10.0.0.5:25"/><binding value="[::]:25"/>
+      <remoteIpRange value="192.0.2.0/24"/><remoteIpRange value="198.51.100.7"/>
+      <remoteIpRange value="::/0"/>
+      <permissions status="valid">
+        <extendedRight trustee="S-1-5-7" trusteeName="ANONYMOUS LOGON" right="ms-Exch-SMTP-Accept-Any-Recipient" effective="allow"/>
+        <extendedRight trustee="S-1-5-11" trusteeName="Authenticated Users" right="ms-Exch-SMTP-Accept-Any-Recipient" effective="deny"/>
+        <extendedRight trustee="S-1-5-21-9-9-9-1105" trusteeName="" right="ms-Exch-SMTP-Accept-Any-Recipient" effective="allow"/>
+        <extendedRight trustee="S-1-1-0" trusteeName="Everyone" right="ms-Exch-SMTP-Submit" effective="allow"/>
+      </permissions>
     </receiveConnector>
-    <smtpConnector dn="CN=C" name="Internet"/>
+    <receiveConnector dn="CN=D,CN=EX2" name="Default" server="EX2" enabled="false" authMechanism="0"
+        authMechanismNames="None" remoteRangesPresent="false"
+        remoteIpv4Addresses="4294967296" remoteIpv6Addresses="340282366920938463463374607431768211456">
+      <permissions status="absent"/>
+    </receiveConnector>
+    <smtpConnector dn="CN=C" name="Internet" routingGroup="RG" everyDomain="true" routingGroupScope="true">
+      <addressSpace value="SMTP:*;1"/><addressSpace value="Local:SMTP:corp.example;10"/>
+      <addressSpace value="SMTP:a;1"/><addressSpace value="SMTP:b;1"/><addressSpace value="SMTP:c;1"/>
+      <addressSpace value="SMTP:d;1"/><addressSpace value="SMTP:e;1"/>
+      <smartHost host="[192.0.2.25]"/><smartHost host="relay.example.com"/>
+    </smtpConnector>
   </exchange>
 </snapshot>)";
 
@@ -49,7 +69,7 @@ private slots:
         for (const auto& item : inventory())
             kinds << QString::fromStdString(item.kind);
         QCOMPARE(kinds, QStringList({"domain", "domain", "organization", "server", "virtual-server",
-                                     "receive-connector", "smtp-connector"}));
+                                     "receive-connector", "receive-connector", "smtp-connector"}));
     }
     void domainDetailSaysSidAndGuestState() {
         auto items = inventory();
@@ -67,9 +87,28 @@ private slots:
                  QString("virtual-server | CN=1,CN=EX1 | Default | server EX1; relay: only the "
                          "list below: nobody; relay for authenticated: true; authentication flags "
                          "7; TLS required: false"));
-        QCOMPARE(line(items[5]), QString("receive-connector | CN=R,CN=EX2 | Relay | server EX2; "
-                                         "enabled true; AuthMechanism 1; permissions valid"));
-        QCOMPARE(line(items[6]), QString("smtp-connector | CN=C | Internet | listed, not judged"));
+        QCOMPARE(line(items[5]),
+                 QString("receive-connector | CN=R,CN=EX2 | Relay | server EX2; enabled true; "
+                         "AuthMechanism Tls, BasicAuth, ExternalAuthoritative (37); bindings "
+                         "10.0.0.5:25, [::]:25; remote IP ranges 192.0.2.0/24, 198.51.100.7, ::/0 "
+                         "(IPv4: 257, IPv6: every address); permissions valid; "
+                         "Accept-Any-Recipient for ANONYMOUS LOGON, S-1-5-21-9-9-9-1105"));
+    }
+    void receiveConnectorWithDefaultRangesSaysEveryAddress() {
+        auto items = inventory();
+        QCOMPARE(line(items[6]),
+                 QString("receive-connector | CN=D,CN=EX2 | Default | server EX2; enabled false; "
+                         "AuthMechanism None (0); bindings none; remote IP ranges every address "
+                         "(attribute absent) (IPv4: every address, IPv6: every address); "
+                         "permissions absent"));
+    }
+    void smtpConnectorShowsAddressSpacesAndSmartHosts() {
+        auto items = inventory();
+        QCOMPARE(line(items[7]),
+                 QString("smtp-connector | CN=C | Internet | routing group RG; address spaces "
+                         "SMTP:*;1, Local:SMTP:corp.example;10, SMTP:a;1, SMTP:b;1, SMTP:c;1 (+2 "
+                         "more) (every domain) (routing-group scope); smart hosts [192.0.2.25], "
+                         "relay.example.com"));
     }
     void emptySnapshotHasAnEmptyInventory() {
         pugi::xml_document snapshot;

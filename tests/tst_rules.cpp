@@ -397,7 +397,8 @@ private slots:
         }
     }
 
-    // EXR-RECV-EXTERNAL-AUTH-ANY and EXR-RECV-EXTERNAL-AUTH
+    // EXR-RECV-EXTERNAL-AUTH-WIDE (which replaced EXR-RECV-EXTERNAL-AUTH-ANY) and
+    // EXR-RECV-EXTERNAL-AUTH
     void externalAuthorityFiresCriticalForEveryAddressAndWarningForRanges() {
         auto sd = testsupport::securityDescriptor({});
         auto forest = cleanForest();
@@ -405,7 +406,7 @@ private slots:
                                 {{"msExchSMTPReceiveInboundSecurityFlag", "32"},
                                  {"msExchSmtpReceiveRemoteIPRanges", "0.0.0.0-255.255.255.255"},
                                  {"nTSecurityDescriptor", sd}});
-        QVERIFY(fires(forest, "EXR-RECV-EXTERNAL-AUTH-ANY"));
+        QVERIFY(fires(forest, "EXR-RECV-EXTERNAL-AUTH-WIDE"));
         QVERIFY(!fires(forest, "EXR-RECV-EXTERNAL-AUTH"));
         auto narrow = cleanForest();
         narrow.receiveConnector("EX2016", "Partner",
@@ -413,14 +414,14 @@ private slots:
                                  {"msExchSmtpReceiveRemoteIPRanges", "192.0.2.0/28"},
                                  {"nTSecurityDescriptor", sd}});
         QVERIFY(fires(narrow, "EXR-RECV-EXTERNAL-AUTH"));
-        QVERIFY(!fires(narrow, "EXR-RECV-EXTERNAL-AUTH-ANY"));
+        QVERIFY(!fires(narrow, "EXR-RECV-EXTERNAL-AUTH-WIDE"));
     }
     void externalAuthoritySilentWithoutTheBit() {
         auto forest = cleanForest();
         forest.receiveConnector("EX2016", "Default",
                                 {{"msExchSMTPReceiveInboundSecurityFlag", "29"},
                                  {"nTSecurityDescriptor", testsupport::securityDescriptor({})}});
-        QVERIFY(!fires(forest, "EXR-RECV-EXTERNAL-AUTH-ANY"));
+        QVERIFY(!fires(forest, "EXR-RECV-EXTERNAL-AUTH-WIDE"));
         QVERIFY(!fires(forest, "EXR-RECV-EXTERNAL-AUTH"));
     }
 

@@ -5,6 +5,7 @@
 #include "builder/build_common.h"
 #include "builder/build_domains.h"
 #include "builder/build_receive_connector.h"
+#include "builder/build_smtp_connector.h"
 #include "builder/build_virtual_server.h"
 #include "dn.h"
 #include "string_helpers.h"
@@ -102,15 +103,9 @@ void appendExchange(pugi::xml_node root, const std::vector<const DirectoryEntry*
     for (const auto* entry : unique)
         if (entry->hasObjectClass("msExchSmtpReceiveConnector"))
             build::appendReceiveConnector(exchange, *entry);
-    for (const auto* entry : unique) {
-        if (entry->hasObjectClass("msExchRoutingSMTPConnector")) {
-            auto node = exchange.append_child("smtpConnector");
-            set(node, "dn", entry->dn);
-            set(node, "name", friendlyName(*entry));
-            build::setInvalidAttributes(node, build::dnProblems(*entry));
-            build::appendRaw(node, *entry);
-        }
-    }
+    for (const auto* entry : unique)
+        if (entry->hasObjectClass("msExchRoutingSMTPConnector"))
+            build::appendSmtpConnector(exchange, *entry);
 }
 
 } // namespace

@@ -17,12 +17,7 @@ namespace {
 
 constexpr const char* kField = "remote IP range";
 
-struct Address {
-    bool ipv6 = false;
-    std::array<std::uint8_t, 16> bytes{}; // IPv4 uses the first 4, network order
-    std::size_t width() const { return ipv6 ? 16 : 4; }
-    int bits() const { return ipv6 ? 128 : 32; }
-};
+using Address = IpAddress;
 
 DecodeError errorAt(std::size_t offset, std::string reason) {
     return DecodeError{offset, kField, std::move(reason)};
@@ -154,6 +149,26 @@ Decoded<Address> parseIpv6(std::string_view token, std::size_t base) {
     return address;
 }
 
+// A Windows zone index: '%' and a decimal interface number (Microsoft's own example of a remote
+// range is "fe80::39bd:88f7:6969:d223%11"). Interface names ("%eth0") are not Windows syntax.
+Decoded<Address> parseScopedIpv6(std::string_view token, std::size_t base) {
+    const std::size_t percent = token.find('%');
+    if (percent == std::string_view::npos)
+        return parseIpv6(token, base);
+    const std::string_view zone = token.substr(percent + 1);
+    bool decimal = !zone.empty() && zone.size() <= 10;
+    for (char c : zone)
+        decimal = decimal && isDigit(c);
+    if (!decimal)
+        return errorAt(base + percent, "a zone index must be '%' and a decimal interface number");
+    auto address = parseIpv6(token.substr(0, percent), base);
+    if (!address.ok())
+        return address;
+    Address scoped = address.value();
+    scoped.zone = std::string(zone);
+    return scoped;
+}
+
 // One address: IPv4, IPv6, or IPv6 in brackets as in "[::]:25" bindings.
 Decoded<Address> parseAddress(std::string_view token, std::size_t base) {
     if (token.empty())
@@ -164,17 +179,17 @@ Decoded<Address> parseAddress(std::string_view token, std::size_t base) {
         const std::string_view inner = token.substr(1, token.size() - 2);
         if (inner.find(':') == std::string_view::npos)
             return errorAt(base + 1, "brackets enclose IPv6 addresses only");
-        return parseIpv6(inner, base + 1);
+        return parseScopedIpv6(inner, base + 1);
     }
     if (token.find(':') != std::string_view::npos)
-        return parseIpv6(token, base);
+        return parseScopedIpv6(token, base);
     return parseIpv4(token, base);
 }
 
 std::string format(const Address& address) {
     char text[INET6_ADDRSTRLEN] = {};
     inet_ntop(address.ipv6 ? AF_INET6 : AF_INET, address.bytes.data(), text, sizeof text);
-    return text;
+    return address.zone.empty() ? std::string(text) : std::string(text) + "%" + address.zone;
 }
 
 // Sets the host bits (those after prefixLength) to zero for the first address, one for the last.
@@ -214,6 +229,8 @@ IpRange makeRange(const Address& first, const Address& last) {
     range.ipv6 = first.ipv6;
     range.first = format(first);
     range.last = format(last);
+    range.firstBytes = first.bytes;
+    range.lastBytes = last.bytes;
     range.addressCount = countBetween(first, last);
     bool allZero = true, allOnes = true;
     for (std::size_t i = 0; i < first.width(); ++i) {
@@ -222,6 +239,18 @@ IpRange makeRange(const Address& first, const Address& last) {
     }
     range.coversEverything = allZero && allOnes;
     return range;
+}
+
+// The prefix length of a mask whose one bits all come first, else nothing.
+std::optional<int> contiguousPrefixLength(const Address& mask) {
+    int length = 0;
+    while (length < mask.bits() &&
+           (mask.bytes[static_cast<std::size_t>(length / 8)] & (0x80 >> (length % 8))))
+        ++length;
+    for (int bit = length; bit < mask.bits(); ++bit)
+        if (mask.bytes[static_cast<std::size_t>(bit / 8)] & (0x80 >> (bit % 8)))
+            return std::nullopt;
+    return length;
 }
 
 Decoded<int> parsePrefixLength(std::string_view digits, std::size_t base, int maximum) {
@@ -241,6 +270,14 @@ Decoded<int> parsePrefixLength(std::string_view digits, std::size_t base, int ma
 }
 
 } // namespace
+
+Decoded<IpAddress> parseIpAddress(std::string_view text, std::size_t base) {
+    return parseAddress(text, base);
+}
+
+std::string formatIpAddress(const IpAddress& address) {
+    return format(address);
+}
 
 Decoded<IpRange> parseRemoteIpRange(std::string_view text) {
     if (text.empty())
@@ -278,23 +315,17 @@ Decoded<IpRange> parseRemoteIpRange(std::string_view text) {
         auto address = parseAddress(text.substr(0, open), 0);
         if (!address.ok())
             return address.error();
-        if (address.value().ipv6)
-            return errorAt(open, "a mask in parentheses applies to IPv4 addresses only");
-        auto mask = parseIpv4(text.substr(open + 1, text.size() - open - 2), open + 1);
+        auto mask = parseAddress(text.substr(open + 1, text.size() - open - 2), open + 1);
         if (!mask.ok())
             return mask.error();
-        const auto& m = mask.value().bytes;
-        const std::uint32_t maskBits = (std::uint32_t{m[0]} << 24) | (std::uint32_t{m[1]} << 16) |
-                                       (std::uint32_t{m[2]} << 8) | std::uint32_t{m[3]};
-        const std::uint32_t hostPart = ~maskBits;
+        if (mask.value().ipv6 != address.value().ipv6 || !mask.value().zone.empty())
+            return errorAt(open, "the mask in parentheses must be an address of the same family");
+        auto length = contiguousPrefixLength(mask.value());
         // A mask with holes would not describe one range.
-        if ((hostPart & (hostPart + 1)) != 0)
+        if (!length)
             return errorAt(open + 1, "mask " + format(mask.value()) + " is not contiguous");
-        int length = 0;
-        while (length < 32 && (maskBits & (0x80000000u >> length)))
-            ++length;
-        return makeRange(withHostBits(address.value(), length, false),
-                         withHostBits(address.value(), length, true));
+        return makeRange(withHostBits(address.value(), *length, false),
+                         withHostBits(address.value(), *length, true));
     }
     auto address = parseAddress(text, 0);
     if (!address.ok())

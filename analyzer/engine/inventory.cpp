@@ -42,6 +42,55 @@ std::string imsDetail(pugi::xml_node server) {
     }
     return detail + "; from " + attribute(server, "source");
 }
+
+// "a, b, c (+2 more)": connectors can list hundreds of ranges; the snapshot keeps them all.
+std::string valueList(pugi::xml_node parent, const char* child, const char* name) {
+    constexpr std::size_t kShown = 5;
+    std::string list;
+    std::size_t count = 0;
+    for (auto node : parent.children(child)) {
+        if (count++ < kShown)
+            list += (list.empty() ? "" : ", ") + attribute(node, name);
+    }
+    if (count > kShown)
+        list += " (+" + std::to_string(count - kShown) + " more)";
+    return list.empty() ? "none" : list;
+}
+
+std::string receiveConnectorDetail(pugi::xml_node node) {
+    std::string ranges = attribute(node, "remoteRangesPresent") == "false"
+                             ? std::string("every address (attribute absent)")
+                             : valueList(node, "remoteIpRange", "value");
+    const std::string v4 = attribute(node, "remoteIpv4Addresses");
+    const std::string v6 = attribute(node, "remoteIpv6Addresses");
+    ranges +=
+        " (IPv4: " + (v4 == "4294967296" ? std::string("every address") : v4) + ", IPv6: " +
+        (v6 == "340282366920938463463374607431768211456" ? std::string("every address") : v6) + ")";
+    std::string relayers;
+    for (auto right : node.child("permissions").children("extendedRight"))
+        if (attribute(right, "right") == "ms-Exch-SMTP-Accept-Any-Recipient" &&
+            attribute(right, "effective") == "allow") {
+            const std::string name = attribute(right, "trusteeName");
+            relayers += (relayers.empty() ? "" : ", ") +
+                        (name.empty() ? attribute(right, "trustee") : name);
+        }
+    return "server " + attribute(node, "server") + "; enabled " + attribute(node, "enabled") +
+           "; AuthMechanism " + attribute(node, "authMechanismNames") + " (" +
+           attribute(node, "authMechanism") + ")" + "; bindings " +
+           valueList(node, "binding", "value") + "; remote IP ranges " + ranges + "; permissions " +
+           attribute(node.child("permissions"), "status") +
+           (relayers.empty() ? "" : "; Accept-Any-Recipient for " + relayers);
+}
+
+std::string smtpConnectorDetail(pugi::xml_node node) {
+    std::string spaces = valueList(node, "addressSpace", "value");
+    if (attribute(node, "everyDomain") == "true")
+        spaces += " (every domain)";
+    if (attribute(node, "routingGroupScope") == "true")
+        spaces += " (routing-group scope)";
+    return "routing group " + attribute(node, "routingGroup") + "; address spaces " + spaces +
+           "; smart hosts " + valueList(node, "smartHost", "host");
+}
 } // namespace
 
 std::vector<InventoryItem> inventoryOf(const pugi::xml_document& snapshot) {
@@ -67,17 +116,12 @@ std::vector<InventoryItem> inventoryOf(const pugi::xml_document& snapshot) {
                              "; TLS required: " + attribute(node, "requireTls");
         items.push_back({"virtual-server", attribute(node, "dn"), attribute(node, "name"), detail});
     }
-    for (auto node : exchange.children("receiveConnector")) {
-        std::string detail = "server " + attribute(node, "server") + "; enabled " +
-                             attribute(node, "enabled") + "; AuthMechanism " +
-                             attribute(node, "authMechanism") + "; permissions " +
-                             attribute(node.child("permissions"), "status");
-        items.push_back(
-            {"receive-connector", attribute(node, "dn"), attribute(node, "name"), detail});
-    }
+    for (auto node : exchange.children("receiveConnector"))
+        items.push_back({"receive-connector", attribute(node, "dn"), attribute(node, "name"),
+                         receiveConnectorDetail(node)});
     for (auto node : exchange.children("smtpConnector"))
         items.push_back({"smtp-connector", attribute(node, "dn"), attribute(node, "name"),
-                         "listed, not judged"});
+                         smtpConnectorDetail(node)});
     for (auto node : exchange.children("imsServer"))
         items.push_back(
             {"ims-server", attribute(node, "key"), attribute(node, "name"), imsDetail(node)});

@@ -19,6 +19,7 @@ struct AttributeCheck {
 
 const std::vector<const char*> kBool = {"true", "false"};
 const std::vector<const char*> kTristate = {"true", "false", "unknown", "invalid"};
+const std::vector<const char*> kValidity = {"valid", "invalid"};
 
 std::optional<std::string> checkAttributes(pugi::xml_node node,
                                            const std::vector<AttributeCheck>& checks) {
@@ -105,17 +106,44 @@ std::optional<std::string> checkVirtualServer(pugi::xml_node server) {
     return checkRelayList(server);
 }
 
+bool isDecimalCount(std::string_view text) {
+    return !text.empty() && text.size() <= 39 && (text == "0" || text.front() != '0') &&
+           std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
 std::optional<std::string> checkReceiveConnector(pugi::xml_node connector) {
     if (auto problem = checkAttributes(connector, {{"dn", {}},
                                                    {"enabled", kTristate},
+                                                   {"authMechanism", {}},
+                                                   {"authMechanismPresent", kBool},
+                                                   {"authMechanismNames", {}},
                                                    {"externallySecured", kTristate},
+                                                   {"authTls", kTristate},
+                                                   {"authIntegrated", kTristate},
+                                                   {"authBasic", kTristate},
+                                                   {"authBasicRequireTls", kTristate},
+                                                   {"authExchangeServer", kTristate},
+                                                   {"authExternalAuthoritative", kTristate},
+                                                   {"remoteRangesPresent", kBool},
                                                    {"remoteRangesCoverEverything", kBool},
-                                                   {"authMechanism", {}}}))
+                                                   {"remoteIpv4Addresses", {}},
+                                                   {"remoteIpv6Addresses", {}},
+                                                   {"remoteRangesWide", kTristate}}))
         return problem;
+    const std::string where =
+        "<receiveConnector dn=\"" + std::string(connector.attribute("dn").value()) + "\">";
+    for (const char* count : {"remoteIpv4Addresses", "remoteIpv6Addresses"})
+        if (!isDecimalCount(connector.attribute(count).value()))
+            return where + " has " + count + " that is not a decimal count";
+    for (auto range : connector.children("remoteIpRange"))
+        if (auto problem = checkAttributes(range, {{"value", {}}, {"status", kValidity}}))
+            return problem;
+    for (auto binding : connector.children("binding"))
+        if (auto problem = checkAttributes(binding, {{"value", {}}, {"status", kValidity}}))
+            return problem;
     auto permissions = connector.child("permissions");
     if (!permissions)
-        return "<receiveConnector dn=\"" + std::string(connector.attribute("dn").value()) +
-               "\"> has no <permissions>";
+        return where + " has no <permissions>";
     if (auto problem =
             checkAttributes(permissions, {{"status", {"valid", "invalid", "absent", "no-dacl"}}}))
         return problem;
@@ -123,7 +151,26 @@ std::optional<std::string> checkReceiveConnector(pugi::xml_node connector) {
         if (auto problem = checkAttributes(ace, {{"type", {"allow", "deny", "other"}},
                                                  {"controlAccess", kBool},
                                                  {"genericAll", kBool},
-                                                 {"inheritOnly", kBool}}))
+                                                 {"inheritOnly", kBool},
+                                                 {"inherited", kBool}}))
+            return problem;
+    for (auto right : permissions.children("extendedRight"))
+        if (auto problem = checkAttributes(right, {{"trustee", {}},
+                                                   {"right", {}},
+                                                   {"rightGuid", {}},
+                                                   {"allowed", kBool},
+                                                   {"denied", kBool},
+                                                   {"effective", {"allow", "deny"}}}))
+            return problem;
+    return std::nullopt;
+}
+
+std::optional<std::string> checkSmtpConnector(pugi::xml_node connector) {
+    if (auto problem = checkAttributes(
+            connector, {{"dn", {}}, {"everyDomain", kBool}, {"routingGroupScope", kBool}}))
+        return problem;
+    for (auto space : connector.children("addressSpace"))
+        if (auto problem = checkAttributes(space, {{"value", {}}, {"status", kValidity}}))
             return problem;
     return std::nullopt;
 }
@@ -205,6 +252,9 @@ std::optional<std::string> validateSnapshot(const pugi::xml_document& snapshot) 
             return problem;
     for (auto connector : exchange.children("receiveConnector"))
         if (auto problem = checkReceiveConnector(connector))
+            return problem;
+    for (auto connector : exchange.children("smtpConnector"))
+        if (auto problem = checkSmtpConnector(connector))
             return problem;
     for (auto server : exchange.children("imsServer"))
         if (auto problem = checkImsServer(server))

@@ -148,7 +148,7 @@ inline std::string guestSid(std::uint32_t a = 1004336348, std::uint32_t b = 1177
 // Self-relative security descriptor with only a DACL.
 struct TestAce {
     std::uint8_t type;  // 0 allow, 1 deny, 5 allow-object, 6 deny-object
-    std::uint8_t flags; // 0x08 inherit-only
+    std::uint8_t flags; // 0x08 inherit-only, 0x10 inherited
     std::uint32_t mask;
     std::string objectTypeGuid; // 16 raw bytes or empty
     std::string sid;            // binary
@@ -279,6 +279,20 @@ public:
                           {"top", "msExchSmtpReceiveConnector"});
         for (const auto& [key, value] : values)
             set(entry, key, value);
+        return entry;
+    }
+    relayaudit::DirectoryEntry& smtpConnector(const std::string& name,
+                                              const std::vector<std::string>& addressSpaces,
+                                              const std::string& smartHost = "") {
+        auto& entry =
+            add("CN=" + name + ",CN=Connectors,CN=First Routing Group,CN=Routing Groups," +
+                    "CN=First Administrative Group,CN=Administrative Groups," + organization(),
+                {"top", "mailGateway", "msExchRoutingSMTPConnector"});
+        set(entry, "cn", name);
+        if (!addressSpaces.empty())
+            entry.attributes.push_back({"routingList", addressSpaces});
+        if (!smartHost.empty())
+            set(entry, "msExchSmtpSmartHost", smartHost);
         return entry;
     }
 

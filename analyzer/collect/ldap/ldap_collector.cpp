@@ -317,7 +317,7 @@ private:
                               "msExchSMTPReceiveInboundSecurityFlag",
                               "msExchSmtpReceiveEnabled",
                               "nTSecurityDescriptor",
-                              "msExchSmartHost",
+                              "routingList",
                               "serialNumber",
                               "networkAddress"};
         request.paged = true;
