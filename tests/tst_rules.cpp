@@ -1,6 +1,8 @@
 // Every rule of the built-in packs: a case where it fires and one where it must not, on
 // directory entries built with the real binary formats. Plus rule-pack validation.
 #include "directory_builder.h"
+#include "example_runner.h"
+#include "manual_checks.h"
 #include "rules.h"
 #include "snapshot.h"
 #include "snapshot_builder.h"
@@ -53,17 +55,24 @@ class TestRules : public QObject {
     RuleCatalogue catalogue;
     std::set<std::string> firedSomewhere;
 
-    // Rule IDs with the objects they fired on.
-    std::multimap<std::string, std::string> findingsFor(const Forest& forest) {
+    // Rule IDs with the objects they fired on; manual checks are set apart, as in the report.
+    std::multimap<std::string, std::string> findingsFor(const Forest& forest,
+                                                        std::vector<Finding>* manual = nullptr) {
         CollectionContext context;
         context.sourceKind = "ldif";
         pugi::xml_document snapshot;
         buildSnapshot(forest.entries, context, snapshot);
+        auto findings = catalogue.evaluate(snapshot);
+        auto manualFindings = takeManualFindings(findings, catalogue);
         std::multimap<std::string, std::string> result;
-        for (const auto& finding : catalogue.evaluate(snapshot)) {
+        for (const auto& finding : findings) {
             result.emplace(finding.rule->id, finding.object);
             firedSomewhere.insert(finding.rule->id);
         }
+        for (const auto& finding : manualFindings)
+            firedSomewhere.insert(finding.rule->id);
+        if (manual)
+            *manual = std::move(manualFindings);
         return result;
     }
     bool fires(const Forest& forest, const std::string& id) {
@@ -491,14 +500,14 @@ private slots:
             "count.xml", errors));
         QVERIFY(QString::fromStdString(errors.at(0).message).contains("select nodes"));
     }
-    void customPackAddsRuleAndMessagePlaceholdersShowObservedValues() {
+    void customPackAddsRuleAndMessageValuesShowObservedValues() {
         RuleCatalogue custom;
         std::vector<RulePackError> errors;
         QVERIFY(custom.loadBuiltin(errors));
         QVERIFY(custom.loadText(
             R"(<rulePack name="site" version="2"><rule id="SITE-NO-TLS" severity="info" kind="non-default">
             <title>t</title><condition>//virtualServer[@requireTls='false']</condition>
-            <message>ssl flags {@sslFlags} on {@server}</message><why>w</why>
+            <message>ssl flags <value of="@sslFlags"/> on <value of="@server"/></message><why>w</why>
             <remediation><step>s</step></remediation>
             <references><reference url="https://example.org/">r</reference></references></rule></rulePack>)",
             "site.xml", errors));
@@ -511,6 +520,44 @@ private slots:
                                  [](const Finding& f) { return f.rule->id == "SITE-NO-TLS"; });
         QVERIFY(site != findings.end());
         QCOMPARE(QString::fromStdString(site->message), QString("ssl flags 0 on EXCH01"));
+    }
+    void oldBracePlaceholdersAreRefusedWithTheNewSpelling() {
+        RuleCatalogue custom;
+        std::vector<RulePackError> errors;
+        QVERIFY(!custom.loadText(
+            R"(<rulePack name="site" version="2"><rule id="SITE-OLD" severity="info" kind="info">
+            <title>t</title><condition>//virtualServer</condition>
+            <message>flags {@sslFlags}</message><why>w</why>
+            <remediation><step>s</step></remediation>
+            <references><reference url="https://example.org/">r</reference></references></rule></rulePack>)",
+            "old.xml", errors));
+        QVERIFY(QString::fromStdString(errors.at(0).message).contains("<value of="));
+        QCOMPARE(errors.at(0).line, 3u);
+    }
+    // The examples of the built-in packs hold; every rule has one that fires, so it fired.
+    void builtinExamplesHold() {
+        auto failures = checkExamples(catalogue);
+        std::string all;
+        for (const auto& failure : failures)
+            all += failure + "\n";
+        QVERIFY2(failures.empty(), all.c_str());
+        for (const auto* rule : catalogue.rules())
+            firedSomewhere.insert(rule->id);
+    }
+    void manualChecksKeepTheirPlaceOrderAndWords() {
+        auto forest = withVirtualServer(safeSettings());
+        std::vector<Finding> manual;
+        auto findings = findingsFor(forest, &manual);
+        QVERIFY(findings.empty());
+        auto texts = manualCheckTexts(manual);
+        QCOMPARE(texts.size(), std::size_t(2));
+        QVERIFY(QString::fromStdString(texts[0]).startsWith(
+            "Exchange 2003 per-user relay permissions (virtual server Properties, Access, Relay, "
+            "Users; msExchSubmitRelaySD) are not evaluated"));
+        QVERIFY(QString::fromStdString(texts[1]).contains(
+            "HKLM\\SYSTEM\\CurrentControlSet\\Services\\MSExchangeIMC\\Parameters"));
+        QCOMPARE(QString(toString(manual[0].rule->kind)), QString("manual"));
+        QCOMPARE(manual[0].severity(), Severity::Info);
     }
     void builtinPacksValidateAgainstRulesSchema() {
         QDir rules(RELAYAUDIT_SOURCE_DIR "/rules");

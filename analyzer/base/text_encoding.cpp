@@ -70,10 +70,22 @@ bool isXmlSafe(std::string_view text) {
     return true;
 }
 
+void appendHexByte(std::string& out, std::uint8_t byte) {
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    out.push_back(kHex[byte >> 4]);
+    out.push_back(kHex[byte & 0xF]);
+}
+
+void appendEscapedBytes(std::string& out, std::string_view bytes) {
+    for (char c : bytes) {
+        out.push_back('\\');
+        appendHexByte(out, static_cast<std::uint8_t>(c));
+    }
+}
+
 std::string xmlSafeText(std::string_view text) {
     if (isXmlSafe(text))
         return std::string(text);
-    static constexpr char kHex[] = "0123456789ABCDEF";
     std::string out;
     out.reserve(text.size() + 8);
     for (std::size_t i = 0; i < text.size();) {
@@ -82,10 +94,7 @@ std::string xmlSafeText(std::string_view text) {
             i += length;
             continue;
         }
-        auto byte = static_cast<unsigned char>(text[i]);
-        out.push_back('\\');
-        out.push_back(kHex[byte >> 4]);
-        out.push_back(kHex[byte & 0xF]);
+        appendEscapedBytes(out, text.substr(i, 1));
         ++i;
     }
     return out;
@@ -100,7 +109,6 @@ bool mustShowEscaped(std::uint32_t c) {
 }
 
 std::string terminalSafeText(std::string_view text, std::size_t limit) {
-    static constexpr char kHex[] = "0123456789ABCDEF";
     std::string out;
     out.reserve(std::min(text.size(), limit) + 8);
     for (std::size_t i = 0; i < text.size();) {
@@ -113,16 +121,10 @@ std::string terminalSafeText(std::string_view text, std::size_t limit) {
             out += "...";
             break;
         }
-        if (!escaped) {
+        if (!escaped)
             out.append(text.substr(i, bytes));
-        } else {
-            for (std::size_t k = 0; k < bytes; ++k) {
-                auto byte = static_cast<unsigned char>(text[i + k]);
-                out.push_back('\\');
-                out.push_back(kHex[byte >> 4]);
-                out.push_back(kHex[byte & 0xF]);
-            }
-        }
+        else
+            appendEscapedBytes(out, text.substr(i, bytes));
         i += bytes;
     }
     return out;

@@ -15,6 +15,11 @@ std::size_t decodeUtf8(std::string_view text, std::size_t i, std::uint32_t& code
 
 // 0-15 for a hexadecimal digit, -1 otherwise.
 int hexDigitValue(char c);
+// Appends two uppercase hexadecimal digits: the one place that writes hexadecimal.
+void appendHexByte(std::string& out, std::uint8_t byte);
+// Appends each byte as \XX (RFC 4514 style): the one notation for bytes a reader must see
+// rather than have applied, in the snapshot, both reports and on the terminal.
+void appendEscapedBytes(std::string& out, std::string_view bytes);
 
 // XML 1.0 Char production: anything else makes the whole document unparseable.
 bool isXmlChar(std::uint32_t codePoint);

@@ -2,6 +2,7 @@
 
 #include "options.h"
 #include "pipeline.h"
+#include "rules_command.h"
 #include "run_failure.h"
 #include "text_encoding.h"
 
@@ -53,8 +54,9 @@ int run(const std::vector<std::string>& arguments, std::ostream& out, std::ostre
                 return runCollect(options, err);
             });
         if (command == "rules")
-            return dispatch(parseRulesArguments(rest), out,
-                            [&](const RulesOptions& options) { return runRules(options, out); });
+            return dispatch(parseRulesArguments(rest), out, [&](const RulesOptions& options) {
+                return runRules(options, out, err);
+            });
         throw RunFailure{"unknown command '" + command +
                          "'; use analyze, audit, collect or rules (see relayaudit --help)"};
     } catch (const RunFailure& failure) {

@@ -17,7 +17,8 @@ Usage:
   relayaudit analyze --ldif FILE [--ldif FILE ...] | --snapshot FILE  [options]
   relayaudit audit   --uri URI [connection options] [options]
   relayaudit collect --uri URI [connection options] --snapshot-out FILE
-  relayaudit rules   [--rules PATH ...]
+  relayaudit rules   [--rules PATH ...] [--explain ID]
+  relayaudit rules   --check PACK...
   relayaudit --help | --version
   relayaudit COMMAND --help          the options of one command
 
@@ -26,7 +27,8 @@ Commands:
             configuration NC plus one export per domain) or a saved snapshot
   audit     read the configuration from a domain controller over LDAP, then analyze it
   collect   read the configuration over LDAP and save it as a snapshot, judging nothing
-  rules     list the rule catalogue: ID, severity, kind, title
+  rules     list the rule catalogue: ID, severity, kind, title; --explain ID prints one
+            rule whole; --check PACK... loads packs and runs every example in them
 
 "-" as a file name means standard output (standard input for --ldif/--snapshot).
 Outputs are written to a temporary file and renamed into place: a failed run leaves
@@ -36,7 +38,9 @@ Exit codes (for cron and systemd timers):
   0  nothing at or above the --fail-on threshold (default: warning)
   1  the run itself failed: bad arguments, unreadable or invalid input, invalid rule
      pack, connection or bind failure, server timeout; the message says what to do
-  2  at least one finding, or one "could not judge", at or above the threshold
+  2  at least one finding, one "could not judge" or one manual check at or above the
+     threshold (the built-in manual checks are info)
+  For rules --check: 0 every pack loads and every example holds, 1 otherwise.
 
 Examples:
   relayaudit analyze --ldif config.ldf --ldif corp.ldf --html /var/lib/relayaudit/report.html
@@ -103,14 +107,19 @@ po::options_description connectionOptions(LiveOptions& options) {
 }
 
 po::variables_map parse(const std::vector<std::string>& arguments,
-                        const po::options_description& description) {
+                        const po::options_description& description,
+                        const po::positional_options_description& positional = {}) {
     po::variables_map values;
     try {
         // No abbreviations: "--htm x" must not silently mean --html, and a future option must
         // not change what an existing cron line does.
         auto style =
             po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
-        po::store(po::command_line_parser(arguments).options(description).style(style).run(),
+        po::store(po::command_line_parser(arguments)
+                      .options(description)
+                      .positional(positional)
+                      .style(style)
+                      .run(),
                   values);
         po::notify(values);
     } catch (const po::error& error) {
@@ -168,13 +177,36 @@ ParsedCommand<CollectOptions> parseCollectArguments(const std::vector<std::strin
 
 ParsedCommand<RulesOptions> parseRulesArguments(const std::vector<std::string>& arguments) {
     ParsedCommand<RulesOptions> parsed;
+    auto& options = parsed.options;
     po::options_description all("Options");
-    all.add_options()("rules", po::value(&parsed.options.rulePaths)->composing(),
-                      "add a rule pack file or directory to the built-in packs (repeatable)");
-    if (wantsHelp(arguments))
-        parsed.help = helpText("relayaudit rules [--rules PATH ...]", all);
-    else
-        parse(arguments, all);
+    all.add_options()("rules", po::value(&options.rulePaths)->composing(),
+                      "add a rule pack file or directory to the built-in packs (repeatable)")(
+        "explain", po::value(&options.explainId),
+        "print one rule whole: title, severity, kind, why, remediation, references")(
+        "check", po::bool_switch(&options.check),
+        "load the PACK files or directories given after it (not the built-in packs), compile "
+        "them and run every <example>; each failure is printed as file:line: rule ID: "
+        "example N: expected ..., got ...");
+    po::options_description packs;
+    packs.add_options()("pack", po::value(&options.packsToCheck)->composing(), "");
+    po::options_description parsedOptions;
+    parsedOptions.add(all).add(packs);
+    po::positional_options_description positional;
+    positional.add("pack", -1);
+    if (wantsHelp(arguments)) {
+        parsed.help = helpText("relayaudit rules [--rules PATH ...] [--explain ID]\n"
+                               "relayaudit rules --check PACK...",
+                               all);
+        return parsed;
+    }
+    parse(arguments, parsedOptions, positional);
+    if (options.check && options.packsToCheck.empty())
+        throw RunFailure{"--check needs the packs to check: relayaudit rules --check rules/*.xml"};
+    if (!options.check && !options.packsToCheck.empty())
+        throw RunFailure{"'" + options.packsToCheck.front() +
+                         "': pack files are given after --check (or with --rules)"};
+    if (options.check && (!options.explainId.empty() || !options.rulePaths.empty()))
+        throw RunFailure{"--check takes only pack files; leave out --rules and --explain"};
     return parsed;
 }
 

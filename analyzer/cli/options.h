@@ -40,8 +40,12 @@ struct CollectOptions {
     std::string snapshotOut;
 };
 
+// rules: list the catalogue, --check PACK... (run every example), or --explain ID.
 struct RulesOptions {
     std::vector<std::string> rulePaths;
+    bool check = false;
+    std::vector<std::string> packsToCheck;
+    std::string explainId;
 };
 
 // A parsed subcommand: either its options or, when --help/-h was among the arguments, the help

@@ -5,13 +5,16 @@
 #include "inventory.h"
 #include "ldap_collector.h"
 #include "ldif_reader.h"
+#include "manual_checks.h"
 #include "password_prompt.h"
 #include "reporters.h"
 #include "rules.h"
+#include "rules_command.h"
 #include "run_failure.h"
 #include "snapshot.h"
 #include "snapshot_builder.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <ctime>
 #include <functional>
@@ -52,21 +55,6 @@ Severity thresholdOf(const std::string& text) {
         throw RunFailure{"--fail-on '" + text +
                          "' is not a severity; use critical, error, warning, non-default or info"};
     return *severity;
-}
-
-RuleCatalogue loadRules(const std::vector<std::string>& paths) {
-    RuleCatalogue catalogue;
-    std::vector<RulePackError> errors;
-    catalogue.loadBuiltin(errors);
-    for (const auto& path : paths)
-        catalogue.loadPath(path, errors);
-    if (!errors.empty()) {
-        std::string message = "invalid rule pack: " + errors.front().describe();
-        if (errors.size() > 1)
-            message += " (and " + std::to_string(errors.size() - 1) + " more problems)";
-        throw RunFailure{message + "; fix the pack (schema: schemas/rules.xsd) or leave it out"};
-    }
-    return catalogue;
 }
 
 std::vector<DirectoryEntry> readLdifFiles(const std::vector<std::string>& files) {
@@ -176,8 +164,10 @@ int analyzeSnapshot(const pugi::xml_document& snapshot, const RuleCatalogue& cat
     for (const auto& pack : catalogue.packs())
         report.run.packs.push_back({pack->name, pack->version, pack->source});
     report.findings = catalogue.evaluate(snapshot);
+    // Rules of kind manual are reminders: the report lists them as manual checks.
+    auto manual = takeManualFindings(report.findings, catalogue);
+    report.manualChecks = manualCheckTexts(manual);
     report.inventory = inventoryOf(snapshot);
-    report.manualChecks = manualChecksFor(snapshot);
 
     // Render everything before writing anything, so a failure cannot leave a mixed set.
     std::string xml = options.xmlOut.empty() ? std::string() : renderXmlReport(report);
@@ -197,10 +187,14 @@ int analyzeSnapshot(const pugi::xml_document& snapshot, const RuleCatalogue& cat
     if (auto problem = outputs.commit())
         throw RunFailure{"cannot write the outputs: " + *problem};
 
-    int atThreshold = 0;
-    for (const auto& finding : report.findings)
-        if (finding.severity() >= threshold)
-            ++atThreshold;
+    // A manual check counts like a finding of its severity: the built-in ones are info, so only
+    // --fail-on info stops on them.
+    auto countAtThreshold = [threshold](const std::vector<Finding>& findings) {
+        return std::count_if(findings.begin(), findings.end(),
+                             [threshold](const Finding& f) { return f.severity() >= threshold; });
+    };
+    auto atThreshold = countAtThreshold(report.findings);
+    auto manualAtThreshold = countAtThreshold(manual);
     bool stdoutTaken =
         options.xmlOut == "-" || options.htmlOut == "-" || options.snapshotOut == "-";
     if (!stdoutTaken) {
@@ -209,9 +203,12 @@ int analyzeSnapshot(const pugi::xml_document& snapshot, const RuleCatalogue& cat
                 << finding.status() << "\t" << terminalSafeText(finding.object) << "\t"
                 << terminalSafeText(finding.message) << "\n";
         out << report.findings.size() << " finding(s), " << atThreshold << " at or above "
-            << toString(threshold) << "\n";
+            << toString(threshold);
+        if (manualAtThreshold > 0)
+            out << "; " << manualAtThreshold << " manual check(s) at or above it";
+        out << "\n";
     }
-    return atThreshold > 0 ? kExitFindings : kExitClean;
+    return atThreshold + manualAtThreshold > 0 ? kExitFindings : kExitClean;
 }
 
 } // namespace
@@ -257,14 +254,6 @@ int runCollect(const CollectOptions& options, std::ostream& err) {
     pugi::xml_document snapshot;
     collectSnapshot(options.live, snapshot, err);
     writeOutput(options.snapshotOut, snapshotToString(snapshot), "snapshot");
-    return kExitClean;
-}
-
-int runRules(const RulesOptions& options, std::ostream& out) {
-    auto catalogue = loadRules(options.rulePaths);
-    for (const auto* rule : catalogue.rules())
-        out << rule->id << "\t" << toString(rule->severity) << "\t" << toString(rule->kind) << "\t"
-            << rule->title << "\n";
     return kExitClean;
 }
 

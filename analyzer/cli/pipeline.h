@@ -11,7 +11,6 @@ namespace relayaudit {
 int runAnalyze(const AnalyzeOptions& options, std::ostream& out);
 int runAudit(const AuditOptions& options, std::ostream& out, std::ostream& err);
 int runCollect(const CollectOptions& options, std::ostream& err);
-int runRules(const RulesOptions& options, std::ostream& out);
 
 // "relayaudit --version" and the version recorded in snapshots and reports.
 const char* toolVersion();

@@ -8,6 +8,8 @@
 // comparison).
 #include "ip_security.h"
 
+#include "text_encoding.h"
+
 #include <bit>
 #include <cstring>
 #include <optional>
@@ -138,10 +140,9 @@ private:
     }
 
     static std::string hex(std::uint32_t value) {
-        static constexpr char digits[] = "0123456789ABCDEF";
-        std::string text(8, '0');
-        for (int i = 7; i >= 0; --i, value >>= 4)
-            text[static_cast<std::size_t>(i)] = digits[value & 0xF];
+        std::string text;
+        for (int shift = 24; shift >= 0; shift -= 8)
+            appendHexByte(text, static_cast<std::uint8_t>(value >> shift));
         return text;
     }
 

@@ -17,11 +17,12 @@ constexpr std::array<std::pair<Severity, const char*>, 5> kSeverityNames = {{
     {Severity::Info, "info"},
 }};
 
-constexpr std::array<std::pair<RuleKind, const char*>, 4> kKindNames = {{
+constexpr std::array<std::pair<RuleKind, const char*>, 5> kKindNames = {{
     {RuleKind::Unsafe, "unsafe"},
     {RuleKind::NonDefault, "non-default"},
     {RuleKind::CannotJudge, "cannot-judge"},
     {RuleKind::Info, "info"},
+    {RuleKind::Manual, "manual"},
 }};
 
 // ASCII-only case folding: the names are ASCII, and a user typing --fail-on=Critical means the

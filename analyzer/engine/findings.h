@@ -9,10 +9,12 @@ namespace relayaudit {
 
 // Ordered: a larger value is more severe. --fail-on compares against this order.
 enum class Severity { Info = 0, NonDefault = 1, Warning = 2, Error = 3, Critical = 4 };
-enum class RuleKind { Unsafe, NonDefault, CannotJudge, Info };
+// Manual: a reminder of something the tool cannot read, which a person must check; its findings
+// are listed as manual checks, not as findings (takeManualFindings in manual_checks.h).
+enum class RuleKind { Unsafe, NonDefault, CannotJudge, Info, Manual };
 
 const char* toString(Severity severity); // "critical", "error", "warning", "non-default", "info"
-const char* toString(RuleKind kind);     // "unsafe", "non-default", "cannot-judge", "info"
+const char* toString(RuleKind kind); // "unsafe", "non-default", "cannot-judge", "info", "manual"
 std::optional<Severity> parseSeverity(std::string_view text);
 std::optional<RuleKind> parseRuleKind(std::string_view text);
 
@@ -22,9 +24,11 @@ struct Reference {
 };
 
 struct EvidenceDefinition {
-    std::string attribute;     // shown name, e.g. "msExchSmtpRelayForAuth"
-    std::string observedXPath; // string() of it, relative to the offending node
-    std::string expected;      // prose: the safe or default value
+    std::string attribute; // shown name, e.g. "msExchSmtpRelayForAuth"
+    std::string
+        observedXPath;    // string() of it, relative to the offending node or each for-each node
+    std::string expected; // prose: the safe or default value
+    std::string forEach;  // empty: one row; else one row per node of this node-set
 };
 
 struct Rule {
@@ -35,12 +39,14 @@ struct Rule {
     std::string condition;   // XPath selecting the offending snapshot nodes
     std::string objectXPath; // string() of it on the node: the object's DN (default "@dn")
     std::string nameXPath;   // string() of it: a friendly name (default "@name")
-    std::string message;     // template; "{xpath}" is replaced by string(xpath) on the node
+    std::string message;     // the message markup as written, for --explain; compiled by the engine
     std::string why;         // why it matters
     std::vector<std::string> remediation; // numbered steps
     std::vector<Reference> references;
     std::vector<EvidenceDefinition> evidence;
-    std::string pack; // the pack's name
+    std::string pack;   // the pack's name
+    std::string source; // the pack's file, or "builtin:rules/x.xml"
+    unsigned line = 0;  // of <rule> in source
 };
 
 struct RulePack {

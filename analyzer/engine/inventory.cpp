@@ -61,24 +61,4 @@ std::vector<InventoryItem> inventoryOf(const pugi::xml_document& snapshot) {
     return items;
 }
 
-std::vector<std::string> manualChecksFor(const pugi::xml_document& snapshot) {
-    std::vector<std::string> checks;
-    auto exchange = snapshot.child("snapshot").child("exchange");
-    if (exchange.child("virtualServer"))
-        checks.push_back(
-            "Exchange 2003 per-user relay permissions (virtual server Properties, Access, Relay, "
-            "Users; msExchSubmitRelaySD) are not evaluated: check that only Exchange servers and "
-            "the accounts that must relay are listed there.");
-    if (exchange.child("smtpConnector"))
-        checks.push_back("SMTP connectors (msExchRoutingSMTPConnector) are listed in the inventory "
-                         "but not judged: check their address spaces and \"Allow messages to be "
-                         "relayed to these domains\" in Exchange System Manager.");
-    checks.push_back(
-        "Exchange 5.5 Internet Mail Service servers keep their relay settings in the "
-        "registry, not in Active Directory: check RelayFlags and the relay lists under "
-        "HKLM\\SYSTEM\\CurrentControlSet\\Services\\MSExchangeIMC\\Parameters on each "
-        "(KB 193922).");
-    return checks;
-}
-
 } // namespace relayaudit

@@ -1,6 +1,6 @@
 #pragma once
-// Turns a snapshot into the reporters' inventory (what was examined) and manual checks (what the
-// tool cannot read and a person must look at), so reporters never read the snapshot themselves.
+// Turns a snapshot into the reporters' inventory (what was examined), so reporters never read the
+// snapshot themselves. The manual checks come from rules of kind manual (manual_checks.h).
 #include "audit_model.h"
 
 #include <pugixml.hpp>
@@ -8,6 +8,5 @@
 namespace relayaudit {
 
 std::vector<InventoryItem> inventoryOf(const pugi::xml_document& snapshot);
-std::vector<std::string> manualChecksFor(const pugi::xml_document& snapshot);
 
 } // namespace relayaudit

@@ -1,5 +1,6 @@
 #pragma once
-// Rule packs: loading with validation, and evaluation of their XPath conditions over a snapshot.
+// Rule packs: loading with validation, and evaluation over a snapshot. The language (consts, lets,
+// where, message markup, evidence for-each, examples) is described in docs/writing-rules.md.
 // The engine knows the snapshot's XML and nothing about where it came from.
 #include "findings.h"
 
@@ -11,15 +12,25 @@
 
 namespace relayaudit {
 
+struct CompiledPack;
+struct CompiledRule;
+
 struct RulePackError {
     std::string source; // pack file
+    unsigned line = 0;  // 0 when the problem has no place in the file
     std::string rule;   // rule ID when the error is in one rule, else empty
     std::string message;
+    // "file:line: rule ID: message"
     std::string describe() const;
 };
 
 class RuleCatalogue {
 public:
+    RuleCatalogue();
+    RuleCatalogue(RuleCatalogue&&) noexcept;
+    RuleCatalogue& operator=(RuleCatalogue&&) noexcept;
+    ~RuleCatalogue();
+
     // Loads the packs built into the binary (the repository's rules/*.xml at build time).
     bool loadBuiltin(std::vector<RulePackError>& errors);
     // Loads a pack file, or every *.xml in a directory (sorted by name).
@@ -30,26 +41,17 @@ public:
 
     const std::vector<std::unique_ptr<RulePack>>& packs() const { return packs_; }
     std::vector<const Rule*> rules() const; // in pack order, then rule order
+    const Rule* find(std::string_view id) const;
+    const CompiledRule& compiled(const Rule& rule) const;
 
     // Evaluates every rule; findings are ordered most severe first, then rule ID, then object.
+    // Not for concurrent use: the consts and lets are bound in the catalogue's variable sets.
     std::vector<Finding> evaluate(const pugi::xml_document& snapshot) const;
 
 private:
-    // A message template split into literal text and XPath expressions: "a {x} b" -> a, x, b.
-    struct TemplatePart {
-        std::string literal;
-        std::shared_ptr<pugi::xpath_query> expression; // null for literal parts
-    };
-    struct CompiledRule {
-        std::shared_ptr<pugi::xpath_query> condition;
-        std::shared_ptr<pugi::xpath_query> object;
-        std::shared_ptr<pugi::xpath_query> name;
-        std::vector<TemplatePart> message;
-        std::vector<std::shared_ptr<pugi::xpath_query>> evidence; // parallel to Rule::evidence
-    };
-
     std::vector<std::unique_ptr<RulePack>> packs_;
-    std::map<const Rule*, CompiledRule> compiled_;
+    std::vector<std::unique_ptr<CompiledPack>> compiledPacks_; // parallel to packs_
+    std::map<const Rule*, std::unique_ptr<CompiledRule>> compiled_;
 };
 
 } // namespace relayaudit

@@ -34,7 +34,6 @@ void appendEscapedChar(std::string& out, char c) {
 // One escaper for text and attributes. Bytes that must be shown are written as \XX per byte, the
 // same notation the XML report uses, so the two reports can be compared.
 std::string escape(std::string_view text, bool markVisible) {
-    static constexpr char kHex[] = "0123456789ABCDEF";
     std::string out;
     out.reserve(text.size() + text.size() / 8);
     for (std::size_t i = 0; i < text.size();) {
@@ -51,12 +50,7 @@ std::string escape(std::string_view text, bool markVisible) {
         std::size_t count = length > 0 ? length : 1;
         if (markVisible)
             out += "<span class=\"ctl\">";
-        for (std::size_t k = 0; k < count; ++k) {
-            auto byte = static_cast<unsigned char>(text[i + k]);
-            out.push_back('\\');
-            out.push_back(kHex[byte >> 4]);
-            out.push_back(kHex[byte & 0xF]);
-        }
+        appendEscapedBytes(out, text.substr(i, count));
         if (markVisible)
             out += "</span>";
         i += count;

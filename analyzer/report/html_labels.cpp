@@ -28,6 +28,8 @@ const char* kindLabel(RuleKind kind) {
         return "could not judge";
     case RuleKind::Info:
         return "information";
+    case RuleKind::Manual:
+        return "manual check";
     }
     return "unsafe";
 }

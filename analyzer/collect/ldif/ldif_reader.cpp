@@ -55,8 +55,9 @@ std::string describeByte(char c) {
         return "a tab";
     if (byte >= 0x21 && byte <= 0x7e)
         return std::string("character '") + c + "'";
-    static constexpr char kHex[] = "0123456789ABCDEF";
-    return std::string("byte 0x") + kHex[byte >> 4] + kHex[byte & 0xF];
+    std::string out = "byte 0x";
+    appendHexByte(out, byte);
+    return out;
 }
 
 // Start of a line for a message, printable and short.

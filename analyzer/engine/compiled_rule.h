@@ -1,0 +1,71 @@
+#pragma once
+// What the pack loader compiles a rule into, and the evaluator runs: XPath queries bound to the
+// variable sets that hold the pack's consts and the rule's lets. Internal to the engine.
+#include "findings.h"
+#include "message_template.h"
+
+#include <memory>
+#include <pugixml.hpp>
+#include <string>
+#include <vector>
+
+namespace relayaudit {
+
+using QueryPointer = std::shared_ptr<pugi::xpath_query>;
+
+// A named value: a pack-level <const select> (context: the document root) or a rule-level <let>
+// (context: the offending node). A <const value> has no query; its string is set at load time.
+struct Binding {
+    std::string name;
+    QueryPointer query;
+};
+
+struct CompiledEvidence {
+    QueryPointer forEach; // null: one row, observed relative to the offending node
+    QueryPointer observed;
+    unsigned line = 0;
+};
+
+struct RuleExample {
+    bool expectFires = true;
+    std::string messageContains;
+    std::string evidenceContains;
+    std::shared_ptr<pugi::xml_document> snapshot;
+    unsigned line = 0;
+};
+
+struct CompiledPack {
+    // Pointers into it live in the queries below: it must not move, hence the unique_ptr.
+    std::unique_ptr<pugi::xpath_variable_set> consts = std::make_unique<pugi::xpath_variable_set>();
+    std::vector<Binding> constants; // in pack order; <const select> evaluated once per document
+};
+
+struct CompiledRule {
+    const CompiledPack* pack = nullptr;
+    // The pack's consts plus the rule's lets; the lets' values change per offending node.
+    std::unique_ptr<pugi::xpath_variable_set> variables =
+        std::make_unique<pugi::xpath_variable_set>();
+    QueryPointer condition; // compiled with the pack's consts only
+    std::vector<Binding> lets;
+    QueryPointer where; // may be null
+    QueryPointer object;
+    QueryPointer name; // null: the default, "server: name" or "name"
+    MessageTemplate message;
+    std::vector<CompiledEvidence> evidence; // parallel to Rule::evidence
+    std::vector<RuleExample> examples;
+};
+
+// What running a rule on one document showed, for the example runner's coverage checks.
+struct RuleTrace {
+    std::vector<unsigned> ifOutcomes;   // per <if> of the message: bit 1 true, bit 2 false seen
+    std::vector<bool> evidenceObserved; // per <evidence>: a non-empty observed value was seen
+};
+
+// Sets the pack's <const select> values for this document.
+void bindConsts(const CompiledPack& pack, const pugi::xml_document& document);
+// Appends the findings of one rule on the document; bindConsts must have run for its pack.
+void evaluateRule(const Rule& rule, const CompiledRule& compiled,
+                  const pugi::xml_document& document, std::vector<Finding>& findings,
+                  RuleTrace* trace = nullptr);
+
+} // namespace relayaudit

@@ -1,0 +1,188 @@
+#include "message_template.h"
+
+#include "xpath_compile.h"
+
+#include <string_view>
+
+namespace relayaudit {
+
+namespace {
+
+bool isSpace(char c) {
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+std::string collapsed(std::string_view text) {
+    std::string out;
+    bool inSpace = false;
+    for (char c : text) {
+        if (isSpace(c)) {
+            if (!inSpace)
+                out.push_back(' ');
+            inSpace = true;
+            continue;
+        }
+        inSpace = false;
+        out.push_back(c);
+    }
+    return out;
+}
+
+bool looksLikeOldPlaceholder(std::string_view text) {
+    auto open = text.find('{');
+    return open != std::string_view::npos && text.find('}', open) != std::string_view::npos;
+}
+
+class Compiler {
+public:
+    Compiler(pugi::xpath_variable_set* variables, const SourceLines& lines,
+             std::vector<MarkupProblem>& problems, MessageTemplate& result)
+        : variables_(variables), lines_(lines), problems_(problems), result_(result) {}
+
+    std::vector<MessagePart> children(pugi::xml_node parent, bool elseAllowed,
+                                      std::vector<MessagePart>* otherwise) {
+        std::vector<MessagePart> parts;
+        bool seenElse = false;
+        for (auto node : parent.children()) {
+            unsigned line = lines_.lineOf(node);
+            if (node.type() == pugi::node_pcdata || node.type() == pugi::node_cdata) {
+                if (seenElse && !collapsed(node.value()).empty() && collapsed(node.value()) != " ")
+                    fail(line, "text after <else>; <else> must be the last part of its <if>");
+                if (looksLikeOldPlaceholder(node.value()))
+                    fail(line, "'{…}' placeholders are gone: write <value of=\"xpath\"/> "
+                               "(docs/writing-rules.md)");
+                MessagePart text;
+                text.text = collapsed(node.value());
+                parts.push_back(std::move(text));
+                continue;
+            }
+            if (node.type() != pugi::node_element)
+                continue;
+            std::string_view name = node.name();
+            if (seenElse)
+                fail(line, "<else> must be the last part of its <if>");
+            if (name == "value") {
+                MessagePart part;
+                part.kind = MessagePart::Kind::Value;
+                part.line = line;
+                part.query = query(node, "of");
+                if (node.first_child())
+                    fail(line, "<value> must be empty: the value is its of=\"xpath\" attribute");
+                parts.push_back(std::move(part));
+            } else if (name == "if") {
+                MessagePart part;
+                part.kind = MessagePart::Kind::If;
+                part.line = line;
+                part.query = query(node, "test");
+                part.ifIndex = result_.ifs.size();
+                result_.ifs.push_back({line, node.attribute("test").value()});
+                part.then = children(node, true, &part.otherwise);
+                parts.push_back(std::move(part));
+            } else if (name == "else" && elseAllowed) {
+                seenElse = true;
+                *otherwise = children(node, false, nullptr);
+            } else {
+                fail(line, "unexpected <" + std::string(name) +
+                               "> in a message; use text, <value of>, <if test> and <else>");
+            }
+        }
+        return parts;
+    }
+
+private:
+    std::shared_ptr<pugi::xpath_query> query(pugi::xml_node node, const char* attribute) {
+        unsigned line = lines_.lineOf(node);
+        std::string expression = node.attribute(attribute).value();
+        if (expression.empty()) {
+            fail(line, "<" + std::string(node.name()) + "> needs the attribute " + attribute);
+            return nullptr;
+        }
+        std::string problem;
+        auto compiled = compileXPath(expression, variables_, problem);
+        if (!compiled)
+            fail(line, "<" + std::string(node.name()) + " " + attribute + "=\"" + expression +
+                           "\"> is not valid XPath: " + problem);
+        return compiled;
+    }
+    void fail(unsigned line, std::string message) {
+        problems_.push_back({line, std::move(message)});
+    }
+
+    pugi::xpath_variable_set* variables_;
+    const SourceLines& lines_;
+    std::vector<MarkupProblem>& problems_;
+    MessageTemplate& result_;
+};
+
+// Collapses literal white space across parts: "a <if>b </if> c" never gives two spaces.
+class MessageWriter {
+public:
+    void literal(std::string_view text) {
+        for (char c : text) {
+            if (c == ' ') {
+                pendingSpace_ = !out_.empty();
+                continue;
+            }
+            flush();
+            out_.push_back(c);
+        }
+    }
+    void value(std::string_view text) {
+        if (text.empty())
+            return;
+        flush();
+        out_.append(text);
+    }
+    std::string take() { return std::move(out_); } // a pending trailing space is dropped
+
+private:
+    void flush() {
+        if (pendingSpace_)
+            out_.push_back(' ');
+        pendingSpace_ = false;
+    }
+    std::string out_;
+    bool pendingSpace_ = false;
+};
+
+void render(const std::vector<MessagePart>& parts, const pugi::xpath_node& context,
+            MessageWriter& writer, std::vector<unsigned>* ifOutcomes) {
+    for (const auto& part : parts) {
+        switch (part.kind) {
+        case MessagePart::Kind::Text:
+            writer.literal(part.text);
+            break;
+        case MessagePart::Kind::Value:
+            writer.value(part.query->evaluate_string(context));
+            break;
+        case MessagePart::Kind::If: {
+            bool holds = part.query->evaluate_boolean(context);
+            if (ifOutcomes)
+                (*ifOutcomes)[part.ifIndex] |= holds ? 1u : 2u;
+            render(holds ? part.then : part.otherwise, context, writer, ifOutcomes);
+            break;
+        }
+        }
+    }
+}
+
+} // namespace
+
+MessageTemplate compileMessage(pugi::xml_node message, pugi::xpath_variable_set* variables,
+                               const SourceLines& lines, std::vector<MarkupProblem>& problems) {
+    MessageTemplate result;
+    Compiler compiler(variables, lines, problems, result);
+    result.parts = compiler.children(message, false, nullptr);
+    return result;
+}
+
+std::string renderMessage(const MessageTemplate& message, const pugi::xpath_node& context,
+                          std::vector<unsigned>* ifOutcomes) {
+    if (ifOutcomes)
+        ifOutcomes->resize(message.ifs.size(), 0);
+    MessageWriter writer;
+    render(message.parts, context, writer, ifOutcomes);
+    return writer.take();
+}
+
+} // namespace relayaudit

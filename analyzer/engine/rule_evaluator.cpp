@@ -1,0 +1,97 @@
+// Running compiled rules over a snapshot document: consts once per document, then per offending
+// node the lets (in order), the where test, object, name, message and evidence.
+#include "compiled_rule.h"
+#include "xpath_compile.h"
+
+namespace relayaudit {
+
+void bindConsts(const CompiledPack& pack, const pugi::xml_document& document) {
+    for (const auto& constant : pack.constants)
+        if (constant.query)
+            bindVariable(*pack.consts, constant.name.c_str(), *constant.query,
+                         pugi::xpath_node(document));
+}
+
+namespace {
+
+// The rule's own set holds copies of the consts: pugixml binds a query to one set.
+void copyConsts(const CompiledPack& pack, pugi::xpath_variable_set& variables) {
+    for (const auto& constant : pack.constants) {
+        auto* value = pack.consts->get(constant.name.c_str());
+        switch (value->type()) {
+        case pugi::xpath_type_node_set:
+            variables.set(value->name(), value->get_node_set());
+            break;
+        case pugi::xpath_type_number:
+            variables.set(value->name(), value->get_number());
+            break;
+        case pugi::xpath_type_boolean:
+            variables.set(value->name(), value->get_boolean());
+            break;
+        default:
+            variables.set(value->name(), value->get_string());
+            break;
+        }
+    }
+}
+
+// "EXCH01: SMTP Virtual Server #2" where the object lives on a server, else its name.
+std::string defaultObjectName(pugi::xml_node node) {
+    std::string server = node.attribute("server").value();
+    std::string name = node.attribute("name").value();
+    return server.empty() ? name : server + ": " + name;
+}
+
+void appendEvidence(const Rule& rule, const CompiledRule& compiled,
+                    const pugi::xpath_node& offending, Finding& finding, RuleTrace* trace) {
+    for (std::size_t i = 0; i < compiled.evidence.size(); ++i) {
+        const auto& definition = rule.evidence[i];
+        const auto& query = compiled.evidence[i];
+        auto add = [&](const pugi::xpath_node& context) {
+            std::string observed = query.observed->evaluate_string(context);
+            if (trace && !observed.empty())
+                trace->evidenceObserved[i] = true;
+            finding.evidence.push_back(
+                {definition.attribute, std::move(observed), definition.expected});
+        };
+        if (!query.forEach) {
+            add(offending);
+            continue;
+        }
+        auto nodes = query.forEach->evaluate_node_set(offending);
+        nodes.sort(); // document order, whatever the expression's axes
+        for (const auto& node : nodes)
+            add(node);
+    }
+}
+
+} // namespace
+
+void evaluateRule(const Rule& rule, const CompiledRule& compiled,
+                  const pugi::xml_document& document, std::vector<Finding>& findings,
+                  RuleTrace* trace) {
+    if (trace) {
+        trace->ifOutcomes.assign(compiled.message.ifs.size(), 0);
+        trace->evidenceObserved.assign(compiled.evidence.size(), false);
+    }
+    copyConsts(*compiled.pack, *compiled.variables);
+    auto selected = compiled.condition->evaluate_node_set(document);
+    selected.sort();
+    for (const auto& node : selected) {
+        for (const auto& let : compiled.lets)
+            bindVariable(*compiled.variables, let.name.c_str(), *let.query, node);
+        if (compiled.where && !compiled.where->evaluate_boolean(node))
+            continue;
+        Finding finding;
+        finding.rule = &rule;
+        finding.object = compiled.object->evaluate_string(node);
+        finding.objectName =
+            compiled.name ? compiled.name->evaluate_string(node) : defaultObjectName(node.node());
+        finding.message =
+            renderMessage(compiled.message, node, trace ? &trace->ifOutcomes : nullptr);
+        appendEvidence(rule, compiled, node, finding, trace);
+        findings.push_back(std::move(finding));
+    }
+}
+
+} // namespace relayaudit

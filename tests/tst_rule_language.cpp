@@ -1,0 +1,251 @@
+// The rule language itself, on tiny packs and snapshots: message markup (value, if, else,
+// nesting), consts and lets, where, evidence for-each, the example runner and --explain text.
+#include "example_runner.h"
+#include "rule_explain.h"
+#include "rules.h"
+
+#include <QtTest/QtTest>
+
+using namespace relayaudit;
+
+namespace {
+
+const char* kProse =
+    "<why>w</why><remediation><step>first</step><step>second</step></remediation>\n"
+    "<references><reference url=\"https://example.org/a\">ref A</reference></references>";
+
+// A pack with one rule X-TEST around the given body (condition, lets, message, evidence...).
+std::string pack(const std::string& body, const std::string& packLevel = "") {
+    return "<rulePack name=\"t\" version=\"1\">" + packLevel +
+           "\n<rule id=\"X-TEST\" severity=\"warning\" kind=\"unsafe\"><title>Test rule</title>\n" +
+           body + "\n" + kProse + "</rule></rulePack>";
+}
+
+const char* kSnapshot =
+    "<snapshot formatVersion=\"1\"><exchange>\n"
+    "  <virtualServer dn=\"CN=1\" name=\"one\" server=\"EX1\" flags=\"7\" present=\"false\">\n"
+    "    <address value=\"10.0.0.1\"/><address value=\"10.0.0.2\"/>\n"
+    "  </virtualServer>\n"
+    "  <virtualServer dn=\"CN=2\" name=\"two\" flags=\"0\" present=\"true\"/>\n"
+    "</exchange></snapshot>";
+
+struct Loaded {
+    RuleCatalogue catalogue;
+    std::vector<RulePackError> errors;
+    bool ok = false;
+};
+
+std::unique_ptr<Loaded> load(const std::string& text) {
+    auto loaded = std::make_unique<Loaded>();
+    loaded->ok = loaded->catalogue.loadText(text, "t.xml", loaded->errors);
+    return loaded;
+}
+
+std::vector<Finding> run(const std::string& text, const char* snapshotXml = kSnapshot) {
+    auto loaded = load(text);
+    if (!loaded->ok)
+        return {};
+    pugi::xml_document snapshot;
+    snapshot.load_string(snapshotXml);
+    auto findings = loaded->catalogue.evaluate(snapshot);
+    // The findings point at rules the catalogue owns: keep it alive for the test's duration.
+    static std::vector<std::unique_ptr<Loaded>> keep;
+    keep.push_back(std::move(loaded));
+    return findings;
+}
+
+QString messageOf(const std::vector<Finding>& findings, std::size_t i) {
+    return i < findings.size() ? QString::fromStdString(findings[i].message) : QString("(none)");
+}
+
+QString allErrors(const Loaded& loaded) {
+    QString all;
+    for (const auto& error : loaded.errors)
+        all += QString::fromStdString(error.describe()) + "\n";
+    return all;
+}
+
+} // namespace
+
+class TestRuleLanguage : public QObject {
+    Q_OBJECT
+
+private slots:
+    void valueIfElseAndNestedIfRenderPerNode() {
+        auto findings =
+            run(pack("<condition>//virtualServer</condition>\n"
+                     "            <message><value of=\"@name\"/> has flags <value of=\"@flags\"/>\n"
+                     "              <if test=\"@flags != 0\">(set<if test=\"@present='false'\">, "
+                     "by default</if>)<else>(none)</else></if>.</message>"));
+        QCOMPARE(findings.size(), std::size_t(2));
+        QCOMPARE(messageOf(findings, 0), QString("one has flags 7 (set, by default)."));
+        QCOMPARE(messageOf(findings, 1), QString("two has flags 0 (none)."));
+    }
+    void literalWhiteSpaceCollapsesAcrossPartsAndIsTrimmed() {
+        auto findings = run(pack("<condition>//virtualServer[@name='two']</condition>\n"
+                                 "            <message>\n"
+                                 "              a   <if test=\"false()\">never </if> b\n"
+                                 "              <value of=\"@missing\"/> c </message>"));
+        QCOMPARE(messageOf(findings, 0), QString("a b c"));
+    }
+    void valuesKeepTheirOwnSpaces() {
+        auto findings =
+            run(pack("<condition>//virtualServer[@name='two']</condition>\n"
+                     "            <message>[<value of=\"concat('  x', '  ')\"/>]</message>"));
+        QCOMPARE(messageOf(findings, 0), QString("[  x  ]"));
+    }
+    void letsAreEvaluatedPerOffendingNodeAndUsableEverywhere() {
+        auto findings = run(pack("<condition>//virtualServer</condition>\n"
+                                 "            <let name=\"addresses\" select=\"address\"/>\n"
+                                 "            <let name=\"count\" select=\"count($addresses)\"/>\n"
+                                 "            <object>concat('obj-', @name, '-', $count)</object>\n"
+                                 "            <name>concat(@name, ' (', $count, ')')</name>\n"
+                                 "            <message><value of=\"$count\"/> address(es), first "
+                                 "<value of=\"$addresses/@value\"/></message>\n"
+                                 "            <evidence attribute=\"a\" observed=\"$count\"/>"));
+        QCOMPARE(findings.size(), std::size_t(2));
+        QCOMPARE(messageOf(findings, 0), QString("2 address(es), first 10.0.0.1"));
+        QCOMPARE(messageOf(findings, 1), QString("0 address(es), first"));
+        QCOMPARE(QString::fromStdString(findings[0].object), QString("obj-one-2"));
+        QCOMPARE(QString::fromStdString(findings[0].objectName), QString("one (2)"));
+        QCOMPARE(QString::fromStdString(findings[1].evidence.at(0).observed), QString("0"));
+    }
+    void whereFiltersTheConditionsNodesWithLets() {
+        auto findings = run(pack("<condition>//virtualServer</condition>\n"
+                                 "            <let name=\"addresses\" select=\"address\"/>\n"
+                                 "            <where>count($addresses) &gt; 1</where>\n"
+                                 "            <message><value of=\"@name\"/></message>"));
+        QCOMPARE(findings.size(), std::size_t(1));
+        QCOMPARE(messageOf(findings, 0), QString("one"));
+    }
+    void constValueAndSelectAreUsableInConditionsAndMessages() {
+        auto findings = run(pack(
+            "<condition>//virtualServer[@flags=$seven]</condition>\n"
+            "            <message><value of=\"$seven\"/> of <value "
+            "of=\"count($servers)\"/></message>",
+            "<const name=\"seven\" value=\"7\"/>\n"
+            "            <const name=\"servers\" select=\"/snapshot/exchange/virtualServer\"/>"));
+        QCOMPARE(findings.size(), std::size_t(1));
+        QCOMPARE(messageOf(findings, 0), QString("7 of 2"));
+    }
+    void letInTheConditionIsRefusedPointingToWhere() {
+        auto loaded = load(
+            pack("<condition>//virtualServer[$n &gt; 1]</condition>\n"
+                 "            <let name=\"n\" select=\"count(address)\"/><message>m</message>"));
+        QVERIFY(!loaded->ok);
+        QVERIFY2(allErrors(*loaded).contains("t.xml:3: rule X-TEST: "),
+                 qPrintable(allErrors(*loaded)));
+        QVERIFY2(allErrors(*loaded).contains("<where>"), qPrintable(allErrors(*loaded)));
+    }
+    void xpathErrorsNameFileAndLine() {
+        auto loaded = load(pack("<condition>//virtualServer</condition>\n"
+                                "            <message>a\n"
+                                "              <value of=\"@name[\"/></message>"));
+        QVERIFY(!loaded->ok);
+        QVERIFY2(allErrors(*loaded).startsWith("t.xml:5: rule X-TEST: <value of=\"@name[\"> is not "
+                                               "valid XPath"),
+                 qPrintable(allErrors(*loaded)));
+    }
+    void elseMustComeLastAndUnknownMarkupIsRefused() {
+        auto loaded = load(
+            pack("<condition>//virtualServer</condition>\n"
+                 "            <message><if test=\"1\">a<else>b</else>c</if><b>bold</b></message>"));
+        QVERIFY(!loaded->ok);
+        QVERIFY2(allErrors(*loaded).contains("<else> must be the last"),
+                 qPrintable(allErrors(*loaded)));
+        QVERIFY2(allErrors(*loaded).contains("unexpected <b>"), qPrintable(allErrors(*loaded)));
+    }
+    void evidenceForEachGivesOneRowPerNodeAndWithoutItOneRow() {
+        auto findings = run(pack("<condition>//virtualServer[@name='one']</condition>\n"
+                                 "            <message>m</message>\n"
+                                 "            <evidence attribute=\"address\" for-each=\"address\" "
+                                 "observed=\"@value\" expected=\"none\"/>\n"
+                                 "            <evidence attribute=\"name\" observed=\"@name\"/>"));
+        QCOMPARE(findings.size(), std::size_t(1));
+        const auto& rows = findings[0].evidence;
+        QCOMPARE(rows.size(), std::size_t(3));
+        QCOMPARE(QString::fromStdString(rows[0].observed), QString("10.0.0.1"));
+        QCOMPARE(QString::fromStdString(rows[1].observed), QString("10.0.0.2"));
+        QCOMPARE(QString::fromStdString(rows[1].expected), QString("none"));
+        QCOMPARE(QString::fromStdString(rows[2].attribute), QString("name"));
+    }
+    void examplesThatHoldGiveNoFailure() {
+        auto loaded =
+            load(pack("<condition>//virtualServer[@flags != 0]</condition>\n"
+                      "            <message>flags <value of=\"@flags\"/><if "
+                      "test=\"@present='false'\"> (default)</if></message>\n"
+                      "            <evidence attribute=\"flags\" observed=\"@flags\"/>\n"
+                      "            <example expect=\"fires\" message-contains=\"flags 7 "
+                      "(default)\" evidence-contains=\"7\">\n"
+                      "              <exchange><virtualServer flags=\"7\" "
+                      "present=\"false\"/></exchange></example>\n"
+                      "            <example expect=\"fires\" message-contains=\"flags 5\">\n"
+                      "              <snapshot formatVersion=\"1\"><exchange><virtualServer "
+                      "flags=\"5\" present=\"true\"/></exchange></snapshot></example>\n"
+                      "            <example expect=\"silent\"><exchange><virtualServer "
+                      "flags=\"0\"/></exchange></example>"));
+        QVERIFY2(loaded->ok, qPrintable(allErrors(*loaded)));
+        auto failures = checkExamples(loaded->catalogue);
+        QVERIFY2(failures.empty(), failures.empty() ? "" : failures.front().c_str());
+    }
+    void wrongExamplesAreReportedWithFileLineRuleAndNumber() {
+        auto loaded = load(pack("<condition>//virtualServer[@flags != 0]</condition>\n"
+                                "            <message>flags <value of=\"@flags\"/></message>\n"
+                                "            <example expect=\"fires\" message-contains=\"flags "
+                                "9\"><exchange><virtualServer flags=\"7\"/></exchange></example>\n"
+                                "            <example expect=\"silent\"><exchange><virtualServer "
+                                "flags=\"1\"/></exchange></example>\n"
+                                "            <example expect=\"fires\"><exchange><virtualServer "
+                                "flags=\"0\"/></exchange></example>"));
+        QVERIFY2(loaded->ok, qPrintable(allErrors(*loaded)));
+        auto failures = checkExamples(loaded->catalogue);
+        QCOMPARE(failures.size(), std::size_t(3));
+        QCOMPARE(QString::fromStdString(failures[0]),
+                 QString("t.xml:5: rule X-TEST: example 1: expected a message containing "
+                         "\"flags 9\", got \"flags 7\""));
+        QCOMPARE(QString::fromStdString(failures[1]),
+                 QString("t.xml:6: rule X-TEST: example 2: expected silent, got 1 finding(s): "
+                         "\"flags 1\""));
+        QCOMPARE(QString::fromStdString(failures[2]),
+                 QString("t.xml:7: rule X-TEST: example 3: expected it to fire, got no finding"));
+    }
+    void untestedBranchesEvidenceAndMissingExamplesAreReported() {
+        auto loaded = load(pack(
+            "<condition>//virtualServer</condition>\n"
+            "            <message>m<if test=\"@flags='7'\"> seven</if></message>\n"
+            "            <evidence attribute=\"x\" observed=\"@missing\"/>\n"
+            "            <example expect=\"fires\" message-contains=\"m seven\" "
+            "evidence-contains=\"y\"><exchange><virtualServer flags=\"7\"/></exchange></example>"));
+        QVERIFY2(loaded->ok, qPrintable(allErrors(*loaded)));
+        QStringList failures;
+        for (const auto& failure : checkExamples(loaded->catalogue))
+            failures << QString::fromStdString(failure);
+        auto all = failures.join("\n");
+        QVERIFY2(
+            all.contains("t.xml:2: rule X-TEST: expected an <example expect=\"silent\">, got none"),
+            qPrintable(all));
+        QVERIFY2(
+            all.contains(
+                "t.xml:6: rule X-TEST: example 1: expected evidence containing \"y\", got \"\""),
+            qPrintable(all));
+        QVERIFY2(all.contains("t.xml:4: rule X-TEST: <if test=\"@flags='7'\">: expected a firing "
+                              "example with message-contains where it is false"),
+                 qPrintable(all));
+        QVERIFY2(
+            all.contains(
+                "t.xml:5: rule X-TEST: <evidence attribute=\"x\">: expected an observed value"),
+            qPrintable(all));
+    }
+    void explainShowsTheRuleWhole() {
+        auto loaded = load(pack("<condition>//x</condition><message>m</message>"));
+        QVERIFY(loaded->ok);
+        auto text = QString::fromStdString(explainRule(*loaded->catalogue.find("X-TEST")));
+        for (const char* part : {"X-TEST: Test rule", "Severity: warning", "Kind: unsafe",
+                                 "(t.xml:2)", "Why it matters:\n  w", "  1. first\n  2. second",
+                                 "  - ref A <https://example.org/a>"})
+            QVERIFY2(text.contains(part), qPrintable(text));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestRuleLanguage)
+#include "tst_rule_language.moc"
