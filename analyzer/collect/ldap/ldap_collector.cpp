@@ -118,6 +118,8 @@ public:
         main_ = std::make_unique<Connection>(options_, options_.uri);
         main_->open();
         say("connected to " + main_->endpoint() + describeBind());
+        if (!main_->securityNote().empty())
+            result_.context.notes.push_back(main_->securityNote());
         readRootDse();
         auto domains = readCrossRefs();
         readExchangeObjects();
