@@ -71,11 +71,16 @@ private:
     // ldapsearch as Administrator over verified ldaps, paged; the SD-flags control (DACL only)
     // so receive connectors carry their nTSecurityDescriptor, as an administrator would export.
     Run exportLdif(const QString& base, const QString& file) {
+        return exportLdifAs(env_["SAMBA_ADMIN_UPN"], env_["SAMBA_PASSWORD_FILE"], base, file, {});
+    }
+    Run exportLdifAs(const QString& user, const QString& passwordFile, const QString& base,
+                     const QString& file, const QStringList& attributes) {
         auto run = runProgram("ldapsearch",
-                              {"-x", "-LLL", "-o", "ldif-wrap=no", "-H", env_["SAMBA_LDAPS_URI"],
-                               "-D", env_["SAMBA_ADMIN_UPN"], "-y", env_["SAMBA_PASSWORD_FILE"],
-                               "-E", "!1.2.840.113556.1.4.801=::MAMCAQQ=", "-E", "pr=1000/noprompt",
-                               "-b", base, "(objectClass=*)"},
+                              QStringList{"-x", "-LLL", "-o", "ldif-wrap=no", "-H",
+                                          env_["SAMBA_LDAPS_URI"], "-D", user, "-y", passwordFile,
+                                          "-E", "!1.2.840.113556.1.4.801=::MAMCAQQ=", "-E",
+                                          "pr=1000/noprompt", "-b", base, "(objectClass=*)"} +
+                                  attributes,
                               ldapToolEnvironment(), 120000);
         writeText(file, run.out);
         return run;
@@ -177,6 +182,28 @@ private slots:
         QVERIFY(hasFinding(lines, "EXS-RELAY-OPEN", "CN=2,CN=SMTP,CN=Protocols,CN=EXCH001,"));
         QVERIFY(!ruleIds(run.out).contains("EXR-RECV-ANONYMOUS-RELAY"));
         QVERIFY(!hasFinding(lines, "EXS-SERVER-UNSEEN", "CN=EXCH001,"));
+    }
+
+    // The README's export recipe, run by the non-admin reader: with the SD-flags control (DACL
+    // only) the receive connectors keep their permissions, so the analysis equals the live audit
+    // instead of falling back to "permissions unreadable".
+    void readmeExportRecipeAsNonAdministratorKeepsPermissions() {
+        QVERIFY2(!ldapsFindings_.isEmpty(), "needs ldapsAuditEqualsLdifExportAnalysis first");
+        QString configuration = work_.filePath("reader-configuration.ldif");
+        QString domain = work_.filePath("reader-domain.ldif");
+        auto configurationExport = exportLdifAs(
+            env_["SAMBA_READER_UPN"], env_["SAMBA_READER_PASSWORD_FILE"],
+            "CN=Configuration," + env_["SAMBA_BASE"], configuration, {"*", "nTSecurityDescriptor"});
+        QVERIFY2(configurationExport.exitCode == 0, qPrintable(configurationExport.describe()));
+        QVERIFY(readText(configuration).contains("nTSecurityDescriptor:: "));
+        auto domainExport =
+            exportLdifAs(env_["SAMBA_READER_UPN"], env_["SAMBA_READER_PASSWORD_FILE"],
+                         env_["SAMBA_BASE"], domain, {"*", "nTSecurityDescriptor"});
+        QVERIFY2(domainExport.exitCode == 0, qPrintable(domainExport.describe()));
+        auto offline = runRelayaudit({"analyze", "--ldif", configuration, "--ldif", domain});
+        QVERIFY2(offline.exitCode == 2, qPrintable(offline.describe()));
+        QVERIFY(!ruleIds(offline.out).contains("EXR-RECV-PERMISSIONS-UNREADABLE"));
+        QCOMPARE(findingLines(offline.out), ldapsFindings_);
     }
 
     void startTlsAuditEqualsLdaps() {
