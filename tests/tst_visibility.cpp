@@ -185,6 +185,20 @@ private slots:
                 std::string::npos);
         QVERIFY(!findings.count("ORG-NO-EXCHANGE"));
     }
+    void damagedVisibleCountDoesNotLoad() {
+        // A hand-edited count must not read as "something is visible".
+        auto forest = organisationWithDomain();
+        addServer(forest, forest.serverDn("EXCH002"), kVersion2003);
+        pugi::xml_document snapshot;
+        buildSnapshot(forest.entries, {}, snapshot);
+        QVERIFY(!validateSnapshot(snapshot));
+        snapshot.select_node("//server").node().attribute("virtualServers").set_value("one");
+        auto problem = validateSnapshot(snapshot);
+        QVERIFY(problem);
+        QVERIFY2(problem->find("virtualServers=\"one\"") != std::string::npos, problem->c_str());
+        snapshot.select_node("//server").node().remove_attribute("generation");
+        QVERIFY(validateSnapshot(snapshot));
+    }
     void noEntriesAtAllIsNothingJudged() {
         auto findings = findingsFor(Forest{});
         QCOMPARE(findings.size(), std::size_t(1));
