@@ -196,8 +196,12 @@ private slots:
         auto problem = validateSnapshot(snapshot);
         QVERIFY(problem);
         QVERIFY2(problem->find("virtualServers=\"one\"") != std::string::npos, problem->c_str());
+        snapshot.select_node("//server").node().attribute("virtualServers").set_value("0");
+        QVERIFY(!validateSnapshot(snapshot));
         snapshot.select_node("//server").node().remove_attribute("generation");
-        QVERIFY(validateSnapshot(snapshot));
+        problem = validateSnapshot(snapshot);
+        QVERIFY(problem);
+        QVERIFY2(problem->find("generation") != std::string::npos, problem->c_str());
     }
     void noEntriesAtAllIsNothingJudged() {
         auto findings = findingsFor(Forest{});
