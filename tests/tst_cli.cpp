@@ -225,11 +225,57 @@ private slots:
         auto html = directory.filePath("report.html");
         auto run = runRelayaudit(
             {"analyze", "--ldif", write(directory, "domain.ldif", forest.ldif()), "--html", html});
-        QCOMPARE(run.exitCode, 0); // info only, below the default threshold
+        // Nothing could be judged: cannot-judge at severity error, so the default threshold fails.
+        QCOMPARE(run.exitCode, 2);
         QVERIFY(ruleIdsIn(run.out).contains("ORG-NO-EXCHANGE"));
+        QVERIFY(run.out.contains("ORG-NO-EXCHANGE\terror\tunknown"));
         QString page = readText(html);
         QVERIFY(!page.contains("No relay problems found"));
         QVERIFY(page.contains("No Exchange configuration in the input"));
+    }
+    void emptyLdifIsNothingJudgedExitTwo() {
+        QTemporaryDir directory;
+        auto run = runRelayaudit({"analyze", "--ldif", write(directory, "empty.ldif", "")});
+        QCOMPARE(run.exitCode, 2);
+        QCOMPARE(ruleIdsIn(run.out), QStringList{"ORG-NO-EXCHANGE"});
+    }
+    void unrelatedLdifIsNothingJudgedExitTwo() {
+        QTemporaryDir directory;
+        auto run = runRelayaudit(
+            {"analyze", "--ldif",
+             write(directory, "people.ldif",
+                   "version: 1\n\ndn: ou=people,dc=example,dc=org\nobjectClass: "
+                   "organizationalUnit\nou: people\n\ndn: uid=ann,ou=people,dc=example,dc=org\n"
+                   "objectClass: inetOrgPerson\nuid: ann\ncn: Ann\nsn: A\n")});
+        QCOMPARE(run.exitCode, 2);
+        QCOMPARE(ruleIdsIn(run.out), QStringList{"ORG-NO-EXCHANGE"});
+        QVERIFY(run.out.contains("2 entries read from the given files"));
+    }
+    void ldifWithServersButNoVirtualServersIsNotCalledClean() {
+        // An export of the server objects alone (no subtree): two 2003 servers and a 2016 one
+        // whose virtual servers and receive connectors are missing, each reported by name.
+        QTemporaryDir directory;
+        Forest forest;
+        forest.domain();
+        forest.guest("66082");
+        forest.organizationEntry();
+        for (const char* name : {"EXCH001", "EXCH002"})
+            Forest::set(
+                forest.add(forest.serverDn(name), {"top", "server", "msExchExchangeServer"}),
+                "serialNumber", "Version 6.5 (Build 7638.2: Service Pack 2)");
+        Forest::set(forest.add("CN=EX2016,CN=Servers,CN=Exchange Administrative Group "
+                               "(FYDIBOHF23SPDLT),CN=Administrative Groups," +
+                                   forest.organization(),
+                               {"top", "server", "msExchExchangeServer"}),
+                    "serialNumber", "Version 15.1 (Build 2507.6)");
+        auto run =
+            runRelayaudit({"analyze", "--ldif", write(directory, "servers.ldif", forest.ldif())});
+        QCOMPARE(run.exitCode, 2);
+        QCOMPARE(run.out.count("EXS-SERVER-UNSEEN\terror\tunknown"), 2);
+        QCOMPARE(run.out.count("EXR-SERVER-UNSEEN\terror\tunknown"), 1);
+        QVERIFY(run.out.contains("CN=EXCH002,CN=Servers"));
+        QVERIFY(!ruleIdsIn(run.out).contains("ORG-NO-EXCHANGE"));
+        QVERIFY(!ruleIdsIn(run.out).contains("ORG-UNREADABLE"));
     }
     void urlValuesAreRefusedNotFetched() {
         QTemporaryDir directory;

@@ -50,6 +50,46 @@ private slots:
         QVERIFY2(text.find("(LDAP 49)") != std::string::npos, text.c_str());
     }
 
+    // What a hardened domain controller wants, from the words of its refusal (AD and Samba).
+    void activeDirectorySigningRequirementIsRecognised() {
+        QCOMPARE(strongerAuthDemand("00002028: LdapErr: DSID-0C090259, comment: The server "
+                                    "requires binds to turn on integrity checking if SSL\\TLS "
+                                    "are not already active on the connection, data 0, v4563"),
+                 StrongerAuthDemand::Signing);
+        QCOMPARE(strongerAuthDemand("SASL:[GSSAPI]: Sign or Seal are required."),
+                 StrongerAuthDemand::Signing);
+    }
+    void channelBindingRequirementIsRecognised() {
+        QCOMPARE(strongerAuthDemand("80090346: LdapErr: DSID-0C090569, comment: "
+                                    "AcceptSecurityContext error, data 80090346, v4563"),
+                 StrongerAuthDemand::ChannelBinding);
+    }
+    void tlsRequirementIsRecognised() {
+        QCOMPARE(strongerAuthDemand("BindSimple: Transport encryption required."),
+                 StrongerAuthDemand::Tls);
+    }
+    void kerberosInsideTlsRefusalIsNotMistakenForSigning() {
+        QCOMPARE(strongerAuthDemand("SASL:[GSSAPI]: Sign or Seal are not allowed if TLS is used"),
+                 StrongerAuthDemand::NoSaslLayerInTls);
+    }
+    void silentRefusalNamesBothPossibilities() {
+        QCOMPARE(strongerAuthDemand(""), StrongerAuthDemand::Unknown);
+        auto advice = strongerAuthAdvice(StrongerAuthDemand::Unknown, false, false);
+        QVERIFY2(advice.find("LDAP signing") != std::string::npos &&
+                     advice.find("TLS") != std::string::npos,
+                 advice.c_str());
+    }
+    void adviceSaysWhatToUseForEachDemand() {
+        auto signing = strongerAuthAdvice(StrongerAuthDemand::Signing, false, false);
+        QVERIFY2(signing.find("--sasl gssapi over ldap://") != std::string::npos, signing.c_str());
+        auto binding = strongerAuthAdvice(StrongerAuthDemand::ChannelBinding, true, true);
+        QVERIFY2(binding.find("channel binding") != std::string::npos, binding.c_str());
+        auto tls = strongerAuthAdvice(StrongerAuthDemand::Tls, false, false);
+        QVERIFY2(tls.find("ldaps:// or --starttls") != std::string::npos, tls.c_str());
+        auto insideTls = strongerAuthAdvice(StrongerAuthDemand::Signing, true, true);
+        QVERIFY2(insideTls.find("without --starttls") != std::string::npos, insideTls.c_str());
+    }
+
     void trailingNoiseOfADiagnosticIsDropped() {
         QCOMPARE(trimmedDiagnostic("no such object \r\n\t"), "no such object"s);
         QCOMPARE(trimmedDiagnostic(nullptr), ""s);

@@ -6,6 +6,7 @@
 #include "builder/build_domains.h"
 #include "builder/build_receive_connector.h"
 #include "builder/build_smtp_connector.h"
+#include "builder/build_servers.h"
 #include "builder/build_virtual_server.h"
 #include "dn.h"
 #include "string_helpers.h"
@@ -75,28 +76,12 @@ void appendForest(pugi::xml_node root, const std::vector<const DirectoryEntry*>&
         set(node, "origin", entry->origin);
         set(node, "reason", parsed.error().describe());
     }
+    build::appendUnreadable(forest, unique, context);
 }
 
 void appendExchange(pugi::xml_node root, const std::vector<const DirectoryEntry*>& unique) {
     auto exchange = root.append_child("exchange");
-    for (const auto* entry : unique) {
-        if (entry->hasObjectClass("msExchOrganizationContainer")) {
-            auto node = exchange.append_child("organization");
-            set(node, "dn", entry->dn);
-            set(node, "name", friendlyName(*entry));
-            build::setInvalidAttributes(node, build::dnProblems(*entry));
-        }
-    }
-    for (const auto* entry : unique) {
-        if (entry->hasObjectClass("msExchExchangeServer")) {
-            auto node = exchange.append_child("server");
-            set(node, "dn", entry->dn);
-            set(node, "name", friendlyName(*entry));
-            if (const auto* serial = entry->first("serialNumber"))
-                set(node, "version", *serial);
-            build::setInvalidAttributes(node, build::dnProblems(*entry));
-        }
-    }
+    build::appendOrganizationsAndServers(exchange, unique);
     for (const auto* entry : unique)
         if (entry->hasObjectClass("protocolCfgSMTPServer"))
             build::appendVirtualServer(exchange, *entry);

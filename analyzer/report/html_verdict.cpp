@@ -33,6 +33,15 @@ Verdict verdictFor(const AuditReport& report, const SeverityCounts& counts) {
         std::count_if(report.inventory.begin(), report.inventory.end(),
                       [](const InventoryItem& item) { return item.kind == "virtual-server"; });
 
+    // What relay settings were actually read: without any, cannot-judge findings mean that
+    // nothing was judged, and "no relay problems found" would be the silence issue 7 forbids.
+    std::size_t judged = std::count_if(
+        report.inventory.begin(), report.inventory.end(), [](const InventoryItem& item) {
+            return item.kind == "virtual-server" || item.kind == "receive-connector" ||
+                   item.kind.starts_with("ims");
+        });
+    auto isCannotJudge = [](const Finding& f) { return f.rule->kind == RuleKind::CannotJudge; };
+
     std::string where = virtualServers > 0
                             ? " in " + plural(virtualServers, "virtual server", "virtual servers")
                             : "";
@@ -64,6 +73,11 @@ Verdict verdictFor(const AuditReport& report, const SeverityCounts& counts) {
         v.sentence = "No unsafe settings found" + htmlText(where) + "; " +
                      plural(nonDefault, "setting differs", "settings differ") +
                      " from the Exchange default" + htmlText(unknown) + ".";
+    } else if (counts.totalUnknown > 0 && judged == 0) {
+        v.cssClass = "verdict-unknown";
+        v.sentence = "Nothing could be judged: “" +
+                     htmlText(firstWhere(findings, isCannotJudge)->rule->title) + "”" +
+                     htmlText(unknown) + " — read the findings below.";
     } else if (counts.totalUnknown > 0) {
         v.cssClass = "verdict-unknown";
         v.sentence = "No relay problems found" + htmlText(where) + htmlText(unknown) + " — check " +

@@ -19,6 +19,14 @@ struct UnreadableDomain {
     std::string reason; // e.g. "access denied reading the Guest account (LDAP 50)"
 };
 
+// A search or read the server refused, or that came back empty under a container that exists:
+// what the account could not see, so the report says "could not judge" instead of "clean".
+struct UnreadableObject {
+    std::string dn;
+    std::string what;   // "the Exchange objects of the configuration naming context"
+    std::string reason; // "insufficient access (LDAP 50)"
+};
+
 struct CollectionContext {
     std::string sourceKind;          // "ldif", "ldap", or "registry" (IMS exports only)
     std::vector<std::string> inputs; // files, or the URI
@@ -27,6 +35,7 @@ struct CollectionContext {
     std::string configurationNC; // from the rootDSE when known, else inferred
     std::string rootDomainNC;
     std::vector<UnreadableDomain> unreadableDomains;
+    std::vector<UnreadableObject> unreadableObjects;
     std::vector<std::string> notes; // e.g. "certificate checks disabled"
 };
 

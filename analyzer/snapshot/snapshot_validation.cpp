@@ -47,6 +47,9 @@ std::optional<std::string> checkForest(pugi::xml_node forest) {
     for (auto malformed : forest.children("malformedDn"))
         if (auto problem = checkAttributes(malformed, {{"dn", {}}, {"reason", {}}}))
             return problem;
+    for (auto unreadable : forest.children("unreadable"))
+        if (auto problem = checkAttributes(unreadable, {{"what", {}}, {"reason", {}}}))
+            return problem;
     return std::nullopt;
 }
 
@@ -86,6 +89,34 @@ std::optional<std::string> checkRelayList(pugi::xml_node server) {
         int hostBits = address.attribute("hostBits").as_int(-1);
         if (hostBits < 0 || hostBits > 32)
             return "an <address> of a relay list has hostBits outside 0..32";
+    }
+    return std::nullopt;
+}
+
+// A count the visibility rules compare with 0: digits only, so a damaged value cannot read
+// as "something is visible".
+std::optional<std::string> checkCounts(pugi::xml_node node, std::vector<const char*> names) {
+    for (const char* name : names) {
+        std::string_view value = node.attribute(name).value();
+        if (value.empty() || value.find_first_not_of("0123456789") != std::string_view::npos)
+            return "<" + std::string(node.name()) + " dn=\"" + node.attribute("dn").value() +
+                   "\"> has " + name + "=\"" + std::string(value) + "\", which is not a count";
+    }
+    return std::nullopt;
+}
+
+std::optional<std::string> checkServers(pugi::xml_node exchange) {
+    for (auto organization : exchange.children("organization"))
+        if (auto problem =
+                checkCounts(organization, {"servers", "virtualServers", "receiveConnectors"}))
+            return problem;
+    for (auto server : exchange.children("server")) {
+        if (auto problem =
+                checkAttributes(server, {{"generation", {"5.5", "2000-2003", "2007+", "unknown"}},
+                                         {"transportRole", {"true", "false", "unknown"}}}))
+            return problem;
+        if (auto problem = checkCounts(server, {"virtualServers", "receiveConnectors"}))
+            return problem;
     }
     return std::nullopt;
 }
@@ -247,6 +278,8 @@ std::optional<std::string> validateSnapshot(const pugi::xml_document& snapshot) 
     if (auto problem = checkDomains(root.child("domains")))
         return problem;
     auto exchange = root.child("exchange");
+    if (auto problem = checkServers(exchange))
+        return problem;
     for (auto server : exchange.children("virtualServer"))
         if (auto problem = checkVirtualServer(server))
             return problem;

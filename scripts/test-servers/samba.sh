@@ -6,11 +6,18 @@
 #
 #   samba.sh provision     DIR        provision into DIR (own TLS cert with SAN IP:127.0.0.1,
 #                                     a non-admin user reader@corp.example)
-#   samba.sh start         DIR        start (refuses if 127.0.0.1:389/636/88 is taken), wait for LDAP
+#   samba.sh start         DIR [OPT]  start (refuses if 127.0.0.1:389/636/88 is taken), wait for LDAP;
+#                                     each OPT ("name = value") overrides smb.conf for this run,
+#                                     e.g. "ldap server require strong auth = allow_sasl_over_tls"
 #   samba.sh extend-schema DIR        add the Exchange attributes and classes used by
 #                                     gen_directory.py --target samba, then schemaUpdateNow
 #   samba.sh load          DIR FILE   ldapadd FILE as Administrator over ldaps (full TLS verification)
 #   samba.sh modify        DIR FILE   ldapmodify FILE the same way
+#   samba.sh restrict      DIR DN...  create the non-admin user "blind" (password in DIR/blind.pw)
+#                                     and deny it List Contents on each DN with an explicit deny
+#                                     ACE (D;;LC;;;SID), as a forest that hides part of Exchange
+#                                     does: the objects below vanish from its searches, and a read
+#                                     of one answers "no such object" (32)
 #   samba.sh kinit         DIR        DIR/krb5.conf, kinit Administrator into DIR/krb5cc, SPNs
 #                                     ldap/localhost + ldap/127.0.0.1, check a GSSAPI search
 #   samba.sh stop          DIR        stop by PID: TERM, KILL after 10 s; fine if not running
@@ -19,7 +26,8 @@
 # DIR/env (shell-sourceable KEY=VALUE, rewritten by provision, start and kinit):
 #   SAMBA_LDAP_URI SAMBA_LDAPS_URI SAMBA_CA SAMBA_ADMIN_UPN SAMBA_PASSWORD_FILE SAMBA_BASE
 #   SAMBA_PID SAMBA_GUEST_DN SAMBA_DOMAIN_SID SAMBA_READER_UPN SAMBA_READER_PASSWORD_FILE
-#   KRB5_CONFIG KRB5CCNAME
+#   SAMBA_BLIND_UPN SAMBA_BLIND_PASSWORD_FILE SAMBA_BLIND_HIDDEN (after restrict: the DNs
+#   whose children "blind" cannot list, separated by '|') KRB5_CONFIG KRB5CCNAME
 # Samba refuses simple binds over plain ldap:// (result 8): use ldaps:// or StartTLS (-ZZ).
 # The ports are fixed, so only one Samba DC can run on this machine at a time.
 set -euo pipefail
@@ -32,13 +40,14 @@ CFG="CN=Configuration,$BASE"
 SCHEMA="CN=Schema,$CFG"
 ADMIN_UPN="Administrator@$DNSDOMAIN"
 READER_UPN="reader@$DNSDOMAIN"
+BLIND_UPN="blind@$DNSDOMAIN"
 LDAPS_URI=ldaps://127.0.0.1
 LDAP_URI=ldap://127.0.0.1
 
 die() { echo "samba.sh: $*" >&2; exit 1; }
 # shellcheck source=common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
-usage() { die "usage: samba.sh provision|start|extend-schema|load|modify|kinit|stop|pause|resume DIR [FILE]"; }
+usage() { die "usage: samba.sh provision|start|extend-schema|load|modify|restrict|kinit|stop|pause|resume DIR [FILE]"; }
 
 
 # PID of the samba of DIR, if alive and really that samba (guards against PID reuse).
@@ -64,6 +73,11 @@ write_env() {
     env_line SAMBA_PASSWORD_FILE "$dir/admin.pw"
     env_line SAMBA_READER_UPN "$READER_UPN"
     env_line SAMBA_READER_PASSWORD_FILE "$dir/reader.pw"
+    if [[ -f $dir/blind.hidden ]]; then
+      env_line SAMBA_BLIND_UPN "$BLIND_UPN"
+      env_line SAMBA_BLIND_PASSWORD_FILE "$dir/blind.pw"
+      env_line SAMBA_BLIND_HIDDEN "$(paste -sd '|' "$dir/blind.hidden")"
+    fi
     env_line SAMBA_BASE "$BASE"
     env_line SAMBA_GUEST_DN "CN=Guest,CN=Users,$BASE"
     env_line SAMBA_DOMAIN_SID "$(cat "$dir/domain-sid" 2>/dev/null || true)"
@@ -126,6 +140,7 @@ cmd_provision() {
       --option="tls enabled = yes" \
       --option="tls certfile = $dir/tls/cert.pem" --option="tls keyfile = $dir/tls/key.pem" \
       --option="tls cafile = $dir/tls/cert.pem" \
+      --option="ldap server require strong auth = yes" \
       --option="dsdb:schema update allowed = true" > "$dir/provision.log" 2>&1; then
     tail -n 20 "$dir/provision.log" >&2
     die "provision failed (full log: $dir/provision.log)"
@@ -149,7 +164,9 @@ cmd_provision() {
 
 
 cmd_start() {
-  local dir; dir=$(abs_dir "$1")
+  local dir; dir=$(abs_dir "$1"); shift
+  local overrides=() option
+  for option in "$@"; do overrides+=("--option=$option"); done
   need samba samba; need ss iproute2; need ldapsearch ldap-utils
   [[ -f $dir/etc/smb.conf ]] || die "$dir is not provisioned: run 'samba.sh provision $dir' first"
   if pid=$(running_pid "$dir"); then die "the Samba of $dir is already running (PID $pid)"; fi
@@ -160,7 +177,7 @@ cmd_start() {
     fi
   done
   # Own session: a Ctrl-C in the caller's terminal does not reach it; stop it with 'stop'.
-  setsid samba -s "$dir/etc/smb.conf" -i -M single < /dev/null > "$dir/samba.out" 2>&1 &
+  setsid samba -s "$dir/etc/smb.conf" -i -M single "${overrides[@]}" < /dev/null > "$dir/samba.out" 2>&1 &
   local pid=$!
   echo "$pid" > "$dir/samba.pid"
   local ok=
@@ -346,6 +363,46 @@ EOF
   echo "samba.sh: schema extended (15 attributes, 6 classes)"
 }
 
+# One Python process (samba's own bindings on DIR's sam.ldb, which the running samba shares
+# safely): the user and every ACE, instead of a samba-tool start-up (1.5 s) for each.
+cmd_restrict() {
+  local dir; dir=$(abs_dir "$1"); shift
+  [[ $# -ge 1 ]] || die "restrict needs at least one DN"
+  running_pid "$dir" >/dev/null || die "the Samba of $dir is not running"
+  [[ -e $dir/blind.hidden ]] && die "$dir is already restricted"
+  umask 077
+  printf 'Bl1nd-%s' "$(openssl rand -hex 8)" > "$dir/blind.pw"
+  umask 022
+  if ! /usr/bin/python3 - "$dir/etc/smb.conf" "$dir/private/sam.ldb" "$dir/blind.pw" "$@" \
+      > "$dir/restrict.log" 2>&1 <<'PY'
+import sys
+from samba.auth import system_session
+from samba.param import LoadParm
+from samba.samdb import SamDB
+from samba.sd_utils import SDUtils
+from samba.dcerpc import security
+from samba.ndr import ndr_unpack
+import ldb
+conf, url, password_file, dns = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
+lp = LoadParm()
+lp.load(conf)
+samdb = SamDB(url=url, session_info=system_session(), lp=lp)
+samdb.newuser("blind", open(password_file).read())
+user = samdb.search(samdb.domain_dn(), scope=ldb.SCOPE_SUBTREE,
+                    expression="(sAMAccountName=blind)", attrs=["objectSid"])[0]
+sid = str(ndr_unpack(security.dom_sid, user["objectSid"][0]))
+for dn in dns:
+    SDUtils(samdb).dacl_add_ace(dn, "(D;;LC;;;%s)" % sid)
+print(sid)
+PY
+  then
+    die "restrict failed: $(tail -n 5 "$dir/restrict.log")"
+  fi
+  printf '%s\n' "$@" > "$dir/blind.hidden"
+  write_env "$dir"
+  echo "samba.sh: user blind ($(tail -n 1 "$dir/restrict.log")) may not list children of $# object(s)"
+}
+
 cmd_kinit() {
   local dir; dir=$(abs_dir "$1")
   need kinit krb5-user
@@ -406,10 +463,11 @@ cmd_signal() {
 action=$1
 case $action in
   provision)     [[ $# -eq 2 ]] || usage; cmd_provision "$2" ;;
-  start)         [[ $# -eq 2 ]] || usage; cmd_start "$2" ;;
+  start)         shift; cmd_start "$@" ;;
   extend-schema) [[ $# -eq 2 ]] || usage; cmd_extend_schema "$2" ;;
   load)          [[ $# -eq 3 ]] || usage; admin_ldap "$(abs_dir "$2")" ldapadd "$3" || exit 1 ;;
   modify)        [[ $# -eq 3 ]] || usage; admin_ldap "$(abs_dir "$2")" ldapmodify "$3" || exit 1 ;;
+  restrict)      [[ $# -ge 3 ]] || usage; shift; cmd_restrict "$@" ;;
   kinit)         [[ $# -eq 2 ]] || usage; cmd_kinit "$2" ;;
   stop)          [[ $# -eq 2 ]] || usage; cmd_stop "$2" ;;
   pause)         [[ $# -eq 2 ]] || usage; cmd_signal "$2" STOP ;;

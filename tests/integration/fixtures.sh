@@ -52,6 +52,12 @@ case $action in
       --virtual-servers "$SAMBA_VIRTUAL_SERVERS" --receive-connectors 3 > "$dir/data.ldif" \
       || die "gen_directory.py failed"
     "$SAMBA_SH" load "$dir" "$dir/data.ldif"
+    # A second non-admin reader that may not list the virtual servers of EXCH002 (one of them an
+    # open relay) nor the receive connectors of EXMBX001 (one of them an anonymous relay).
+    org="CN=First Organization,CN=Microsoft Exchange,CN=Services,CN=Configuration,DC=corp,DC=example"
+    "$SAMBA_SH" restrict "$dir" \
+      "CN=SMTP,CN=Protocols,CN=EXCH002,CN=Servers,CN=First Administrative Group,CN=Administrative Groups,$org" \
+      "CN=SMTP Receive Connectors,CN=Protocols,CN=EXMBX001,CN=Servers,CN=Exchange Administrative Group (FYDIBOHF23SPDLT),CN=Administrative Groups,$org"
     "$SAMBA_SH" kinit "$dir"
     echo "fixtures.sh: samba ready in $dir"
     ;;

@@ -6,6 +6,7 @@
 // bind is refused by the server with a message that says what to do; Kerberos works.
 #include "integration_support.h"
 
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
 
@@ -35,6 +36,31 @@ private:
         return QStringList{"--uri", env_["SAMBA_LDAPS_URI"], "--ca-file", env_["SAMBA_CA"]} +
                reader();
     }
+    // The second non-admin reader: may not list the virtual servers of EXCH002 nor the receive
+    // connectors of EXMBX001 (explicit deny ACEs, fixtures.sh / samba.sh restrict).
+    QStringList blind() const {
+        return {"--user", env_["SAMBA_BLIND_UPN"], "--password-file",
+                env_["SAMBA_BLIND_PASSWORD_FILE"]};
+    }
+    QProcessEnvironment kerberosEnvironment() const {
+        auto environment = reproducibleEnvironment();
+        environment.insert("KRB5_CONFIG", env_["KRB5_CONFIG"]);
+        environment.insert("KRB5CCNAME", env_["KRB5CCNAME"]);
+        return environment;
+    }
+    static bool hasFinding(const QStringList& lines, const QString& rule, const QString& object) {
+        for (const auto& line : lines)
+            if (line.section('\t', 0, 0) == rule && line.section('\t', 3, 3).startsWith(object))
+                return true;
+        return false;
+    }
+    void restartSamba(const QStringList& overrides) {
+        auto stop = runScript("scripts/test-servers/samba.sh", {"stop", dir_});
+        QVERIFY2(stop.exitCode == 0, qPrintable(stop.describe()));
+        auto start =
+            runScript("scripts/test-servers/samba.sh", QStringList{"start", dir_} + overrides);
+        QVERIFY2(start.exitCode == 0, qPrintable(start.describe()));
+    }
     QProcessEnvironment ldapToolEnvironment() const {
         auto environment = QProcessEnvironment::systemEnvironment();
         environment.insert("LDAPTLS_CACERT", env_["SAMBA_CA"]);
@@ -45,11 +71,16 @@ private:
     // ldapsearch as Administrator over verified ldaps, paged; the SD-flags control (DACL only)
     // so receive connectors carry their nTSecurityDescriptor, as an administrator would export.
     Run exportLdif(const QString& base, const QString& file) {
+        return exportLdifAs(env_["SAMBA_ADMIN_UPN"], env_["SAMBA_PASSWORD_FILE"], base, file, {});
+    }
+    Run exportLdifAs(const QString& user, const QString& passwordFile, const QString& base,
+                     const QString& file, const QStringList& attributes) {
         auto run = runProgram("ldapsearch",
-                              {"-x", "-LLL", "-o", "ldif-wrap=no", "-H", env_["SAMBA_LDAPS_URI"],
-                               "-D", env_["SAMBA_ADMIN_UPN"], "-y", env_["SAMBA_PASSWORD_FILE"],
-                               "-E", "!1.2.840.113556.1.4.801=::MAMCAQQ=", "-E", "pr=1000/noprompt",
-                               "-b", base, "(objectClass=*)"},
+                              QStringList{"-x", "-LLL", "-o", "ldif-wrap=no", "-H",
+                                          env_["SAMBA_LDAPS_URI"], "-D", user, "-y", passwordFile,
+                                          "-E", "!1.2.840.113556.1.4.801=::MAMCAQQ=", "-E",
+                                          "pr=1000/noprompt", "-b", base, "(objectClass=*)"} +
+                                  attributes,
                               ldapToolEnvironment(), 120000);
         writeText(file, run.out);
         return run;
@@ -114,6 +145,67 @@ private slots:
         QCOMPARE(ldapsFindings_, findingLines(offline.out));
     }
 
+    void anonymousRelayConnectorIsFoundLive() {
+        QVERIFY2(!ldapsFindings_.isEmpty(), "needs ldapsAuditEqualsLdifExportAnalysis first");
+        QVERIFY2(hasFinding(ldapsFindings_, "EXR-RECV-ANONYMOUS-RELAY",
+                            "CN=Anonymous Relay,CN=SMTP Receive Connectors,CN=Protocols,"
+                            "CN=EXMBX001,"),
+                 qPrintable(ldapsFindings_.join('\n')));
+        // The reader sees everything: nothing is reported as unseen.
+        auto ids = ruleIds(ldapsFindings_.join('\n'));
+        for (const char* id :
+             {"EXS-SERVER-UNSEEN", "EXR-SERVER-UNSEEN", "ORG-UNREADABLE", "ORG-NO-EXCHANGE"})
+            QVERIFY2(!ids.contains(id), id);
+    }
+
+    void restrictedReaderIsToldWhatItCannotSee() {
+        QVERIFY2(!ldapsFindings_.isEmpty(), "needs ldapsAuditEqualsLdifExportAnalysis first");
+        QStringList hidden = env_["SAMBA_BLIND_HIDDEN"].split('|', Qt::SkipEmptyParts);
+        QCOMPARE(hidden.size(), 2);
+        auto run = runRelayaudit(
+            QStringList{"audit", "--uri", env_["SAMBA_LDAPS_URI"], "--ca-file", env_["SAMBA_CA"]} +
+            blind());
+        QVERIFY2(run.exitCode == 2, qPrintable(run.describe()));
+        auto lines = findingLines(run.out);
+        QVERIFY2(hasFinding(lines, "EXS-SERVER-UNSEEN", "CN=EXCH002,CN=Servers,"),
+                 qPrintable(run.out));
+        QVERIFY2(hasFinding(lines, "EXR-SERVER-UNSEEN", "CN=EXMBX001,CN=Servers,"),
+                 qPrintable(run.out));
+        QVERIFY2(run.out.contains("View-Only Organization Management"), qPrintable(run.out));
+        // The open relays it cannot see (found by the full reader) are not reported as judged...
+        QVERIFY(
+            hasFinding(ldapsFindings_, "EXS-RELAY-OPEN", "CN=2,CN=SMTP,CN=Protocols,CN=EXCH002,"));
+        for (const auto& line : lines)
+            for (const auto& dn : hidden)
+                QVERIFY2(!line.section('\t', 3, 3).endsWith("," + dn), qPrintable(line));
+        // ...while what it does see is judged as for the full reader.
+        QVERIFY(hasFinding(lines, "EXS-RELAY-OPEN", "CN=2,CN=SMTP,CN=Protocols,CN=EXCH001,"));
+        QVERIFY(!ruleIds(run.out).contains("EXR-RECV-ANONYMOUS-RELAY"));
+        QVERIFY(!hasFinding(lines, "EXS-SERVER-UNSEEN", "CN=EXCH001,"));
+    }
+
+    // The README's export recipe, run by the non-admin reader: with the SD-flags control (DACL
+    // only) the receive connectors keep their permissions, so the analysis equals the live audit
+    // instead of falling back to "permissions unreadable".
+    void readmeExportRecipeAsNonAdministratorKeepsPermissions() {
+        QVERIFY2(!ldapsFindings_.isEmpty(), "needs ldapsAuditEqualsLdifExportAnalysis first");
+        QString configuration = work_.filePath("reader-configuration.ldif");
+        QString domain = work_.filePath("reader-domain.ldif");
+        auto configurationExport = exportLdifAs(
+            env_["SAMBA_READER_UPN"], env_["SAMBA_READER_PASSWORD_FILE"],
+            "CN=Configuration," + env_["SAMBA_BASE"], configuration, {"*", "nTSecurityDescriptor"});
+        QVERIFY2(configurationExport.exitCode == 0, qPrintable(configurationExport.describe()));
+        QVERIFY(readText(configuration).contains("nTSecurityDescriptor:: "));
+        auto domainExport =
+            exportLdifAs(env_["SAMBA_READER_UPN"], env_["SAMBA_READER_PASSWORD_FILE"],
+                         env_["SAMBA_BASE"], domain, {"*", "nTSecurityDescriptor"});
+        QVERIFY2(domainExport.exitCode == 0, qPrintable(domainExport.describe()));
+        auto offline = runRelayaudit({"analyze", "--ldif", configuration, "--ldif", domain});
+        QVERIFY2(offline.exitCode == 2, qPrintable(offline.describe()));
+        QVERIFY(!ruleIds(offline.out).contains("EXR-RECV-PERMISSIONS-UNREADABLE"));
+        QCOMPARE(findingLines(offline.out), ldapsFindings_);
+    }
+
     void startTlsAuditEqualsLdaps() {
         QVERIFY2(!ldapsFindings_.isEmpty(), "needs ldapsAuditEqualsLdifExportAnalysis first");
         auto run = runRelayaudit(QStringList{"audit", "--uri", env_["SAMBA_LDAP_URI"], "--starttls",
@@ -133,6 +225,42 @@ private slots:
             runRelayaudit({"audit", "--uri", "ldap://localhost", "--sasl", "gssapi"}, environment);
         QVERIFY2(run.exitCode == 2, qPrintable(run.describe()));
         QCOMPARE(findingLines(run.out), ldapsFindings_);
+    }
+
+    void kerberosOverPlainLdapIsSignedAsThisDomainControllerRequires() {
+        QVERIFY2(!ldapsFindings_.isEmpty(), "needs ldapsAuditEqualsLdifExportAnalysis first");
+        // The DC requires signing ('ldap server require strong auth = yes'): an unsigned
+        // Kerberos bind is refused...
+        auto unsignedBind = runProgram("ldapsearch",
+                                       {"-N", "-Y", "GSSAPI", "-O", "maxssf=0", "-H",
+                                        "ldap://localhost", "-s", "base", "-b", "", "dn"},
+                                       kerberosEnvironment(), 30000);
+        QVERIFY2(unsignedBind.exitCode != 0 &&
+                     unsignedBind.err.contains("Sign or Seal are required"),
+                 qPrintable(unsignedBind.describe()));
+        // ...relayaudit's is accepted, with a signing layer, and says so in the snapshot.
+        QString snapshot = work_.filePath("gssapi-snapshot.xml");
+        auto run = runRelayaudit(
+            {"audit", "--uri", "ldap://localhost", "--sasl", "gssapi", "--snapshot-out", snapshot},
+            kerberosEnvironment());
+        QVERIFY2(run.exitCode == 2, qPrintable(run.describe()));
+        QCOMPARE(findingLines(run.out), ldapsFindings_);
+        QVERIFY2(readText(snapshot).contains(
+                     QRegularExpression("SASL layer of strength [1-9][0-9]* \\(signed")),
+                 qPrintable(readText(snapshot).left(1500)));
+    }
+
+    void kerberosInsideTlsRefusedByThisDomainControllerSaysWhatItWants() {
+        PreviousReport xml(work_.filePath("gssapi-tls.xml"), "<previous/>\n");
+        PreviousReport html(work_.filePath("gssapi-tls.html"), "<p>previous</p>\n");
+        auto run =
+            runRelayaudit({"audit", "--uri", env_["SAMBA_LDAPS_URI"], "--ca-file", env_["SAMBA_CA"],
+                           "--sasl", "gssapi", "--xml", xml.path, "--html", html.path},
+                          kerberosEnvironment());
+        expectFailure(run,
+                      {"LDAP 8", "Sign or Seal are required",
+                       "use --sasl gssapi with ldap:// and without --starttls"},
+                      xml, html);
     }
 
     void enabledGuestShowsOnNextAudit() {
@@ -160,7 +288,10 @@ private slots:
                                              "--allow-plaintext-bind", "--xml", xml.path, "--html",
                                              html.path} +
                                  reader());
-        expectFailure(run, {"LDAP 8", "use ldaps://, --starttls or --sasl gssapi"}, xml, html);
+        expectFailure(run,
+                      {"LDAP 8", "Transport encryption required",
+                       "requires a TLS-protected connection", "use ldaps:// or --starttls"},
+                      xml, html);
     }
 
     void wrongPasswordFailsClearly() {
@@ -191,6 +322,26 @@ private slots:
         QVERIFY2(run.elapsedMs < kTimeoutSeconds * 1000 + kSlackMs, qPrintable(run.describe()));
         expectFailure(run, {QString("timed out after %1 s").arg(kTimeoutSeconds), "--timeout"}, xml,
                       html);
+    }
+
+    // Last: restarts the DC. Samba 4.17 accepts Kerberos inside TLS only with
+    // allow_sasl_over_tls, and does not check channel-binding tokens; this pins that the bind
+    // with the tls-endpoint token relayaudit sends is accepted and gives the same audit. That
+    // an AD DC with LdapEnforceChannelBinding=2 accepts it is not tested here (docs/design.md).
+    void kerberosInsideTlsWithChannelBindingWhereTheDomainControllerAllowsIt() {
+        QVERIFY2(!ldapsFindings_.isEmpty(), "needs ldapsAuditEqualsLdifExportAnalysis first");
+        restartSamba({"ldap server require strong auth = allow_sasl_over_tls"});
+        struct Restore {
+            TstSambaAudit* test;
+            ~Restore() { test->restartSamba({}); }
+        } restore{this};
+        QString snapshot = work_.filePath("gssapi-tls-snapshot.xml");
+        auto run = runRelayaudit({"audit", "--uri", env_["SAMBA_LDAPS_URI"], "--ca-file",
+                                  env_["SAMBA_CA"], "--sasl", "gssapi", "--snapshot-out", snapshot},
+                                 kerberosEnvironment());
+        QVERIFY2(run.exitCode == 2, qPrintable(run.describe()));
+        QCOMPARE(findingLines(run.out), ldapsFindings_);
+        QVERIFY(readText(snapshot).contains("with a tls-endpoint channel-binding token"));
     }
 };
 

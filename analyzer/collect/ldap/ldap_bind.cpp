@@ -62,10 +62,14 @@ void Connection::bind() {
         failLost(rc, "the bind as " + who, {});
     if (code == LDAP_SUCCESS)
         return;
+    bool tls = tlsFromStart_ || options_.startTls;
     if (code == LDAP_STRONG_AUTH_REQUIRED || code == LDAP_CONFIDENTIALITY_REQUIRED)
-        fail("the server requires a protected connection for this bind (LDAP " +
-             std::to_string(code) +
-             ", stronger authentication required): use ldaps://, --starttls or --sasl gssapi");
+        fail("the server refused the bind as " + who + " (" + withDiagnostic(code, diagnostic) +
+             "): " + strongerAuthAdvice(strongerAuthDemand(diagnostic), false, tls));
+    if (code == LDAP_INVALID_CREDENTIALS &&
+        strongerAuthDemand(diagnostic) == StrongerAuthDemand::ChannelBinding)
+        fail("the server refused the bind as " + who + " (" + withDiagnostic(code, diagnostic) +
+             "): " + strongerAuthAdvice(StrongerAuthDemand::ChannelBinding, false, tls));
     if (code == LDAP_INVALID_CREDENTIALS) {
         std::string reason = activeDirectoryBindReason(diagnostic);
         fail("the server refused the credentials for " + who + " (LDAP 49, invalid credentials" +
@@ -94,9 +98,19 @@ void Connection::bindGssapi() {
     }
     if (rc == LDAP_SUCCESS) {
         answered_ = true;
+        describeSaslLayer();
         return;
     }
-    std::string detail = printable(diagnosticOf(ld_.get()));
+    std::string rawDetail = diagnosticOf(ld_.get());
+    std::string detail = printable(rawDetail);
+    bool tls = tlsFromStart_ || options_.startTls;
+    auto demand = strongerAuthDemand(rawDetail);
+    if (rc == LDAP_STRONG_AUTH_REQUIRED || rc == LDAP_CONFIDENTIALITY_REQUIRED ||
+        (rc == LDAP_UNWILLING_TO_PERFORM && demand == StrongerAuthDemand::NoSaslLayerInTls) ||
+        (rc == LDAP_INVALID_CREDENTIALS && demand == StrongerAuthDemand::ChannelBinding))
+        fail("the server refused the Kerberos (GSSAPI) bind (" + describeCode(rc) +
+             (detail.empty() ? "" : ", server says: \"" + detail + "\"") +
+             "): " + strongerAuthAdvice(demand, true, tls));
     if (rc == LDAP_TIMEOUT || timedOut)
         fail(timeoutMessage("the Kerberos (GSSAPI) bind"));
     if (rc == LDAP_AUTH_UNKNOWN || rc == LDAP_NOT_SUPPORTED)
@@ -105,19 +119,34 @@ void Connection::bindGssapi() {
              "): install libsasl2-modules-gssapi-mit, and check that the server offers GSSAPI");
     if (rc == LDAP_SERVER_DOWN)
         failLost(rc, "the Kerberos (GSSAPI) bind", {});
-    if ((tlsFromStart_ || options_.startTls) &&
-        (rc == LDAP_STRONG_AUTH_REQUIRED || rc == LDAP_UNWILLING_TO_PERFORM))
-        // AD wants no SASL layer inside TLS (what we ask for); Samba 4.17 accepts GSSAPI
-        // inside TLS in no combination we found. Kerberos protects plain ldap:// by itself.
+    if (tls && rc == LDAP_UNWILLING_TO_PERFORM)
+        // AD wants no SASL layer inside TLS (what we ask for); Samba 4.17 accepts GSSAPI inside
+        // TLS only with 'ldap server require strong auth = allow_sasl_over_tls'.
         fail("the server refused the Kerberos (GSSAPI) bind inside TLS: " + describeCode(rc) +
-             (detail.empty() ? "" : ", " + detail) +
-             ": use --sasl gssapi with ldap:// and without --starttls (Kerberos signs and "
-             "encrypts that connection itself)");
+             (detail.empty() ? "" : ", " + detail) + ": " +
+             strongerAuthAdvice(StrongerAuthDemand::NoSaslLayerInTls, true, tls));
     fail("the Kerberos (GSSAPI) bind to " + host_ + " failed: " + describeCode(rc) +
          (detail.empty() ? "" : ", " + detail) +
          ": run kinit for an account of the domain (check KRB5CCNAME and klist), and use the "
          "domain controller's host name in --uri (its ldap/<host> service principal must "
          "exist)");
+}
+
+// What protects the connection after a Kerberos bind, for the snapshot's notes: the SASL
+// security strength libldap negotiated (0: none, 1: integrity only, more: also encrypted).
+void Connection::describeSaslLayer() {
+    if (tlsFromStart_ || options_.startTls) {
+        // No SASL layer is asked for inside TLS, so libldap may keep no SASL strength to read.
+        securityNote_ = "Kerberos (GSSAPI) bind inside TLS, no SASL layer, with a tls-endpoint "
+                        "channel-binding token";
+        return;
+    }
+    ber_len_t strength = 0;
+    if (ldap_get_option(ld_.get(), LDAP_OPT_X_SASL_SSF, &strength) != LDAP_OPT_SUCCESS)
+        return;
+    securityNote_ = "Kerberos (GSSAPI) bind over ldap://, SASL layer of strength " +
+                    std::to_string(strength) +
+                    (strength > 1 ? " (signed and encrypted)" : " (signed)");
 }
 
 } // namespace relayaudit::ldapcollect

@@ -118,6 +118,8 @@ public:
         main_ = std::make_unique<Connection>(options_, options_.uri);
         main_->open();
         say("connected to " + main_->endpoint() + describeBind());
+        if (!main_->securityNote().empty())
+            result_.context.notes.push_back(main_->securityNote());
         readRootDse();
         auto domains = readCrossRefs();
         readExchangeObjects();
@@ -319,16 +321,59 @@ private:
                               "nTSecurityDescriptor",
                               "routingList",
                               "serialNumber",
+                              "msExchCurrentServerRoles",
                               "networkAddress"};
         request.paged = true;
         request.sdFlags = true;
         auto outcome = searcher_.run(*main_, request);
-        if (!outcome.ok())
+        if (!outcome.ok() && refusedForThisAccount(outcome)) {
+            // The naming context exists (the rootDSE names it): a refusal is something this
+            // account may not see, reported as "could not judge", not a failed run.
+            cannotSee(configurationNC_, "the Exchange objects of the configuration naming context",
+                      outcome);
+        } else if (!outcome.ok()) {
             failConfigurationSearch(request, outcome);
+        }
         say("Exchange objects: " + std::to_string(outcome.entries.size()) + " in " +
             std::to_string(outcome.pages) + (outcome.pages == 1 ? " page" : " pages"));
         for (auto& entry : outcome.entries)
             result_.entries.push_back(std::move(entry));
+        readExchangeContainer();
+    }
+
+    // Insufficient access, or no such object where the parent is known to exist: what the
+    // account was not allowed to see. Anonymous clients keep the run-failing message, which
+    // tells them to bind.
+    bool refusedForThisAccount(const SearchOutcome& outcome) const {
+        bool anonymous = !options_.saslGssapi && options_.bindIdentity.empty();
+        return !anonymous && (outcome.resultCode == LDAP_INSUFFICIENT_ACCESS ||
+                              outcome.resultCode == LDAP_NO_SUCH_OBJECT);
+    }
+
+    void cannotSee(const std::string& dn, const std::string& what, const SearchOutcome& outcome) {
+        say("cannot see " + what + ": " + outcome.describe());
+        result_.context.unreadableObjects.push_back({dn, what, outcome.describe()});
+    }
+
+    // One base read, whatever the number of servers: CN=Microsoft Exchange is where every
+    // organisation lives. Visible without an organisation under it means the organisation is
+    // hidden from this account (the snapshot builder reports that); refused means the
+    // container itself is. Absent (no such object) is indistinguishable from hidden in AD, and
+    // is left to ORG-NO-EXCHANGE, which says "nothing could be judged" either way.
+    void readExchangeContainer() {
+        SearchRequest request;
+        request.label = "the read of the Exchange configuration container";
+        request.base = "CN=Microsoft Exchange,CN=Services," + configurationNC_;
+        request.scope = LDAP_SCOPE_BASE;
+        request.attributes = {"objectClass", "cn", "name"};
+        auto outcome = searcher_.run(*main_, request);
+        if (outcome.ok()) {
+            for (auto& entry : outcome.entries)
+                result_.entries.push_back(std::move(entry));
+        } else if (outcome.resultCode != LDAP_NO_SUCH_OBJECT &&
+                   outcome.resultCode != LDAP_REFERRAL) {
+            cannotSee(request.base, "the Exchange configuration container", outcome);
+        }
     }
 
     Connection* globalCatalog() {

@@ -130,6 +130,13 @@ void Connection::setOptions() {
         const char* properties =
             (tlsFromStart_ || options_.startTls) ? "minssf=0,maxssf=0" : "minssf=1";
         setOption(LDAP_OPT_X_SASL_SECPROPS, properties, "LDAP_OPT_X_SASL_SECPROPS");
+        // Over TLS, bind the Kerberos exchange to this TLS channel (RFC 5929 tls-server-end-
+        // point): what a DC with LdapEnforceChannelBinding (ADV190023) demands, and harmless
+        // for one that does not check it.
+        if (tlsFromStart_ || options_.startTls) {
+            int binding = LDAP_OPT_X_SASL_CBINDING_TLS_ENDPOINT;
+            setOption(LDAP_OPT_X_SASL_CBINDING, &binding, "LDAP_OPT_X_SASL_CBINDING");
+        }
     }
     if (tlsFromStart_ || options_.startTls) {
         int check =

@@ -27,6 +27,10 @@ public:
 
     std::string timeoutMessage(const std::string& what) const;
 
+    // After a Kerberos bind: what protects the connection ("... SASL layer of strength 256
+    // (signed and encrypted)"), for the snapshot's notes; empty otherwise.
+    const std::string& securityNote() const { return securityNote_; }
+
     // Fails the run for a connection lost (or never made) during what; soFar says how much had
     // arrived ("500 entries received so far").
     [[noreturn]] void failLost(int code, const std::string& what, const std::string& soFar) const;
@@ -46,6 +50,7 @@ private:
     void startTls();
     void bind();       // ldap_bind.cpp
     void bindGssapi(); // ldap_bind.cpp
+    void describeSaslLayer();
 
     const ConnectionOptions& options_;
     std::string uri_;
@@ -58,6 +63,7 @@ private:
     std::string firstUri_;
     int fd_ = -1; // owned by ld_ once handed over
     LdapHandle ld_;
+    std::string securityNote_;
 };
 
 } // namespace relayaudit::ldapcollect

@@ -80,4 +80,58 @@ std::string activeDirectoryBindReason(const std::string& diagnostic) {
     return {};
 }
 
+StrongerAuthDemand strongerAuthDemand(const std::string& diagnostic) {
+    std::string text = toLowerAscii(diagnostic);
+    auto has = [&](const char* words) { return text.find(words) != std::string::npos; };
+    // Order matters: "not allowed if TLS is used" also contains "sign or seal".
+    if (has("not allowed if tls"))
+        return StrongerAuthDemand::NoSaslLayerInTls;
+    if (has("80090346") || has("channel binding") || has("channel-binding"))
+        return StrongerAuthDemand::ChannelBinding;
+    if (has("integrity") || has("sign or seal are required") || has("signing"))
+        return StrongerAuthDemand::Signing;
+    if (has("transport encryption") || has("confidentiality") || has("ssl") || has("tls"))
+        return StrongerAuthDemand::Tls;
+    return StrongerAuthDemand::Unknown;
+}
+
+std::string strongerAuthAdvice(StrongerAuthDemand demand, bool gssapi, bool tls) {
+    switch (demand) {
+    case StrongerAuthDemand::Signing:
+        if (gssapi && tls)
+            return "the domain controller wants a Kerberos signing layer even inside TLS, which "
+                   "relayaudit does not ask for there (AD refuses it inside TLS): use --sasl "
+                   "gssapi with ldap:// and without --starttls (Kerberos signs and encrypts that "
+                   "connection itself)";
+        if (gssapi)
+            return "the domain controller requires LDAP signing and the Kerberos bind did not "
+                   "negotiate it: check that libsasl2-modules-gssapi-mit is installed (relayaudit "
+                   "asks for at least integrity over ldap://)";
+        return "the domain controller requires LDAP signing (integrity), which a simple bind "
+               "cannot give: use --sasl gssapi over ldap:// (Kerberos signs the connection), or "
+               "ldaps:// or --starttls";
+    case StrongerAuthDemand::Tls:
+        return "the domain controller requires a TLS-protected connection for this bind: use "
+               "ldaps:// or --starttls, or --sasl gssapi over ldap:// (Kerberos signs and seals)";
+    case StrongerAuthDemand::ChannelBinding:
+        return "the domain controller requires LDAP channel binding (LdapEnforceChannelBinding) "
+               "and did not accept the channel-binding token: use --sasl gssapi over ldaps:// "
+               "(relayaudit sends a tls-endpoint token), with the host name the certificate was "
+               "issued for, and no TLS-inspecting proxy in between";
+    case StrongerAuthDemand::NoSaslLayerInTls:
+        return "the domain controller refuses Kerberos inside TLS (Samba's 'ldap server require "
+               "strong auth = yes' does): use --sasl gssapi with ldap:// and without --starttls "
+               "(Kerberos signs and encrypts that connection itself)";
+    case StrongerAuthDemand::Unknown:
+        break;
+    }
+    if (tls)
+        return "the domain controller wants stronger authentication than this bind, and did not "
+               "say which: over TLS that is usually channel binding; try --sasl gssapi over "
+               "ldap:// (signed), or over ldaps:// (with a channel-binding token)";
+    return "the domain controller wants stronger authentication than this bind, and did not say "
+           "which: LDAP signing (use --sasl gssapi over ldap://) or TLS (use ldaps:// or "
+           "--starttls)";
+}
+
 } // namespace relayaudit::ldapcollect

@@ -41,4 +41,20 @@ bool isTransportError(int code);
 // error, data 52e, v4563". Returns it in words ("the password is wrong"), or empty.
 std::string activeDirectoryBindReason(const std::string& diagnostic);
 
+// What a hardened domain controller wants when it refuses a bind as not strong enough (LDAP 8,
+// or AD's LDAP 49 "data 80090346" for a missing channel-binding token), told apart by the
+// words of its diagnostic: AD and Samba say which (docs/design.md, LDAP collector).
+enum class StrongerAuthDemand {
+    Signing,          // LDAP signing required (AD "integrity checking", Samba "Sign or Seal")
+    Tls,              // a TLS-protected connection (Samba "Transport encryption required")
+    ChannelBinding,   // LDAP channel binding (ADV190023, SEC_E_BAD_BINDINGS 80090346)
+    NoSaslLayerInTls, // Samba/AD "Sign or Seal are not allowed if TLS is used"
+    Unknown,
+};
+StrongerAuthDemand strongerAuthDemand(const std::string& diagnostic);
+
+// One sentence: what the server wants and what to use instead, for a refused simple bind
+// (gssapi false) or Kerberos bind; tls says whether the connection was already under TLS.
+std::string strongerAuthAdvice(StrongerAuthDemand demand, bool gssapi, bool tls);
+
 } // namespace relayaudit::ldapcollect

@@ -1,0 +1,182 @@
+#include "build_servers.h"
+
+#include "build_common.h"
+#include "dn.h"
+#include "string_helpers.h"
+
+#include <cstdlib>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+namespace relayaudit::build {
+
+namespace {
+
+// msExchCurrentServerRoles bit of the Hub Transport role on Exchange 2007 and 2010 (facts 4.6).
+constexpr std::int64_t kRoleHubTransport = 0x20;
+
+// A DN compared the way the directory does: RDNs as libldap writes them back, ASCII case folded.
+// Keys of every proper ancestor; nothing when the DN does not parse (such an
+// object is flagged elsewhere and cannot be placed under a server).
+std::vector<std::string> ancestorKeys(std::string_view dn) {
+    auto parsed = parseDn(dn);
+    if (!parsed.ok())
+        return {};
+    const auto& names = parsed.value();
+    std::vector<std::string> keys;
+    std::string suffix;
+    for (std::size_t i = names.size(); i-- > 1;) {
+        suffix = toLowerAscii(names[i].text) + (suffix.empty() ? "" : "," + suffix);
+        keys.push_back(suffix);
+    }
+    return keys;
+}
+
+std::string keyOf(std::string_view dn) {
+    auto parsed = parseDn(dn);
+    if (!parsed.ok() || parsed.value().empty())
+        return {};
+    std::string key;
+    for (const auto& name : parsed.value())
+        key += (key.empty() ? "" : ",") + toLowerAscii(name.text);
+    return key;
+}
+
+struct Visible {
+    int servers = 0;
+    int virtualServers = 0;
+    int receiveConnectors = 0;
+};
+
+// "Version 6.5 (Build 7638.2: Service Pack 2)" -> 6; nothing when it does not say.
+std::optional<int> majorVersion(const DirectoryEntry& entry) {
+    const auto* serial = entry.first("serialNumber");
+    if (!serial || !startsWithIgnoreCase(*serial, "Version "))
+        return std::nullopt;
+    const char* digits = serial->c_str() + 8;
+    char* end = nullptr;
+    long major = std::strtol(digits, &end, 10);
+    if (end == digits || major <= 0 || major > 99)
+        return std::nullopt;
+    return int(major);
+}
+
+// Decision (docs/design.md): the version in serialNumber says the generation; without one, a
+// server that carries msExchCurrentServerRoles is 2007 or later (earlier versions do not write
+// it); otherwise the generation is unknown.
+std::string generationOf(const DirectoryEntry& entry, std::optional<int> major) {
+    if (major)
+        return *major <= 5 ? "5.5" : *major == 6 ? "2000-2003" : "2007+";
+    return entry.first("msExchCurrentServerRoles") ? "2007+" : "unknown";
+}
+
+// Whether the server runs SMTP transport, hence has receive connectors: Exchange 2007 and 2010
+// servers without the Hub Transport role (Mailbox or Client Access only) have none. From 2013
+// every server role that stays in AD receives SMTP; 2000/2003 servers have virtual servers.
+std::string transportRoleOf(const DirectoryEntry& entry, const std::string& generation,
+                            std::optional<int> major) {
+    if (generation != "2007+")
+        return "unknown";
+    if (major && *major >= 15)
+        return "true";
+    auto roles = readInteger(entry, "msExchCurrentServerRoles", 0);
+    if (!roles.present || !roles.valid)
+        return "unknown";
+    return boolText(roles.value & kRoleHubTransport);
+}
+
+} // namespace
+
+void appendOrganizationsAndServers(pugi::xml_node exchange,
+                                   const std::vector<const DirectoryEntry*>& unique) {
+    std::unordered_map<std::string, Visible> visible;
+    for (const auto* entry : unique) {
+        if (entry->hasObjectClass("msExchOrganizationContainer") ||
+            entry->hasObjectClass("msExchExchangeServer"))
+            visible.emplace(keyOf(entry->dn), Visible{});
+    }
+    visible.erase(std::string());
+    for (const auto* entry : unique) {
+        bool server = entry->hasObjectClass("msExchExchangeServer");
+        bool virtualServer = entry->hasObjectClass("protocolCfgSMTPServer");
+        bool connector = entry->hasObjectClass("msExchSmtpReceiveConnector");
+        if (!server && !virtualServer && !connector)
+            continue;
+        for (const auto& key : ancestorKeys(entry->dn)) {
+            auto found = visible.find(key);
+            if (found == visible.end())
+                continue;
+            found->second.servers += server;
+            found->second.virtualServers += virtualServer;
+            found->second.receiveConnectors += connector;
+        }
+    }
+    auto counts = [&](const DirectoryEntry& entry) {
+        auto found = visible.find(keyOf(entry.dn));
+        return found == visible.end() ? Visible{} : found->second;
+    };
+    for (const auto* entry : unique) {
+        if (!entry->hasObjectClass("msExchOrganizationContainer"))
+            continue;
+        auto node = exchange.append_child("organization");
+        set(node, "dn", entry->dn);
+        set(node, "name", friendlyName(*entry));
+        auto seen = counts(*entry);
+        set(node, "servers", std::to_string(seen.servers));
+        set(node, "virtualServers", std::to_string(seen.virtualServers));
+        set(node, "receiveConnectors", std::to_string(seen.receiveConnectors));
+        setInvalidAttributes(node, dnProblems(*entry));
+    }
+    for (const auto* entry : unique) {
+        if (!entry->hasObjectClass("msExchExchangeServer"))
+            continue;
+        auto node = exchange.append_child("server");
+        set(node, "dn", entry->dn);
+        set(node, "name", friendlyName(*entry));
+        if (const auto* serial = entry->first("serialNumber"))
+            set(node, "version", *serial);
+        auto major = majorVersion(*entry);
+        auto generation = generationOf(*entry, major);
+        set(node, "generation", generation);
+        set(node, "transportRole", transportRoleOf(*entry, generation, major));
+        auto seen = counts(*entry);
+        set(node, "virtualServers", std::to_string(seen.virtualServers));
+        set(node, "receiveConnectors", std::to_string(seen.receiveConnectors));
+        setInvalidAttributes(node, dnProblems(*entry));
+    }
+}
+
+void appendUnreadable(pugi::xml_node forest, const std::vector<const DirectoryEntry*>& unique,
+                      const CollectionContext& context) {
+    for (const auto& refused : context.unreadableObjects) {
+        auto node = forest.append_child("unreadable");
+        set(node, "dn", refused.dn);
+        set(node, "what", refused.what);
+        set(node, "reason", refused.reason);
+    }
+    bool organization = false;
+    for (const auto* entry : unique)
+        organization = organization || entry->hasObjectClass("msExchOrganizationContainer");
+    if (organization)
+        return;
+    for (const auto* entry : unique) {
+        auto parsed = parseDn(entry->dn);
+        bool exchangeContainer = entry->hasObjectClass("msExchConfigurationContainer");
+        if (!exchangeContainer && parsed.ok() && parsed.value().size() > 2) {
+            const auto& names = parsed.value();
+            exchangeContainer = equalsIgnoreCase(names[0].type(), "CN") &&
+                                equalsIgnoreCase(names[0].value(), "Microsoft Exchange") &&
+                                equalsIgnoreCase(names[1].value(), "Services");
+        }
+        if (!exchangeContainer)
+            continue;
+        auto node = forest.append_child("unreadable");
+        set(node, "dn", entry->dn);
+        set(node, "what", "the Exchange configuration container");
+        set(node, "reason", "it is visible, but no Exchange organisation under it is");
+        return;
+    }
+}
+
+} // namespace relayaudit::build
