@@ -1,9 +1,11 @@
 #include "cli.h"
 
+#include "mail_report.h"
 #include "options.h"
 #include "pipeline.h"
 #include "rules_command.h"
 #include "run_failure.h"
+#include "suggestions.h"
 #include "text_encoding.h"
 
 #include <new>
@@ -21,6 +23,15 @@ int dispatch(const ParsedCommand<Options>& parsed, std::ostream& out, Runner run
         return kExitClean;
     }
     return runner(parsed.options);
+}
+
+// analyze and audit mail a failed run when --mail-when asks for it, then fail as before.
+template <class Body> int mailingFailures(const MailOptions& mail, Body body) {
+    try {
+        return body();
+    } catch (const RunFailure& failure) {
+        throw RunFailure{failure.message + mailFailure(mail, failure.message)};
+    }
 }
 
 } // namespace
@@ -43,11 +54,12 @@ int run(const std::vector<std::string>& arguments, std::ostream& out, std::ostre
         }
         if (command == "analyze")
             return dispatch(parseAnalyzeArguments(rest), out, [&](const AnalyzeOptions& options) {
-                return runAnalyze(options, out);
+                return mailingFailures(options.mail, [&] { return runAnalyze(options, out); });
             });
         if (command == "audit")
             return dispatch(parseAuditArguments(rest), out, [&](const AuditOptions& options) {
-                return runAudit(options, out, err);
+                return mailingFailures(options.analysis.mail,
+                                       [&] { return runAudit(options, out, err); });
             });
         if (command == "collect")
             return dispatch(parseCollectArguments(rest), out, [&](const CollectOptions& options) {
@@ -57,8 +69,9 @@ int run(const std::vector<std::string>& arguments, std::ostream& out, std::ostre
             return dispatch(parseRulesArguments(rest), out, [&](const RulesOptions& options) {
                 return runRules(options, out, err);
             });
-        throw RunFailure{"unknown command '" + command +
-                         "'; use analyze, audit, collect or rules (see relayaudit --help)"};
+        throw RunFailure{"unknown command '" + command + "'" +
+                         didYouMean(command, {"analyze", "audit", "collect", "rules"}) +
+                         "; use analyze, audit, collect or rules (see relayaudit --help)"};
     } catch (const RunFailure& failure) {
         err << "relayaudit: " << terminalSafeText(failure.message) << "\n";
         return kExitFailure;

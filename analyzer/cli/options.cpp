@@ -1,7 +1,10 @@
 #include "options.h"
 
+#include "config_file.h"
 #include "run_failure.h"
+#include "suggestions.h"
 
+#include <algorithm>
 #include <boost/program_options.hpp>
 #include <optional>
 #include <sstream>
@@ -61,70 +64,124 @@ bool wantsHelp(const std::vector<std::string>& arguments) {
     return false;
 }
 
-// The synopsis line, a blank line, then the option tables as Boost formats them.
-std::string helpText(const char* synopsis, const po::options_description& description) {
+// The exit codes of the commands that judge (analyze, audit); collect and rules have their own.
+const char* kJudgingExitCodes = R"(Exit codes:
+  0  nothing at or above the --fail-on threshold
+  1  the run itself failed (arguments, input, rule pack, server); the message says what to do
+  2  at least one finding, could-not-judge or manual check at or above the threshold
+)";
+
+// The synopsis line, a blank line, the option tables as Boost formats them, then the exit codes
+// and an example (epilogue).
+std::string helpText(const char* synopsis, const po::options_description& description,
+                     const char* epilogue) {
     std::ostringstream text;
-    text << synopsis << "\n\n" << description << "\n";
+    ConfigChoice unused;
+    text << synopsis << "\n\n" << description << "\n" << configOptions(unused) << "\n" << epilogue;
     return text.str();
+}
+
+// Every long option name the description knows, for "did you mean".
+std::vector<std::string> optionNames(const po::options_description& description) {
+    std::vector<std::string> names;
+    for (const auto& option : description.options())
+        if (!option->long_name().empty())
+            names.push_back(option->long_name());
+    return names;
+}
+
+// Boost names the option as typed ("--htlm"); the suggestion compares the bare names.
+std::string bareOptionName(std::string name) {
+    while (!name.empty() && name.front() == '-')
+        name.erase(0, 1);
+    return name;
 }
 
 po::options_description analyzeOutputOptions(AnalyzeOptions& options) {
     po::options_description description("Analysis and report options");
     description.add_options()(
-        "rules", po::value(&options.rulePaths)->composing(),
+        "rules", po::value(&options.rulePaths)->composing()->value_name("PATH"),
         "add a rule pack file, or a directory of *.xml packs, to the built-in packs (repeatable)")(
-        "xml", po::value(&options.xmlOut), "write the XML report (schemas/report.xsd) to FILE")(
-        "html", po::value(&options.htmlOut),
+        "xml", po::value(&options.xmlOut)->value_name("FILE"),
+        "write the XML report (schemas/report.xsd) to FILE")(
+        "html", po::value(&options.htmlOut)->value_name("FILE"),
         "write the self-contained HTML report for administrators to FILE")(
-        "snapshot-out", po::value(&options.snapshotOut),
+        "snapshot-out", po::value(&options.snapshotOut)->value_name("FILE"),
         "save the snapshot (everything collected, decoded) to FILE, to analyse again later")(
-        "fail-on", po::value(&options.failOn)->default_value("warning"),
+        "fail-on", po::value(&options.failOn)->default_value("warning")->value_name("SEVERITY"),
         "exit 2 when a finding is at or above this severity: critical, error, warning, "
         "non-default or info");
+    return description;
+}
+
+po::options_description mailOptions(MailOptions& options) {
+    po::options_description description("Mail options");
+    description.add_options()(
+        "mail-to", po::value(&options.to)->composing()->value_name("ADDR[,ADDR]"),
+        "mail the summary with the HTML and XML reports attached to these addresses, through "
+        "sendmail -t -oi (repeatable)")("mail-from", po::value(&options.from)->value_name("ADDR"),
+                                        "sender address (default: the MTA's, for the user)")(
+        "mail-when", po::value(&options.when)->default_value("new")->value_name("WHEN"),
+        "always, findings (at or above --fail-on), failure (the run failed), or new (until "
+        "relayaudit keeps a history of runs: the same as findings)")(
+        "mail-outbox", po::value(&options.outbox)->value_name("FILE"),
+        "write the message to FILE instead of running sendmail, and remove FILE when no mail "
+        "is due (for relayaudit-mail.service)")(
+        "sendmail", po::value(&options.sendmail)->value_name("PROGRAM"),
+        "the sendmail to run (default: $RELAYAUDIT_SENDMAIL, else /usr/sbin/sendmail)");
     return description;
 }
 
 po::options_description connectionOptions(LiveOptions& options) {
     auto& connection = options.connection;
     po::options_description description("Connection options");
-    description.add_options()("uri", po::value(&connection.uri),
+    description.add_options()("uri", po::value(&connection.uri)->value_name("URI"),
                               "domain controller: ldaps://dc1.corp.example or ldap://host:389")(
-        "gc", po::value(&connection.globalCatalogUri),
+        "gc", po::value(&connection.globalCatalogUri)->value_name("URI"),
         "global catalog URI, to read the Guest account of the other domains of the forest")(
-        "bind-dn", po::value(&options.bindDn), "simple bind as this DN")(
-        "user", po::value(&options.user), "simple bind as user@realm or DOMAIN\\user")(
-        "password-file", po::value(&options.passwordFile),
+        "bind-dn", po::value(&options.bindDn)->value_name("DN"),
+        "simple bind as this DN")("user", po::value(&options.user)->value_name("USER"),
+                                  "simple bind as user@realm or DOMAIN\\user")(
+        "password-file", po::value(&options.passwordFile)->value_name("FILE"),
         "read the bind password from FILE (first line); never give it on the command line")(
-        "password-env", po::value(&options.passwordEnv),
+        "password-env", po::value(&options.passwordEnv)->value_name("VAR"),
         "read the bind password from environment variable VAR")(
-        "sasl", po::value(&options.sasl), "gssapi: Kerberos bind with the caller's ticket cache")(
+        "sasl", po::value(&options.sasl)->value_name("MECH"),
+        "gssapi: Kerberos bind with the caller's ticket cache")(
         "starttls", po::bool_switch(&connection.startTls), "upgrade ldap:// with StartTLS")(
-        "ca-file", po::value(&connection.caFile), "trust anchor (PEM) for the server certificate")(
+        "ca-file", po::value(&connection.caFile)->value_name("FILE"),
+        "trust anchor (PEM) for the server certificate")(
         "tls-insecure", po::bool_switch(&connection.tlsInsecure),
         "skip certificate checks (said loudly in the report)")(
         "allow-plaintext-bind", po::bool_switch(&connection.allowPlaintextBind),
         "permit a simple bind without TLS (refused by default)")(
-        "timeout", po::value(&connection.timeoutSeconds)->default_value(30),
+        "timeout", po::value(&connection.timeoutSeconds)->default_value(30)->value_name("SECONDS"),
         "connect and per-operation limit in seconds")(
-        "page-size", po::value(&connection.pageSize)->default_value(1000),
+        "page-size", po::value(&connection.pageSize)->default_value(1000)->value_name("N"),
         "paged-results page size");
     return description;
 }
 
 // ordered, when given, receives the options in command-line order (for options whose meaning
 // depends on their position, such as --ims-server before --ims-registry).
-po::variables_map parse(const std::vector<std::string>& arguments,
+std::vector<std::string> everyOptionName();
+
+// command: whose section of the configuration file applies ("" reads no file).
+po::variables_map parse(const std::string& command, const std::vector<std::string>& arguments,
                         const po::options_description& description,
                         const po::positional_options_description& positional = {},
                         std::vector<po::option>* ordered = nullptr) {
     po::variables_map values;
+    ConfigChoice config;
+    po::options_description withConfig;
+    withConfig.add(description).add(configOptions(config));
     try {
         // No abbreviations: "--htm x" must not silently mean --html, and a future option must
         // not change what an existing cron line does.
         auto style =
             po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
         auto parsed = po::command_line_parser(arguments)
-                          .options(description)
+                          .options(withConfig)
                           .positional(positional)
                           .style(style)
                           .run();
@@ -132,9 +189,23 @@ po::variables_map parse(const std::vector<std::string>& arguments,
         po::notify(values);
         if (ordered)
             *ordered = parsed.options;
+    } catch (const po::unknown_option& error) {
+        throw RunFailure{
+            std::string(error.what()) +
+            didYouMean(bareOptionName(error.get_option_name()), optionNames(withConfig), "--") +
+            " (see relayaudit COMMAND --help)"};
     } catch (const po::error& error) {
         throw RunFailure{std::string(error.what()) + " (see relayaudit " +
                          (arguments.empty() ? std::string("--help") : "COMMAND --help") + ")"};
+    }
+    if (!command.empty()) {
+        auto fromFile = storeConfigFile(command, config, description, everyOptionName(), values);
+        // Positional meaning (--ims-server before --ims-registry) comes from one source only.
+        if (ordered && !fromFile.empty() &&
+            std::none_of(ordered->begin(), ordered->end(), [](const po::option& option) {
+                return option.string_key == "ims-registry" || option.string_key == "ims-server";
+            }))
+            *ordered = fromFile;
     }
     return values;
 }
@@ -164,31 +235,91 @@ std::vector<ImsRegistryInput> imsRegistriesInOrder(const std::vector<po::option>
     return registries;
 }
 
+po::options_description describeAnalyze(AnalyzeOptions& options) {
+    po::options_description inputs("Input options");
+    inputs.add_options()("ldif", po::value(&options.ldifFiles)->composing()->value_name("FILE"),
+                         "LDIF export to read (repeatable; the files are merged)")(
+        "ims-registry", po::value<std::vector<std::string>>()->composing()->value_name("FILE"),
+        "regedit export (.reg, REGEDIT4 or version 5.00) of the Exchange 5.5 key "
+        "HKLM\\SYSTEM\\CurrentControlSet\\Services\\MSExchangeIMC\\Parameters; "
+        "repeatable, one per Internet Mail Service server; enough alone or with --ldif")(
+        "ims-server", po::value<std::vector<std::string>>()->composing()->value_name("NAME"),
+        "name of the IMS server whose export the next --ims-registry gives (default: the "
+        "file name without its extension)")("snapshot",
+                                            po::value(&options.snapshotIn)->value_name("FILE"),
+                                            "snapshot saved by --snapshot-out");
+    po::options_description all;
+    all.add(inputs).add(analyzeOutputOptions(options)).add(mailOptions(options.mail));
+    return all;
+}
+
+po::options_description describeAudit(AuditOptions& options) {
+    po::options_description all;
+    all.add(connectionOptions(options.live))
+        .add(analyzeOutputOptions(options.analysis))
+        .add(mailOptions(options.analysis.mail));
+    return all;
+}
+
+po::options_description describeCollect(CollectOptions& options) {
+    po::options_description output("Output");
+    output.add_options()("snapshot-out", po::value(&options.snapshotOut)->value_name("FILE"),
+                         "write the snapshot to FILE");
+    po::options_description all;
+    all.add(connectionOptions(options.live)).add(output);
+    return all;
+}
+
+po::options_description describeRules(RulesOptions& options) {
+    po::options_description all("Options");
+    all.add_options()("rules", po::value(&options.rulePaths)->composing()->value_name("PATH"),
+                      "add a rule pack file or directory to the built-in packs (repeatable)")(
+        "explain", po::value(&options.explainId)->value_name("ID"),
+        "print one rule whole: title, severity, kind, why, remediation, references")(
+        "check", po::bool_switch(&options.check),
+        "load the PACK files or directories given after it (not the built-in packs), compile "
+        "them and run every <example>; each failure is printed as file:line: rule ID: "
+        "example N: expected ..., got ...");
+    return all;
+}
+
+// The options of every command: a configuration file may hold any of them.
+std::vector<std::string> everyOptionName() {
+    AnalyzeOptions analyze;
+    AuditOptions audit;
+    CollectOptions collect;
+    RulesOptions rules;
+    std::vector<std::string> names;
+    for (const auto& description : {describeAnalyze(analyze), describeAudit(audit),
+                                    describeCollect(collect), describeRules(rules)})
+        for (auto& name : optionNames(description))
+            if (std::find(names.begin(), names.end(), name) == names.end())
+                names.push_back(name);
+    return names;
+}
+
 } // namespace
 
 ParsedCommand<AnalyzeOptions> parseAnalyzeArguments(const std::vector<std::string>& arguments) {
     ParsedCommand<AnalyzeOptions> parsed;
     auto& options = parsed.options;
-    po::options_description inputs("Input options");
-    inputs.add_options()("ldif", po::value(&options.ldifFiles)->composing(),
-                         "LDIF export to read (repeatable; the files are merged)")(
-        "ims-registry", po::value<std::vector<std::string>>()->composing(),
-        "regedit export (.reg, REGEDIT4 or version 5.00) of the Exchange 5.5 key "
-        "HKLM\\SYSTEM\\CurrentControlSet\\Services\\MSExchangeIMC\\Parameters; "
-        "repeatable, one per Internet Mail Service server; enough alone or with --ldif")(
-        "ims-server", po::value<std::vector<std::string>>()->composing(),
-        "name of the IMS server whose export the next --ims-registry gives (default: the "
-        "file name without its extension)")("snapshot", po::value(&options.snapshotIn),
-                                            "snapshot saved by --snapshot-out");
-    po::options_description all;
-    all.add(inputs).add(analyzeOutputOptions(options));
+    auto all = describeAnalyze(options);
     if (wantsHelp(arguments)) {
         parsed.help = helpText("relayaudit analyze [--ldif FILE ...] [[--ims-server NAME] "
                                "--ims-registry FILE ...] | --snapshot FILE [options]",
-                               all);
+                               all,
+                               "Exit codes:\n"
+                               "  0  nothing at or above the --fail-on threshold\n"
+                               "  1  the run itself failed (arguments, input, rule pack); the "
+                               "message says what to do\n"
+                               "  2  at least one finding, could-not-judge or manual check at or "
+                               "above the threshold\n\n"
+                               "Example:\n"
+                               "  relayaudit analyze --ldif config.ldf --ldif corp.ldf \\\n"
+                               "      --html report.html --xml report.xml --fail-on error\n");
     } else {
         std::vector<po::option> ordered;
-        parse(arguments, all, {}, &ordered);
+        parse("analyze", arguments, all, {}, &ordered);
         options.imsRegistries = imsRegistriesInOrder(ordered);
     }
     return parsed;
@@ -196,43 +327,42 @@ ParsedCommand<AnalyzeOptions> parseAnalyzeArguments(const std::vector<std::strin
 
 ParsedCommand<AuditOptions> parseAuditArguments(const std::vector<std::string>& arguments) {
     ParsedCommand<AuditOptions> parsed;
-    po::options_description all;
-    all.add(connectionOptions(parsed.options.live))
-        .add(analyzeOutputOptions(parsed.options.analysis));
+    auto all = describeAudit(parsed.options);
     if (wantsHelp(arguments))
-        parsed.help = helpText("relayaudit audit --uri URI [connection options] [options]", all);
+        parsed.help = helpText(
+            "relayaudit audit --uri URI [connection options] [options]", all,
+            (std::string(kJudgingExitCodes) +
+             "\nExample:\n"
+             "  relayaudit audit --uri ldaps://dc1.corp.example --user audit@corp.example \\\n"
+             "      --password-file /etc/relayaudit/password --html report.html\n")
+                .c_str());
     else
-        parse(arguments, all);
+        parse("audit", arguments, all);
     return parsed;
 }
 
 ParsedCommand<CollectOptions> parseCollectArguments(const std::vector<std::string>& arguments) {
     ParsedCommand<CollectOptions> parsed;
-    po::options_description output("Output");
-    output.add_options()("snapshot-out", po::value(&parsed.options.snapshotOut),
-                         "write the snapshot to FILE");
-    po::options_description all;
-    all.add(connectionOptions(parsed.options.live)).add(output);
+    auto all = describeCollect(parsed.options);
     if (wantsHelp(arguments))
         parsed.help =
-            helpText("relayaudit collect --uri URI [connection options] --snapshot-out FILE", all);
+            helpText("relayaudit collect --uri URI [connection options] --snapshot-out FILE", all,
+                     "Exit codes:\n"
+                     "  0  the snapshot was written\n"
+                     "  1  the run failed (arguments, connection, bind, timeout, output); "
+                     "nothing was written\n\n"
+                     "Example:\n"
+                     "  relayaudit collect --uri ldap://dc1.corp.example --sasl gssapi \\\n"
+                     "      --snapshot-out corp-snapshot.xml\n");
     else
-        parse(arguments, all);
+        parse("collect", arguments, all);
     return parsed;
 }
 
 ParsedCommand<RulesOptions> parseRulesArguments(const std::vector<std::string>& arguments) {
     ParsedCommand<RulesOptions> parsed;
     auto& options = parsed.options;
-    po::options_description all("Options");
-    all.add_options()("rules", po::value(&options.rulePaths)->composing(),
-                      "add a rule pack file or directory to the built-in packs (repeatable)")(
-        "explain", po::value(&options.explainId),
-        "print one rule whole: title, severity, kind, why, remediation, references")(
-        "check", po::bool_switch(&options.check),
-        "load the PACK files or directories given after it (not the built-in packs), compile "
-        "them and run every <example>; each failure is printed as file:line: rule ID: "
-        "example N: expected ..., got ...");
+    auto all = describeRules(options);
     po::options_description packs;
     packs.add_options()("pack", po::value(&options.packsToCheck)->composing(), "");
     po::options_description parsedOptions;
@@ -242,10 +372,20 @@ ParsedCommand<RulesOptions> parseRulesArguments(const std::vector<std::string>& 
     if (wantsHelp(arguments)) {
         parsed.help = helpText("relayaudit rules [--rules PATH ...] [--explain ID]\n"
                                "relayaudit rules --check PACK...",
-                               all);
+                               all,
+                               "Exit codes:\n"
+                               "  0  listed or explained; with --check: every pack loads and "
+                               "every example holds\n"
+                               "  1  an unknown rule ID, a pack that does not load, or (with "
+                               "--check) an example that does not hold\n\n"
+                               "Examples:\n"
+                               "  relayaudit rules --explain EXS-RELAY-OPEN\n"
+                               "  relayaudit rules --check site-policy.xml\n");
         return parsed;
     }
-    parse(arguments, parsedOptions, positional);
+    // --check judges exactly the packs it is given: no configuration file adds --rules to it.
+    bool checking = std::find(arguments.begin(), arguments.end(), "--check") != arguments.end();
+    parse(checking ? "" : "rules", arguments, parsedOptions, positional);
     if (options.check && options.packsToCheck.empty())
         throw RunFailure{"--check needs the packs to check: relayaudit rules --check rules/*.xml"};
     if (!options.check && !options.packsToCheck.empty())

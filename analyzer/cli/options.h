@@ -15,6 +15,16 @@ struct ImsRegistryInput {
     std::string server;
 };
 
+// --mail-to and its companions (analyze, audit).
+struct MailOptions {
+    std::vector<std::string> to; // as given: each may be a comma-separated list
+    std::string from;
+    std::string when =
+        "new";            // always, findings, new (= findings until runs have a history), failure
+    std::string outbox;   // write the message here instead of running sendmail
+    std::string sendmail; // program; empty: $RELAYAUDIT_SENDMAIL or /usr/sbin/sendmail
+};
+
 // Outputs and rule selection shared by analyze and audit.
 struct AnalyzeOptions {
     std::vector<std::string> ldifFiles;
@@ -25,6 +35,7 @@ struct AnalyzeOptions {
     std::string htmlOut;
     std::string snapshotOut;
     std::string failOn = "warning";
+    MailOptions mail;
 };
 
 // How to reach and bind to a domain controller (audit and collect).

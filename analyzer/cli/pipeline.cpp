@@ -6,6 +6,7 @@
 #include "inventory.h"
 #include "ldap_collector.h"
 #include "ldif_reader.h"
+#include "mail_report.h"
 #include "manual_checks.h"
 #include "password_prompt.h"
 #include "reporters.h"
@@ -171,8 +172,10 @@ int analyzeSnapshot(const pugi::xml_document& snapshot, const RuleCatalogue& cat
     report.inventory = inventoryOf(snapshot);
 
     // Render everything before writing anything, so a failure cannot leave a mixed set.
-    std::string xml = options.xmlOut.empty() ? std::string() : renderXmlReport(report);
-    std::string html = options.htmlOut.empty() ? std::string() : renderHtmlReport(report);
+    bool mailing = !options.mail.to.empty(); // the mail attaches both reports
+    std::string xml = options.xmlOut.empty() && !mailing ? std::string() : renderXmlReport(report);
+    std::string html =
+        options.htmlOut.empty() && !mailing ? std::string() : renderHtmlReport(report);
     std::string snapshotText =
         options.snapshotOut.empty() ? std::string() : snapshotToString(snapshot);
     // All or nothing: a failure on the last output must not leave the first ones replaced.
@@ -209,7 +212,11 @@ int analyzeSnapshot(const pugi::xml_document& snapshot, const RuleCatalogue& cat
             out << "; " << manualAtThreshold << " manual check(s) at or above it";
         out << "\n";
     }
-    return atThreshold + manualAtThreshold > 0 ? kExitFindings : kExitClean;
+    int exitCode = atThreshold + manualAtThreshold > 0 ? kExitFindings : kExitClean;
+    mailReport(options.mail, {report, threshold, static_cast<long>(atThreshold),
+                              static_cast<long>(manualAtThreshold), exitCode,
+                              options.htmlOut == "-" ? std::string() : options.htmlOut, html, xml});
+    return exitCode;
 }
 
 } // namespace
@@ -221,6 +228,7 @@ const char* toolVersion() {
 int runAnalyze(const AnalyzeOptions& options, std::ostream& out) {
     thresholdOf(options.failOn);
     checkAnalyzeOptions(options);
+    checkMailOptions(options.mail);
     bool fromExports = !options.ldifFiles.empty() || !options.imsRegistries.empty();
     if (fromExports == !options.snapshotIn.empty())
         throw RunFailure{"give either --ldif FILE and/or --ims-registry FILE (each repeatable) "
@@ -249,6 +257,7 @@ int runAnalyze(const AnalyzeOptions& options, std::ostream& out) {
 int runAudit(const AuditOptions& options, std::ostream& out, std::ostream& err) {
     thresholdOf(options.analysis.failOn);
     checkAnalyzeOptions(options.analysis);
+    checkMailOptions(options.analysis.mail);
     // Before connecting: fail fast on bad packs.
     auto catalogue = loadRules(options.analysis.rulePaths);
     pugi::xml_document snapshot;

@@ -157,9 +157,14 @@ void Connection::setOptions() {
     }
 }
 
-std::string Connection::connectAdvice() const {
-    return "check the host and port, --ca-file, and that the certificate's name matches the "
-           "host in --uri (use the name or IP the certificate was issued for)";
+// Certificate advice only where TLS was being negotiated: a refused TCP connection or a plain
+// ldap:// failure has nothing to do with --ca-file, and the hint would send the reader astray.
+std::string Connection::connectAdvice(Stage stage) const {
+    if (stage == Stage::TlsConnect || stage == Stage::StartTls)
+        return "check the host and port, --ca-file, and that the certificate's name matches the "
+               "host in --uri (use the name or IP the certificate was issued for)";
+    return "check the host and port in --uri, that the domain controller is running, and "
+           "firewalls";
 }
 
 void Connection::failConnect(Stage stage, int code,
@@ -202,7 +207,7 @@ void Connection::failConnect(Stage stage, int code,
                                               : "") +
                   ": " + describeCode(code) + (detail.empty() ? "" : ", " + detail);
     }
-    fail(message + ": " + connectAdvice());
+    fail(message + ": " + connectAdvice(stage));
 }
 
 // Diagnosis only: repeats the connection on a separate handle with certificate checks off,
@@ -241,7 +246,8 @@ void Connection::establish() {
                 fail("probe failed");
             if (tcp.timedOut)
                 failConnect(Stage::Connect, LDAP_TIMEOUT, std::chrono::seconds(0));
-            fail("cannot connect to " + endpoint() + ": " + tcp.problem + ": " + connectAdvice());
+            fail("cannot connect to " + endpoint() + ": " + tcp.problem + ": " +
+                 connectAdvice(Stage::Connect));
         }
         LDAP* raw = nullptr;
         int rc = ldap_init_fd(tcp.fd, LDAP_PROTO_TCP, firstUri_.c_str(), &raw);

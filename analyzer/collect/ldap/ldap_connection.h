@@ -41,7 +41,7 @@ private:
     void parseUri();
     void setOption(int option, const void* value, const char* name);
     void setOptions();
-    std::string connectAdvice() const;
+    std::string connectAdvice(Stage stage) const;
     [[noreturn]] void failConnect(Stage stage, int code,
                                   std::chrono::steady_clock::duration took) const;
     bool handshakeWorksWithoutChecks() const;

@@ -1,0 +1,260 @@
+// --mail-to: the MIME message relayaudit hands to sendmail, recorded by a fake sendmail; when
+// a run is mailed (--mail-when); the outbox for the hardened unit; and headers that nothing
+// from the directory or the command line can break.
+#include "directory_builder.h"
+#include "mail_message.h"
+#include "run_failure.h"
+
+#include <QFile>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <QtTest/QtTest>
+
+using testsupport::Forest;
+
+namespace {
+
+struct Run {
+    int exitCode = -1;
+    QString out;
+    QString err;
+};
+
+// The fake sendmail records its arguments and standard input, then exits with FAKE_EXIT.
+const char* kFakeSendmail = "#!/bin/sh\n"
+                            "printf '%s\\n' \"$@\" > \"$FAKE_DIR/argv\"\n"
+                            "cat > \"$FAKE_DIR/message\"\n"
+                            "exit ${FAKE_EXIT:-0}\n";
+
+class FakeSendmail {
+public:
+    FakeSendmail() {
+        path_ = directory_.filePath("sendmail");
+        QFile file(path_);
+        file.open(QIODevice::WriteOnly);
+        file.write(kFakeSendmail);
+        file.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    }
+    Run run(const QStringList& arguments, int exitStatus = 0) const {
+        QProcess process;
+        auto environment = QProcessEnvironment::systemEnvironment();
+        environment.insert("SOURCE_DATE_EPOCH", "1767225600");
+        environment.insert("RELAYAUDIT_SENDMAIL", path_);
+        environment.insert("FAKE_DIR", directory_.path());
+        environment.insert("FAKE_EXIT", QString::number(exitStatus));
+        process.setProcessEnvironment(environment);
+        process.start(RELAYAUDIT_BINARY,
+                      QStringList{arguments.front(), "--no-config"} + arguments.mid(1));
+        process.closeWriteChannel();
+        if (!process.waitForFinished(60000))
+            return {-1, {}, "relayaudit did not finish within 60 s"};
+        return {process.exitCode(), process.readAllStandardOutput(),
+                process.readAllStandardError()};
+    }
+    bool called() const { return QFile::exists(directory_.filePath("message")); }
+    QString message() const { return read("message"); }
+    QString argv() const { return read("argv"); }
+    QString file(const QString& name, const QByteArray& content) const {
+        QString path = directory_.filePath(name);
+        QFile out(path);
+        out.open(QIODevice::WriteOnly);
+        out.write(content);
+        return path;
+    }
+    QString path(const QString& name) const { return directory_.filePath(name); }
+
+private:
+    QString read(const QString& name) const {
+        QFile in(directory_.filePath(name));
+        in.open(QIODevice::ReadOnly);
+        return QString::fromUtf8(in.readAll());
+    }
+    QTemporaryDir directory_;
+    QString path_;
+};
+
+QByteArray ldif(bool openRelay) {
+    Forest forest;
+    forest.domain();
+    forest.guest("66082");
+    forest.organizationEntry();
+    forest.virtualServer("EXCH01", 1,
+                         {{"msExchSmtpRelayIpList",
+                           testsupport::ipSecurityBlob({{"127.0.0.1", "255.255.255.255"}}, {})},
+                          {"msExchSmtpRelayForAuth", "TRUE"},
+                          {"msExchAuthenticationFlags", "7"},
+                          {"msExchAccessSSLFlags", "8"}});
+    if (openRelay)
+        forest.virtualServer("EXCH02", 1,
+                             {{"msExchSmtpRelayIpList", testsupport::ipSecurityBlob({}, {})}});
+    return QByteArray::fromStdString(forest.ldif());
+}
+
+// The headers: everything before the first empty line.
+QStringList headerLines(const QString& message) {
+    return message.left(message.indexOf("\n\n")).split('\n');
+}
+
+// The decoded body of the first (summary) part.
+QString summaryOf(const QString& message) {
+    auto start = message.indexOf("Content-Disposition: inline");
+    auto body = message.indexOf("\n\n", start) + 2;
+    auto end = message.indexOf("\n--", body);
+    return QString::fromUtf8(QByteArray::fromBase64(message.mid(body, end - body).toLatin1()));
+}
+
+} // namespace
+
+class TestMail : public QObject {
+    Q_OBJECT
+
+private slots:
+    void findingsAreMailedWithSummaryAndBothReports() {
+        FakeSendmail sendmail;
+        auto input = sendmail.file("open.ldif", ldif(true));
+        auto run = sendmail.run({"analyze", "--ldif", input, "--html", sendmail.path("r.html"),
+                                 "--mail-to", "a@corp.example, b@corp.example", "--mail-from",
+                                 "relayaudit@corp.example", "--mail-when", "findings"});
+        QVERIFY2(run.exitCode == 2, qPrintable(run.err));
+        QCOMPARE(sendmail.argv(), QString("-t\n-oi\n-f\nrelayaudit@corp.example\n"));
+        auto message = sendmail.message();
+        auto headers = headerLines(message);
+        QVERIFY(headers.contains("From: relayaudit@corp.example"));
+        QVERIFY(headers.contains("To: a@corp.example,"));
+        QVERIFY(headers.contains(" b@corp.example"));
+        QVERIFY(headers.contains("MIME-Version: 1.0"));
+        QVERIFY(headers.contains("Date: Thu, 01 Jan 2026 00:00:00 +0000"));
+        QVERIFY(message.contains("filename=\"relayaudit-report.html\""));
+        QVERIFY(message.contains("filename=\"relayaudit-report.xml\""));
+        auto summary = summaryOf(message);
+        QVERIFY2(summary.contains("Verdict: ACTION NEEDED"), qPrintable(summary));
+        QVERIFY(summary.contains("EXS-RELAY-OPEN"));
+        QVERIFY(summary.contains("Report: " + sendmail.path("r.html")));
+    }
+    void cleanRunIsNotMailedWhenOnlyFindingsAre() {
+        FakeSendmail sendmail;
+        auto input = sendmail.file("clean.ldif", ldif(false));
+        auto run = sendmail.run(
+            {"analyze", "--ldif", input, "--mail-to", "a@corp.example", "--mail-when", "findings"});
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        QVERIFY(!sendmail.called());
+    }
+    void withoutMailFromSendmailChoosesTheSender() {
+        FakeSendmail sendmail;
+        auto input = sendmail.file("open.ldif", ldif(true));
+        QCOMPARE(sendmail.run({"analyze", "--ldif", input, "--mail-to", "a@corp.example"}).exitCode,
+                 2);
+        QCOMPARE(sendmail.argv(), QString("-t\n-oi\n"));
+        QVERIFY(!headerLines(sendmail.message()).join('\n').contains("From:"));
+    }
+    void newFallsBackToFindingsAndSaysSo() {
+        FakeSendmail sendmail;
+        auto clean = sendmail.file("clean.ldif", ldif(false));
+        QCOMPARE(sendmail.run({"analyze", "--ldif", clean, "--mail-to", "a@corp.example"}).exitCode,
+                 0);
+        QVERIFY(!sendmail.called());
+        auto open = sendmail.file("open.ldif", ldif(true));
+        QCOMPARE(sendmail.run({"analyze", "--ldif", open, "--mail-to", "a@corp.example"}).exitCode,
+                 2);
+        QVERIFY(summaryOf(sendmail.message()).contains("not tracked by this version"));
+    }
+    void alwaysMailsACleanRun() {
+        FakeSendmail sendmail;
+        auto input = sendmail.file("clean.ldif", ldif(false));
+        auto run = sendmail.run(
+            {"analyze", "--ldif", input, "--mail-to", "a@corp.example", "--mail-when", "always"});
+        QCOMPARE(run.exitCode, 0);
+        QVERIFY(summaryOf(sendmail.message()).contains("Verdict: nothing at or above warning"));
+    }
+    void failedRunMailsTheError() {
+        FakeSendmail sendmail;
+        auto run = sendmail.run({"analyze", "--ldif", "/nonexistent/config.ldif", "--mail-to",
+                                 "a@corp.example", "--mail-when", "failure"});
+        QCOMPARE(run.exitCode, 1);
+        QVERIFY(sendmail.called());
+        auto summary = summaryOf(sendmail.message());
+        QVERIFY2(summary.contains("could not finish") &&
+                     summary.contains("/nonexistent/config.ldif"),
+                 qPrintable(summary));
+    }
+    void failingSendmailFailsTheRun() {
+        FakeSendmail sendmail;
+        auto input = sendmail.file("open.ldif", ldif(true));
+        auto run = sendmail.run({"analyze", "--ldif", input, "--mail-to", "a@corp.example"}, 75);
+        QCOMPARE(run.exitCode, 1);
+        QVERIFY2(run.err.contains("exited with status 75"), qPrintable(run.err));
+    }
+    void outboxHoldsTheMessageAndIsClearedWhenNoMailIsDue() {
+        FakeSendmail sendmail;
+        auto outbox = sendmail.path("report.eml");
+        auto open = sendmail.file("open.ldif", ldif(true));
+        QCOMPARE(sendmail
+                     .run({"analyze", "--ldif", open, "--mail-to", "a@corp.example",
+                           "--mail-outbox", outbox})
+                     .exitCode,
+                 2);
+        QVERIFY(!sendmail.called());
+        QVERIFY(QFile::exists(outbox));
+        auto clean = sendmail.file("clean.ldif", ldif(false));
+        QCOMPARE(sendmail
+                     .run({"analyze", "--ldif", clean, "--mail-to", "a@corp.example",
+                           "--mail-outbox", outbox})
+                     .exitCode,
+                 0);
+        QVERIFY(!QFile::exists(outbox));
+    }
+    void addressThatWouldAddAHeaderIsRefused() {
+        FakeSendmail sendmail;
+        auto input = sendmail.file("open.ldif", ldif(true));
+        auto run = sendmail.run(
+            {"analyze", "--ldif", input, "--mail-to", "a@corp.example\nBcc: evil@example.net"});
+        QCOMPARE(run.exitCode, 1);
+        QVERIFY(!sendmail.called());
+        QVERIFY_THROWS_EXCEPTION(relayaudit::RunFailure,
+                                 relayaudit::checkMailAddress("<a@b.example>", "--mail-to"));
+        QVERIFY_THROWS_EXCEPTION(relayaudit::RunFailure,
+                                 relayaudit::checkMailAddress("a b@c.example", "--mail-from"));
+        relayaudit::checkMailAddress("relay.audit+x@corp.example", "--mail-to");
+    }
+    void unknownMailWhenIsRefused() {
+        FakeSendmail sendmail;
+        auto run = sendmail.run({"analyze", "--ldif", "x.ldif", "--mail-to", "a@corp.example",
+                                 "--mail-when", "sometimes"});
+        QCOMPARE(run.exitCode, 1);
+        QVERIFY2(run.err.contains("--mail-when 'sometimes'"), qPrintable(run.err));
+    }
+    // A subject made from directory data (the forest name) cannot end the header block or add
+    // a header: it becomes encoded words, control characters dropped.
+    void hostileSubjectCannotBreakTheHeaders() {
+        relayaudit::MailMessage message;
+        message.to = {"a@corp.example"};
+        message.subject = "DC=corp\r\nBcc: evil@example.net\n\nbody \xc2\x85 \xe2\x80\xae end "
+                          "and a long tail to force folding over several encoded words";
+        message.text = "x";
+        auto text = QString::fromStdString(relayaudit::renderMailMessage(message));
+        auto headers = headerLines(text);
+        QRegularExpression headerLine("^([A-Za-z-]+: | )");
+        for (const auto& line : headers) {
+            QVERIFY2(headerLine.match(line).hasMatch(), qPrintable(line));
+            QVERIFY2(!line.startsWith("Bcc"), qPrintable(line));
+            QVERIFY2(line.size() <= 78, qPrintable(line));
+        }
+        QString decoded;
+        QRegularExpression word("=\\?utf-8\\?B\\?([A-Za-z0-9+/=]+)\\?=");
+        auto words = word.globalMatch(text.left(text.indexOf("\n\n")));
+        while (words.hasNext())
+            decoded +=
+                QString::fromUtf8(QByteArray::fromBase64(words.next().captured(1).toLatin1()));
+        QVERIFY2(decoded.startsWith("DC=corpBcc: evil@example.netbody  \u202e end"),
+                 qPrintable(decoded));
+    }
+    void addressListsSplitAtCommas() {
+        auto addresses = relayaudit::splitAddresses({"a@x.example, b@y.example", " c@z.example "});
+        QCOMPARE(addresses,
+                 (std::vector<std::string>{"a@x.example", "b@y.example", "c@z.example"}));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestMail)
+#include "tst_mail.moc"
