@@ -204,6 +204,16 @@ private slots:
                  0);
         QVERIFY(!QFile::exists(outbox));
     }
+    // The unit always passes --mail-outbox; a configuration without --mail-to must still run.
+    void outboxWithoutRecipientsOnlyClearsIt() {
+        FakeSendmail sendmail;
+        auto outbox = sendmail.file("report.eml", "stale message");
+        auto open = sendmail.file("open.ldif", ldif(true));
+        auto run = sendmail.run({"analyze", "--ldif", open, "--mail-outbox", outbox});
+        QVERIFY2(run.exitCode == 2, qPrintable(run.err));
+        QVERIFY(!QFile::exists(outbox));
+        QVERIFY(!sendmail.called());
+    }
     void addressThatWouldAddAHeaderIsRefused() {
         FakeSendmail sendmail;
         auto input = sendmail.file("open.ldif", ldif(true));

@@ -48,6 +48,11 @@ Exit codes (for cron and systemd timers):
      threshold (the built-in manual checks are info)
   For rules --check: 0 every pack loads and every example holds, 1 otherwise.
 
+Configuration and mail (analyze, audit):
+  Every option can also come from /etc/relayaudit/relayaudit.conf (or --config FILE); the
+  command line wins. --mail-to ADDR[,ADDR] mails a summary with both reports attached
+  through sendmail -t -oi (--mail-when always|findings|new|failure).
+
 Examples:
   relayaudit analyze --ldif config.ldf --ldif corp.ldf --html /var/lib/relayaudit/report.html
   relayaudit analyze --ldif config.ldf --ldif corp.ldf --ims-server EXCH55 \
@@ -55,6 +60,7 @@ Examples:
   relayaudit audit --uri ldaps://dc1.corp.example --user audit@corp.example \
       --password-file /etc/relayaudit/password --html report.html --xml report.xml
   relayaudit audit --uri ldap://dc1.corp.example --sasl gssapi --html report.html
+  relayaudit audit --config /etc/relayaudit/relayaudit.conf --mail-to secops@corp.example
 )";
 
 bool wantsHelp(const std::vector<std::string>& arguments) {
