@@ -7,7 +7,7 @@ using namespace relayaudit;
 
 namespace {
 
-const char* kSnapshot = R"(<snapshot formatVersion="1">
+const char* kSnapshot = R"(<snapshot formatVersion="2">
   <domains>
     <domain dn="DC=corp,DC=example" dnsName="corp.example" sid="S-1-5-21-1-2-3" guestStatus="found">
       <guest userAccountControl="66080" enabled="true"/>
@@ -112,7 +112,7 @@ private slots:
     }
     void emptySnapshotHasAnEmptyInventory() {
         pugi::xml_document snapshot;
-        snapshot.load_string("<snapshot formatVersion=\"1\"/>");
+        snapshot.load_string("<snapshot formatVersion=\"2\"/>");
         QVERIFY(inventoryOf(snapshot).empty());
     }
 };

@@ -22,7 +22,7 @@ std::string pack(const std::string& body, const std::string& packLevel = "") {
 }
 
 const char* kSnapshot =
-    "<snapshot formatVersion=\"1\"><exchange>\n"
+    "<snapshot formatVersion=\"2\"><exchange>\n"
     "  <virtualServer dn=\"CN=1\" name=\"one\" server=\"EX1\" flags=\"7\" present=\"false\">\n"
     "    <address value=\"10.0.0.1\"/><address value=\"10.0.0.2\"/>\n"
     "  </virtualServer>\n"
@@ -180,7 +180,7 @@ private slots:
                       "              <exchange><virtualServer flags=\"7\" "
                       "present=\"false\"/></exchange></example>\n"
                       "            <example expect=\"fires\" message-contains=\"flags 5\">\n"
-                      "              <snapshot formatVersion=\"1\"><exchange><virtualServer "
+                      "              <snapshot formatVersion=\"2\"><exchange><virtualServer "
                       "flags=\"5\" present=\"true\"/></exchange></snapshot></example>\n"
                       "            <example expect=\"silent\"><exchange><virtualServer "
                       "flags=\"0\"/></exchange></example>"));

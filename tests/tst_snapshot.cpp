@@ -210,7 +210,7 @@ private slots:
         QTemporaryDir directory;
         QString file = directory.filePath("damaged.xml");
         writeFileAtomically(file.toStdString(),
-                            "<snapshot formatVersion='1'><forest><malformedDn dn='CN=a,'/>"
+                            "<snapshot formatVersion='2'><forest><malformedDn dn='CN=a,'/>"
                             "</forest><domains/><exchange/></snapshot>");
         pugi::xml_document document;
         auto problem = loadSnapshot(file.toStdString(), document);
@@ -273,17 +273,21 @@ private slots:
         };
         pugi::xml_document document;
         auto broken =
-            loadSnapshot(write("broken.xml", "<snapshot formatVersion='1'><forest"), document);
+            loadSnapshot(write("broken.xml", "<snapshot formatVersion='2'><forest"), document);
         QVERIFY(broken && broken->find("byte") != std::string::npos);
         auto wrongRoot = loadSnapshot(write("root.xml", "<report/>"), document);
         QVERIFY(wrongRoot && wrongRoot->find("<snapshot>") != std::string::npos);
         auto wrongVersion = loadSnapshot(write("v.xml", "<snapshot formatVersion='9'/>"), document);
         QVERIFY(wrongVersion && wrongVersion->find("version '9'") != std::string::npos);
+        // Format 1 lacked the receive-connector, visibility and IMS attributes the rules read.
+        auto formatOne = loadSnapshot(write("v1.xml", "<snapshot formatVersion='1'/>"), document);
+        QVERIFY(formatOne && formatOne->find("version '1' is not supported") != std::string::npos &&
+                formatOne->find("collect the snapshot again") != std::string::npos);
         // Well-formed but damaged: a virtual server without its decoded settings must not load
         // (it would match no rule and read as clean).
         auto damaged =
             loadSnapshot(write("damaged.xml",
-                               "<snapshot formatVersion='1'><forest/><domains/><exchange>"
+                               "<snapshot formatVersion='2'><forest/><domains/><exchange>"
                                "<virtualServer dn='CN=1' anonymous='true'/></exchange></snapshot>"),
                          document);
         QVERIFY(damaged && damaged->find("lacks the attribute") != std::string::npos);

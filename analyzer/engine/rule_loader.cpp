@@ -1,5 +1,6 @@
 #include "rule_loader.h"
 
+#include "snapshot.h"
 #include "string_helpers.h"
 #include "xpath_compile.h"
 
@@ -200,7 +201,7 @@ private:
                 example.snapshot->append_copy(first);
             } else {
                 auto root = example.snapshot->append_child("snapshot");
-                root.append_attribute("formatVersion") = "1";
+                root.append_attribute("formatVersion") = kSnapshotFormatVersion;
                 for (auto child : item.children())
                     if (child.type() == pugi::node_element)
                         root.append_copy(child);

@@ -12,7 +12,8 @@
 
 namespace relayaudit {
 
-inline constexpr const char* kSnapshotFormatVersion = "1";
+// 2: issue 7 (receive-connector decoding, visibility, IMS servers) made new attributes required.
+inline constexpr const char* kSnapshotFormatVersion = "2";
 
 struct UnreadableDomain {
     std::string domainDn;
