@@ -38,7 +38,7 @@ void renderHead(std::string& out, const RunInfo& run, std::string_view css) {
            "<meta name=\"generator\" content=\"relayaudit " +
            htmlAttribute(run.toolVersion) + "\">\n<title>Exchange relay audit";
     if (!run.target.empty())
-        out += " — " + htmlText(run.target);
+        out += " — " + htmlAttribute(run.target); // <title> holds text only: no <span>
     out += "</title>\n<style>";
     out += css;
     out += "</style>\n</head>\n";

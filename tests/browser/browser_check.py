@@ -41,7 +41,7 @@ def make_hostile(source, target):
     tree = ET.parse(source)
     count = 0
     for element in tree.iter():
-        for attribute in ("name", "dn", "server", "dnsName", "summary"):
+        for attribute in ("name", "dn", "server", "dnsName", "summary", "rootDomainNC"):
             if attribute in element.attrib:
                 element.set(attribute, element.get(attribute) + HOSTILE)
                 count += 1
@@ -66,6 +66,9 @@ def make_many(source, target, count):
             "CN=EXCH001,", "CN=EXCH%03d," % (i % 500)))
         copy.set("name", "SMTP Virtual Server #%d" % (i + 1))
         copy.set("server", "EXCH%03d" % (i % 500))
+        # Open relay only: no authentication, so each copy gives one finding.
+        for flag in ("basicAuth", "integratedAuth", "relayForAuth"):
+            copy.set(flag, "false")
         exchange.append(copy)
     tree.write(target, encoding="utf-8", xml_declaration=True)
 
@@ -131,7 +134,7 @@ def check_dom(binary, report, workdir):
     expected_title = parse(source).title
     if rendered.title != expected_title:
         problems.append("title changed: %r, written %r" % (rendered.title, expected_title))
-    if "pwned" in (rendered.title or ""):
+    if rendered.title in ("pwned", "1"):  # what the hostile input's scripts would set
         problems.append("the title was set by script")
     if problems:
         fail("%d injected: %s" % (len(problems), "; ".join(problems[:10])))
