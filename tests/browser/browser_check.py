@@ -6,6 +6,7 @@ the DOM after load must hold only what relayaudit writes.
   browser_check.py make-many SNAPSHOT_IN SNAPSHOT_OUT N    N open-relay virtual servers
   browser_check.py dom CHROMIUM REPORT.html WORKDIR        render, dump the DOM, check it
   browser_check.py screenshot CHROMIUM REPORT.html PNG WORKDIR
+  browser_check.py print CHROMIUM REPORT.html PDF MOST_PAGES WORKDIR
 
 A check that cannot run fails and says why (no skips)."""
 import html.parser
@@ -158,6 +159,19 @@ def check_screenshot(binary, report, png, workdir):
     print("screenshot ok: %s, %dx%d, %d bytes" % (png, width, height, len(data)))
 
 
+def check_print(binary, report, pdf, most, workdir):
+    if os.path.exists(pdf):
+        os.remove(pdf)
+    result = chromium(binary, workdir, "--no-pdf-header-footer", "--print-to-pdf=" + os.path.abspath(pdf),
+                      "file://" + os.path.abspath(report))
+    if not os.path.exists(pdf):
+        fail("no PDF (exit %d): %s" % (result.returncode, result.stderr.decode()[-2000:]))
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", open(pdf, "rb").read()))
+    if pages == 0 or pages > most:
+        fail("the report prints on %d pages, at most %d expected" % (pages, most))
+    print("print ok: %d pages (at most %d)" % (pages, most))
+
+
 def main(argv):
     if len(argv) < 2:
         fail(__doc__)
@@ -168,6 +182,8 @@ def main(argv):
         make_many(argv[2], argv[3], int(argv[4]))
     elif mode == "dom" and len(argv) == 5:
         check_dom(argv[2], argv[3], argv[4])
+    elif mode == "print" and len(argv) == 7:
+        check_print(argv[2], argv[3], argv[4], int(argv[5]), argv[6])
     elif mode == "screenshot" and len(argv) == 6:
         check_screenshot(argv[2], argv[3], argv[4], argv[5])
     else:
