@@ -358,6 +358,27 @@ private slots:
         QVERIFY(page.contains("&lt;script&gt;alert(1)"));
         QVERIFY(readText(xml).contains("&lt;img src=x"));
     }
+    void samplesReportShowsTheEnabledGuestOnceAsTheCauseOfSixFindings() {
+        QTemporaryDir directory;
+        QDir samples(RELAYAUDIT_SOURCE_DIR "/samples");
+        QStringList arguments{"analyze"};
+        for (const auto& name : samples.entryList({"*.ldif"}, QDir::Files, QDir::Name))
+            arguments << "--ldif" << samples.filePath(name);
+        auto html = directory.filePath("report.html");
+        arguments << "--html" << html;
+        QCOMPARE(runRelayaudit(arguments).exitCode, 2);
+        QString page = readText(html);
+        QCOMPARE(page.count("Disabling Guest in child.corp.example resolves 6 findings on 3 "
+                            "servers and domains."),
+                 1);
+        QVERIFY(page.contains("<td><span class=\"rule-id\">DIR-GUEST-ENABLED</span></td>"
+                              "<td>Guest</td><td>child.corp.example</td>"));
+        QVERIFY(page.contains("<dt>Domains audited</dt><dd><span class=\"domain\">"
+                              "child.corp.example</span>, <span class=\"domain\">corp.example"));
+        QVERIFY(page.contains("<span class=\"generation\">Exchange 2003</span> 6 SMTP virtual "
+                              "servers examined"));
+        QVERIFY(page.contains("<section id=\"passed\""));
+    }
     void bundledSamplesGiveTheDocumentedFindings() {
         QDir samples(RELAYAUDIT_SOURCE_DIR "/samples");
         QStringList arguments{"analyze"};

@@ -4,6 +4,7 @@
 #include "csp.h"
 #include "findings.h"
 #include "html_evidence.h"
+#include "html_rule_card.h"
 #include "reporters.h"
 
 #include <QFile>
@@ -465,25 +466,164 @@ private slots:
         QVERIFY(first < last);
     }
 
-    void htmlWritesRuleProseOnceAndLinksLaterFindingsOfTheRule() {
+    void htmlShowsARuleWithSeveralFindingsAsOneCardWithItsObjects() {
         AuditReport report = cleanReport();
         for (int i = 0; i < 3; ++i)
             report.findings.push_back(
                 makeFinding(openRelay(), "CN=" + std::to_string(i + 1) + ",DC=example", "VS"));
         std::string html = renderHtmlReport(report);
-        auto count = [&](std::string_view needle) {
-            std::size_t n = 0;
-            for (auto at = html.find(needle); at != std::string::npos;
-                 at = html.find(needle, at + 1))
-                ++n;
-            return n;
-        };
-        QCOMPARE(count("Anyone on the Internet can send mail through this server."),
+        QCOMPARE(occurrences(html, "Anyone on the Internet can send mail through this server."),
                  std::size_t(1));
-        QCOMPARE(count("<a href=\"#finding-1\">finding 1</a>, the same rule"), std::size_t(2));
-        // Each finding still shows its own object and evidence.
-        QCOMPARE(count("<article class=\"finding"), std::size_t(3));
+        QCOMPARE(occurrences(html, "<article class=\"finding"), std::size_t(1));
+        QCOMPARE(occurrences(html, "<table class=\"objects\">"), std::size_t(1));
+        QVERIFY(html.find("<span class=\"count\">3 objects</span>") != std::string::npos);
+        // Each finding still shows its own object and evidence, with its own anchor.
+        for (const char* row : {"<tr id=\"finding-1\">", "<tr id=\"finding-3\">"})
+            QVERIFY2(html.find(row) != std::string::npos, row);
         QVERIFY(html.find("CN=3,DC=example") != std::string::npos);
+        QCOMPARE(evidenceRowsShown(html), std::size_t(3));
+    }
+
+    void htmlCapsTheObjectTableOfARule() {
+        AuditReport report = cleanReport();
+        std::size_t total = kHtmlObjectRowsShown + 7;
+        for (std::size_t i = 1; i <= total; ++i)
+            report.findings.push_back(
+                makeFinding(openRelay(), "CN=" + std::to_string(i) + ",DC=example", "VS"));
+        std::string html = renderHtmlReport(report);
+        QVERIFY(html.find("CN=" + std::to_string(kHtmlObjectRowsShown) + ",DC=example") !=
+                std::string::npos);
+        QVERIFY(html.find("CN=" + std::to_string(kHtmlObjectRowsShown + 1) + ",DC=example") ==
+                std::string::npos);
+        QCOMPARE(occurrences(html, "<tr class=\"more\"><td colspan=\"3\">+7 more, see the XML "
+                                   "report</td></tr>"),
+                 std::size_t(1));
+        QCOMPARE(occurrences(html, "<span class=\"count\">" + std::to_string(total) + " objects"),
+                 std::size_t(1));
+    }
+
+    void htmlWithTenThousandFindingsStaysSmall() {
+        AuditReport report = cleanReport();
+        for (int i = 1; i <= 10000; ++i) {
+            std::string dn = "CN=1,CN=SMTP,CN=Protocols,CN=EX" + std::to_string(i) +
+                             ",CN=Servers,CN=Configuration,DC=example,DC=com";
+            report.findings.push_back(makeFinding(openRelay(), dn, "EX" + std::to_string(i)));
+            report.inventory.push_back({"virtual-server", dn, "SMTP", "relay: everyone"});
+        }
+        std::string html = renderHtmlReport(report);
+        QVERIFY2(html.size() < 100 * 1024, qPrintable(QString::number(html.size())));
+        QVERIFY(html.find("+9980 more, see the XML report") != std::string::npos);
+        QVERIFY(html.find("10002 SMTP virtual servers examined") != std::string::npos);
+    }
+
+    void htmlShowsFindingsWithOneCauseOnceWithTheirObjects() {
+        static const Rule guestRelay = [] {
+            Rule rule = makeRule("EXS-RELAY-GUEST", Severity::Critical, RuleKind::Unsafe, "Guest");
+            return rule;
+        }();
+        static const Rule guestEnabled =
+            makeRule("DIR-GUEST-ENABLED", Severity::Warning, RuleKind::Unsafe, "Guest enabled");
+        AuditReport report = cleanReport();
+        for (const char* server : {"EXCH001", "EXCH002"}) {
+            report.findings.push_back(
+                makeFinding(guestRelay,
+                            std::string("CN=1,CN=SMTP,CN=Protocols,CN=") + server +
+                                ",CN=Servers,CN=Configuration,DC=corp,DC=example",
+                            server));
+            report.findings.back().cause = "disabling Guest in child.corp.example";
+        }
+        report.findings.push_back(
+            makeFinding(guestEnabled, "CN=Guest,CN=Users,DC=child,DC=corp,DC=example", "Guest"));
+        report.findings.back().cause = "disabling Guest in child.corp.example";
+        report.findings.push_back(makeFinding(openRelay(), "CN=9,DC=example", "lone"));
+        report.findings.back().cause = "a cause of one finding only";
+        std::string html = renderHtmlReport(report);
+        QCOMPARE(occurrences(html, "Disabling Guest in child.corp.example resolves 3 findings on 3 "
+                                   "servers and domains."),
+                 std::size_t(1));
+        QCOMPARE(occurrences(html, "<div class=\"cause\""), std::size_t(1));
+        QVERIFY(html.find("<td>EXCH002</td><td>EXCH002</td>") != std::string::npos);
+        QVERIFY(html.find("<td>Guest</td><td>child.corp.example</td>") != std::string::npos);
+        QCOMPARE(occurrences(html, "Shared cause: <a href=\"#cause-1\">"), std::size_t(3));
+        QVERIFY(html.find("a cause of one finding only") == std::string::npos);
+    }
+
+    void htmlEscapesCauseText() {
+        AuditReport report = cleanReport();
+        for (int i = 0; i < 2; ++i) {
+            report.findings.push_back(makeFinding(openRelay(), kHostileDn, kHostileDn));
+            report.findings.back().cause = kHostileDn;
+        }
+        std::string html = renderHtmlReport(report);
+        QVERIFY(!toQString(html).contains("<script", Qt::CaseInsensitive));
+        QVERIFY(
+            html.find("CN=&lt;script&gt;alert(1)&lt;/script&gt;,CN=&quot;q&quot; &amp; "
+                      "&#39;a&#39;<span class=\"ctl\">\\01</span><span class=\"ctl\">\\FF</span>,"
+                      "CN=Servers,DC=example,DC=com resolves 2 findings") != std::string::npos);
+    }
+
+    void htmlIndexShowsServerOrDomainBesideTheObject() {
+        AuditReport report = cleanReport();
+        report.findings = {
+            makeFinding(openRelay(),
+                        "CN=2,CN=SMTP,CN=Protocols,CN=EXCH001,CN=Servers,CN=First Administrative "
+                        "Group,CN=Configuration,DC=corp,DC=example",
+                        "EXCH001: SMTP Virtual Server #2"),
+            makeFinding(nonDefaultBanner(), "CN=Guest,CN=Users,DC=child,DC=corp,DC=example",
+                        "Guest"),
+            makeFinding(unreadableRelayList(),
+                        "CN=First Organization,CN=Configuration,DC=corp,"
+                        "DC=example",
+                        "First Organization")};
+        std::string html = renderHtmlReport(report);
+        QVERIFY(html.find("<td>EXCH001: SMTP Virtual Server #2</td><td>EXCH001</td></tr>") !=
+                std::string::npos);
+        QVERIFY(html.find("<td>Guest</td><td>child.corp.example</td></tr>") != std::string::npos);
+        QVERIFY(html.find("<td>First Organization</td><td>forest corp.example</td></tr>") !=
+                std::string::npos);
+    }
+
+    void htmlHeaderNamesEveryDomainAudited() {
+        AuditReport report = cleanReport();
+        QVERIFY(renderHtmlReport(report).find("<dt>Domains audited</dt><dd><span class=\"muted\">"
+                                              "none in the input") != std::string::npos);
+        report.inventory.push_back({"domain", "DC=corp,DC=example", "corp.example", ""});
+        report.inventory.push_back(
+            {"domain", "DC=child,DC=corp,DC=example", "child.corp.example", ""});
+        QVERIFY(renderHtmlReport(report).find(
+                    "<dt>Domains audited</dt><dd><span class=\"domain\">corp.example</span>, "
+                    "<span class=\"domain\">child.corp.example</span></dd>") != std::string::npos);
+    }
+
+    void htmlListsTheRulesThatPassed() {
+        static const Rule info = makeRule("INFO-1", Severity::Info, RuleKind::Info, "A note");
+        AuditReport report = criticalReport();
+        static const Rule quiet =
+            makeRule("RELAY-002", Severity::Error, RuleKind::Unsafe, "Relay to <everyone>");
+        report.rules = {&openRelay(), &quiet, &info, &nonDefaultBanner()};
+        std::string html = renderHtmlReport(report);
+        auto passed = html.substr(html.find("<section id=\"passed\""));
+        passed = passed.substr(0, passed.find("</section>"));
+        QVERIFY(passed.find("<td><span class=\"rule-id\">RELAY-002</span></td><td>Relay to "
+                            "&lt;everyone&gt;</td><td>exchange-2003</td>") != std::string::npos);
+        QCOMPARE(occurrences(passed, "<tr><td>"), std::size_t(1));
+        QVERIFY(passed.find("1 checks found nothing") != std::string::npos);
+    }
+
+    void htmlScoresEachGeneration() {
+        std::string html = renderHtmlReport(criticalReport());
+        QVERIFY(html.find("<span class=\"generation\">Exchange 2003</span> 2 SMTP virtual servers "
+                          "examined: <span class=\"score-bad\">1 unsafe</span>, <span "
+                          "class=\"score-unknown\">1 unknown</span>") != std::string::npos);
+        QVERIFY(html.find("<span class=\"generation\">Exchange 5.5</span> <span class=\"muted\">"
+                          "none in the input</span>") != std::string::npos);
+    }
+
+    void htmlStylesheetHasDarkModeAndLetsCardsBreakAcrossPages() {
+        std::string css = styleText(renderHtmlReport(AuditReport{}));
+        QVERIFY(css.find("prefers-color-scheme: dark") != std::string::npos);
+        QVERIFY(css.find("article.finding { break-inside: auto;") != std::string::npos);
+        QVERIFY(css.find("avoid-page") == std::string::npos);
     }
 
     void htmlShowsRemediationStepsAsNumberedList() {

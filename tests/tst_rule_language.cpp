@@ -236,6 +236,46 @@ private slots:
                 "t.xml:5: rule X-TEST: <evidence attribute=\"x\">: expected an observed value"),
             qPrintable(all));
     }
+    void causeListsEveryNodeOfANodeSetAndIsEmptyWithoutCause() {
+        auto findings =
+            run(pack("<condition>//virtualServer</condition>\n"
+                     "            <message>m</message>\n"
+                     "            <cause>allowing only <value of=\"address/@value\"/> on "
+                     "<value of=\"@name\"/></cause>"));
+        QCOMPARE(findings.size(), std::size_t(2));
+        QCOMPARE(QString::fromStdString(findings[0].cause),
+                 QString("allowing only 10.0.0.1, 10.0.0.2 on one"));
+        QCOMPARE(QString::fromStdString(findings[1].cause), QString("allowing only on two"));
+        auto without = run(pack("<condition>//virtualServer</condition><message>m</message>"));
+        QCOMPARE(without.size(), std::size_t(2));
+        QVERIFY(without[0].cause.empty());
+    }
+    void causeRefusesIfAndEmptiness() {
+        auto withIf = load(pack("<condition>//virtualServer</condition><message>m</message>\n"
+                                "<cause>a<if test=\"1\">b</if></cause>"));
+        QVERIFY(!withIf->ok);
+        QVERIFY2(allErrors(*withIf).contains("<cause> allows text and <value of> only, no <if>"),
+                 qPrintable(allErrors(*withIf)));
+        auto empty = load(pack("<condition>//virtualServer</condition><message>m</message>\n"
+                               "<cause> </cause>"));
+        QVERIFY(!empty->ok);
+        QVERIFY2(allErrors(*empty).contains("<cause> is empty"), qPrintable(allErrors(*empty)));
+    }
+    void causeContainsIsCheckedByExamples() {
+        auto loaded =
+            load(pack("<condition>//virtualServer</condition>\n"
+                      "            <message>m</message><cause>fixing <value "
+                      "of=\"@name\"/></cause>\n"
+                      "            <example expect=\"fires\" cause-contains=\"fixing "
+                      "two\"><exchange><virtualServer name=\"one\"/></exchange></example>\n"
+                      "            <example expect=\"silent\"><exchange/></example>"));
+        QVERIFY2(loaded->ok, qPrintable(allErrors(*loaded)));
+        auto failures = checkExamples(loaded->catalogue);
+        QCOMPARE(failures.size(), std::size_t(1));
+        QCOMPARE(QString::fromStdString(failures[0]),
+                 QString("t.xml:5: rule X-TEST: example 1: expected a cause containing "
+                         "\"fixing two\", got \"fixing one\""));
+    }
     void explainShowsTheRuleWhole() {
         auto loaded = load(pack("<condition>//x</condition><message>m</message>"));
         QVERIFY(loaded->ok);

@@ -166,6 +166,7 @@ int analyzeSnapshot(const pugi::xml_document& snapshot, const RuleCatalogue& cat
     for (const auto& pack : catalogue.packs())
         report.run.packs.push_back({pack->name, pack->version, pack->source});
     report.findings = catalogue.evaluate(snapshot);
+    report.rules = catalogue.rules();
     // Rules of kind manual are reminders: the report lists them as manual checks.
     auto manual = takeManualFindings(report.findings, catalogue);
     report.manualChecks = manualCheckTexts(manual);

@@ -35,6 +35,7 @@ struct AuditReport {
     std::vector<Finding> findings; // most severe first
     std::vector<InventoryItem> inventory;
     std::vector<std::string> manualChecks; // what the tool could not read and a person must check
+    std::vector<const Rule*> rules; // every rule evaluated, in catalogue order (for "passed")
 };
 
 } // namespace relayaudit

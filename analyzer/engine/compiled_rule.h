@@ -30,6 +30,7 @@ struct RuleExample {
     bool expectFires = true;
     std::string messageContains;
     std::string evidenceContains;
+    std::string causeContains;
     std::shared_ptr<pugi::xml_document> snapshot;
     unsigned line = 0;
 };
@@ -51,6 +52,7 @@ struct CompiledRule {
     QueryPointer object;
     QueryPointer name; // null: the default, "server: name" or "name"
     MessageTemplate message;
+    MessageTemplate cause;                  // empty parts: the rule names no cause
     std::vector<CompiledEvidence> evidence; // parallel to Rule::evidence
     std::vector<RuleExample> examples;
 };

@@ -98,6 +98,17 @@ private:
                                        quoted(example.evidenceContains) + ", got " +
                                        (observed.empty() ? "no evidence" : observed));
         }
+        if (!example.causeContains.empty()) {
+            std::string causes;
+            bool found = false;
+            for (const auto& finding : findings) {
+                found = found || finding.cause.find(example.causeContains) != std::string::npos;
+                causes += (causes.empty() ? "" : ", ") + quoted(finding.cause);
+            }
+            if (!found)
+                fail(example.line, prefix + "expected a cause containing " +
+                                       quoted(example.causeContains) + ", got " + causes);
+        }
         for (std::size_t i = 0; i < evidenceObserved_.size(); ++i)
             evidenceObserved_[i] = evidenceObserved_[i] || trace.evidenceObserved[i];
     }

@@ -44,6 +44,7 @@ struct Rule {
     std::vector<std::string> remediation; // numbered steps
     std::vector<Reference> references;
     std::vector<EvidenceDefinition> evidence;
+    std::string cause;  // the <cause> markup as written, empty when the rule has none
     std::string pack;   // the pack's name
     std::string source; // the pack's file, or "builtin:rules/x.xml"
     unsigned line = 0;  // of <rule> in source
@@ -69,6 +70,10 @@ struct Finding {
     std::string objectName;
     std::string message; // the template filled with observed values
     std::vector<Evidence> evidence;
+    // The rule's <cause> filled in: the one change that resolves this finding, as a phrase
+    // ("disabling Guest in child.corp.example"). Findings with the same cause are one problem;
+    // empty when the rule names none.
+    std::string cause;
 
     Severity severity() const { return rule->severity; }
     // "unknown" for could-not-judge results, "fail" otherwise. Never "pass".

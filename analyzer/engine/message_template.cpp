@@ -166,6 +166,22 @@ void render(const std::vector<MessagePart>& parts, const pugi::xpath_node& conte
     }
 }
 
+// A cause's <value of> lists every node of a node-set ("corp.example, child.corp.example"): a
+// cause names all that must change, where a message's value names the first.
+std::string joinedValue(const pugi::xpath_query& query, const pugi::xpath_node& context) {
+    if (query.return_type() != pugi::xpath_type_node_set)
+        return query.evaluate_string(context);
+    auto nodes = query.evaluate_node_set(context);
+    nodes.sort();
+    std::string out;
+    for (const auto& node : nodes) {
+        // An attribute's value, or an element's own text (snapshot values live in attributes).
+        std::string text = node.attribute() ? node.attribute().value() : node.node().child_value();
+        out += (out.empty() ? "" : ", ") + text;
+    }
+    return out;
+}
+
 } // namespace
 
 MessageTemplate compileMessage(pugi::xml_node message, pugi::xpath_variable_set* variables,
@@ -182,6 +198,17 @@ std::string renderMessage(const MessageTemplate& message, const pugi::xpath_node
         ifOutcomes->resize(message.ifs.size(), 0);
     MessageWriter writer;
     render(message.parts, context, writer, ifOutcomes);
+    return writer.take();
+}
+
+std::string renderCause(const MessageTemplate& cause, const pugi::xpath_node& context) {
+    MessageWriter writer;
+    for (const auto& part : cause.parts) {
+        if (part.kind == MessagePart::Kind::Text)
+            writer.literal(part.text);
+        else if (part.kind == MessagePart::Kind::Value)
+            writer.value(joinedValue(*part.query, context));
+    }
     return writer.take();
 }
 

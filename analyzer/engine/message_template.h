@@ -46,4 +46,8 @@ MessageTemplate compileMessage(pugi::xml_node message, pugi::xpath_variable_set*
 std::string renderMessage(const MessageTemplate& message, const pugi::xpath_node& context,
                           std::vector<unsigned>* ifOutcomes);
 
+// Renders a rule's <cause> (text and <value of> only) on the node; a <value of> a node-set lists
+// every node's string value, joined by ", ", in document order.
+std::string renderCause(const MessageTemplate& cause, const pugi::xpath_node& context);
+
 } // namespace relayaudit

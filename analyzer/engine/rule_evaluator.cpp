@@ -89,6 +89,8 @@ void evaluateRule(const Rule& rule, const CompiledRule& compiled,
             compiled.name ? compiled.name->evaluate_string(node) : defaultObjectName(node.node());
         finding.message =
             renderMessage(compiled.message, node, trace ? &trace->ifOutcomes : nullptr);
+        if (!compiled.cause.parts.empty())
+            finding.cause = renderCause(compiled.cause, node);
         appendEvidence(rule, compiled, node, finding, trace);
         findings.push_back(std::move(finding));
     }

@@ -11,9 +11,9 @@ namespace relayaudit {
 
 namespace {
 
-const std::set<std::string> kRuleChildren = {"title",       "condition",  "let",      "where",
-                                             "object",      "name",       "message",  "why",
-                                             "remediation", "references", "evidence", "example"};
+const std::set<std::string> kRuleChildren = {
+    "title", "condition", "let",         "where",      "object",   "name",   "message",
+    "cause", "why",       "remediation", "references", "evidence", "example"};
 
 std::string trimmed(std::string_view text) {
     return std::string(trimWhitespace(text));
@@ -54,6 +54,7 @@ public:
         if (auto name = node_.child("name"))
             compiled_.name = compile(name, trimmed(name.child_value()), "<name>");
         readMessage();
+        readCause();
         readEvidence();
         readExamples();
     }
@@ -83,6 +84,7 @@ private:
         rule_.objectXPath = node_.child("object") ? trimmed(node_.child_value("object")) : "@dn";
         rule_.nameXPath = trimmed(node_.child_value("name"));
         rule_.message = markupOf(node_.child("message"));
+        rule_.cause = markupOf(node_.child("cause"));
         rule_.why = prose(node_.child("why"));
         for (auto step : node_.child("remediation").children("step"))
             rule_.remediation.push_back(prose(step));
@@ -159,6 +161,23 @@ private:
             problems_.atLine(problem.line, label_, std::move(problem.message));
     }
 
+    // A cause is a grouping key as much as a phrase: an <if> in it would be a branch that
+    // rules --check cannot pin, so only text and <value of> are allowed.
+    void readCause() {
+        auto cause = node_.child("cause");
+        if (!cause)
+            return;
+        if (rule_.cause.empty())
+            fail(cause, "<cause> is empty");
+        std::vector<MarkupProblem> problems;
+        compiled_.cause =
+            compileMessage(cause, compiled_.variables.get(), problems_.lines, problems);
+        for (auto& problem : problems)
+            problems_.atLine(problem.line, label_, std::move(problem.message));
+        if (!compiled_.cause.ifs.empty())
+            fail(cause, "<cause> allows text and <value of> only, no <if>");
+    }
+
     void readEvidence() {
         for (auto item : node_.children("evidence")) {
             EvidenceDefinition evidence{
@@ -190,8 +209,10 @@ private:
             example.expectFires = expect == "fires";
             example.messageContains = item.attribute("message-contains").value();
             example.evidenceContains = item.attribute("evidence-contains").value();
+            example.causeContains = item.attribute("cause-contains").value();
             if (!example.expectFires &&
-                (item.attribute("message-contains") || item.attribute("evidence-contains")))
+                (item.attribute("message-contains") || item.attribute("evidence-contains") ||
+                 item.attribute("cause-contains")))
                 fail(item, "a silent example has no message or evidence to match");
             // A whole <snapshot>, or the elements under it, which are wrapped in one.
             example.snapshot = std::make_shared<pugi::xml_document>();

@@ -8,6 +8,8 @@ namespace relayaudit {
 
 namespace {
 
+constexpr std::size_t kHtmlInventoryRowsPerKind = 50;
+
 // "3 × virtual-server, 1 × domain": kinds in order of first appearance.
 std::string tallyByKind(const std::vector<InventoryItem>& inventory) {
     std::vector<std::pair<std::string, std::size_t>> kinds;
@@ -37,11 +39,26 @@ void renderInventory(std::string& out, const std::vector<InventoryItem>& invento
     out += "<p class=\"tally\">" + tallyByKind(inventory) + "</p>\n";
     out += "<table class=\"inventory\">\n<thead><tr><th scope=\"col\">Kind</th>"
            "<th scope=\"col\">Name</th><th scope=\"col\">Detail</th></tr></thead>\n<tbody>\n";
-    for (const auto& item : inventory)
+    // Capped per kind: a forest with 10,000 virtual servers must not make a 10,000-row page.
+    std::vector<std::pair<std::string, std::size_t>> shownOfKind;
+    std::size_t hidden = 0;
+    for (const auto& item : inventory) {
+        auto it = std::find_if(shownOfKind.begin(), shownOfKind.end(),
+                               [&](const auto& entry) { return entry.first == item.kind; });
+        if (it == shownOfKind.end())
+            it = shownOfKind.insert(shownOfKind.end(), {item.kind, 0});
+        if (it->second++ >= kHtmlInventoryRowsPerKind) {
+            ++hidden;
+            continue;
+        }
         out += "<tr><td class=\"kind-cell\">" + htmlText(item.kind) +
                "</td><td><span class=\"object-name\">" + htmlText(item.name) +
                "</span><br><code class=\"dn\">" + htmlText(item.dn) + "</code></td><td>" +
                htmlText(item.detail) + "</td></tr>\n";
+    }
+    if (hidden > 0)
+        out += "<tr class=\"more\"><td colspan=\"3\">+" + std::to_string(hidden) +
+               " more, see the XML report</td></tr>\n";
     out += "</tbody>\n</table>\n</section>\n";
 }
 

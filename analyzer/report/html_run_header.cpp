@@ -5,7 +5,8 @@
 
 namespace relayaudit {
 
-void renderRunHeader(std::string& out, const RunInfo& run) {
+void renderRunHeader(std::string& out, const RunInfo& run,
+                     const std::vector<InventoryItem>& inventory) {
     out += "<header class=\"report-header\">\n<h1>Exchange relay audit</h1>\n<dl class=\"run\">\n";
     auto row = [&](std::string_view label, const std::string& valueHtml) {
         out += "<div><dt>";
@@ -15,6 +16,16 @@ void renderRunHeader(std::string& out, const RunInfo& run) {
     row("Target", run.target.empty()
                       ? "<span class=\"muted\">(not given)</span>"
                       : "<span class=\"target\">" + htmlText(run.target) + "</span>");
+    std::string domains;
+    for (const auto& item : inventory)
+        if (item.kind == "domain")
+            domains += (domains.empty() ? "" : ", ") +
+                       ("<span class=\"domain\">" +
+                        htmlText(item.name.empty() ? item.dn : item.name) + "</span>");
+    row("Domains audited",
+        domains.empty()
+            ? "<span class=\"muted\">none in the input (Guest accounts not checked)</span>"
+            : domains);
     row("Generated", "<time>" + htmlText(run.generatedAt) + "</time>");
     row("Tool", "relayaudit " + htmlText(run.toolVersion));
     std::string packs;

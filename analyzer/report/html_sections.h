@@ -4,22 +4,32 @@
 #include "audit_model.h"
 #include "severity_counts.h"
 
+#include <map>
 #include <string>
 #include <vector>
 
 namespace relayaudit {
 
-// Title, target, time, tool, rule packs, inputs and run notes.
-void renderRunHeader(std::string& out, const RunInfo& run);
+// Title, target, every domain audited (the inventory's domains), time, tool, rule packs, inputs
+// and run notes.
+void renderRunHeader(std::string& out, const RunInfo& run,
+                     const std::vector<InventoryItem>& inventory);
 
 // Problems and could-not-judge items per severity.
 void renderSeverityCounts(std::string& out, const SeverityCounts& counts);
 
-// An index (when there is more than one finding), then one article per finding in the given
-// order (the engine's: most severe first).
-void renderFindings(std::string& out, const std::vector<Finding>& findings);
+// One line per generation (2003, 2007+, 5.5, directory): objects examined, unsafe, unknown.
+void renderScores(std::string& out, const AuditReport& report);
 
-// Every object examined, with a one-line tally by kind.
+// An index (when more than one rule fired), then one card per rule, in the order of the rules'
+// first findings (the engine's: most severe first). causeAnchors: see html_causes.h.
+void renderFindings(std::string& out, const std::vector<Finding>& findings,
+                    const std::map<std::string, std::string>& causeAnchors);
+
+// The rules of kind unsafe or non-default that gave no finding.
+void renderPassedRules(std::string& out, const AuditReport& report);
+
+// Every object examined (capped per kind), with a one-line tally by kind.
 void renderInventory(std::string& out, const std::vector<InventoryItem>& inventory);
 
 // What the tool could not read and a person must check.
