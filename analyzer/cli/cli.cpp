@@ -43,7 +43,7 @@ int run(const std::vector<std::string>& arguments, std::ostream& out, std::ostre
         }
         if (command == "analyze")
             return dispatch(parseAnalyzeArguments(rest), out, [&](const AnalyzeOptions& options) {
-                return runAnalyze(options, out);
+                return runAnalyze(options, out, err);
             });
         if (command == "audit")
             return dispatch(parseAuditArguments(rest), out, [&](const AuditOptions& options) {

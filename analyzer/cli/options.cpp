@@ -68,6 +68,29 @@ std::string helpText(const char* synopsis, const po::options_description& descri
     return text.str();
 }
 
+// History, waivers, JSON and what goes to standard output (docs/design.md, "History and
+// waivers").
+void addHistoryOptions(po::options_description& description, AnalyzeOptions& options) {
+    description.add_options()("json", po::value(&options.jsonOut),
+                              "write the report as JSON (schemas/report.schema.json) to FILE")(
+        "history", po::value(&options.historyDir),
+        "keep every run's XML report in DIR (date-stamped, plus latest.xml and latest.html) and "
+        "compare this run with the previous one: new, open and resolved findings")(
+        "keep", po::value(&options.keep)->default_value(30),
+        "with --history: how many dated reports to keep")(
+        "baseline", po::value(&options.baselineFile),
+        "compare with this XML report instead of the latest one in --history")(
+        "fail-on-new", po::bool_switch(&options.failOnNew),
+        "exit 2 only for new findings at or above --fail-on (needs --history or --baseline)")(
+        "waivers", po::value(&options.waiversFile),
+        "accepted risks (schemas/waivers.xsd): covered findings are reported as accepted and "
+        "do not count for the exit code")(
+        "list", po::bool_switch(&options.list),
+        "print one line per finding (rule, severity, status, object, message; tab-separated) "
+        "instead of the summary")("quiet", po::bool_switch(&options.quiet),
+                                  "print nothing on standard output unless the exit code is 2");
+}
+
 po::options_description analyzeOutputOptions(AnalyzeOptions& options) {
     po::options_description description("Analysis and report options");
     description.add_options()(
@@ -81,6 +104,7 @@ po::options_description analyzeOutputOptions(AnalyzeOptions& options) {
         "fail-on", po::value(&options.failOn)->default_value("warning"),
         "exit 2 when a finding is at or above this severity: critical, error, warning, "
         "non-default or info");
+    addHistoryOptions(description, options);
     return description;
 }
 

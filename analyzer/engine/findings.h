@@ -69,6 +69,10 @@ struct Finding {
     std::string objectName;
     std::string message; // the template filled with observed values
     std::vector<Evidence> evidence;
+    // Set only when the run is compared with a previous one (--history, --baseline; see
+    // run_comparison.h): "new" or "open", and the date (YYYY-MM-DD) it was first reported.
+    std::string change;
+    std::string firstSeen;
 
     Severity severity() const { return rule->severity; }
     // "unknown" for could-not-judge results, "fail" otherwise. Never "pass".

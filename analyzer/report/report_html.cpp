@@ -6,6 +6,7 @@
 #include "embedded.h"
 #include "html_escape.h"
 #include "html_evidence.h"
+#include "html_history_sections.h"
 #include "html_sections.h"
 #include "html_verdict.h"
 #include "reporters.h"
@@ -63,7 +64,9 @@ std::string renderHtmlReport(const AuditReport& report) {
     renderRunHeader(out, report.run);
     out += "<main>\n<p class=\"verdict " + verdict.cssClass + "\">" + verdict.sentence + "</p>\n";
     renderSeverityCounts(out, counts);
+    renderChanges(out, report);
     renderFindings(out, report.findings);
+    renderAcceptedRisks(out, report);
     renderInventory(out, report.inventory);
     renderManualChecks(out, report.manualChecks);
     out += "</main>\n";
