@@ -42,7 +42,8 @@ Exit codes (for cron and systemd timers):
   1  the run itself failed: bad arguments, unreadable or invalid input, invalid rule
      pack, connection or bind failure, server timeout; the message says what to do
   2  at least one finding, one "could not judge" or one manual check at or above the
-     threshold (the built-in manual checks are info)
+     threshold (the built-in manual checks are info); findings accepted by --waivers do
+     not count, and with --fail-on-new only new findings count
   For rules --check: 0 every pack loads and every example holds, 1 otherwise.
 
 Examples:
@@ -52,6 +53,12 @@ Examples:
   relayaudit audit --uri ldaps://dc1.corp.example --user audit@corp.example \
       --password-file /etc/relayaudit/password --html report.html --xml report.xml
   relayaudit audit --uri ldap://dc1.corp.example --sasl gssapi --html report.html
+  relayaudit audit --uri ldaps://dc1.corp.example --sasl gssapi --quiet \
+      --history /var/lib/relayaudit/history --waivers /etc/relayaudit/waivers.xml
+
+Standard output: a short summary (verdict, counts, new/resolved, one line per rule,
+where the reports went); --list prints one tab-separated line per finding instead,
+--quiet prints nothing unless the exit code is 2.
 )";
 
 bool wantsHelp(const std::vector<std::string>& arguments) {
