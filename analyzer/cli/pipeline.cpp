@@ -8,6 +8,7 @@
 #include "inventory.h"
 #include "ldap_collector.h"
 #include "ldif_reader.h"
+#include "log_lines.h"
 #include "manual_checks.h"
 #include "password_prompt.h"
 #include "reporters.h"
@@ -41,10 +42,6 @@ std::string utcNow() {
     char text[32];
     std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &parts);
     return text;
-}
-
-bool stderrIsTerminal() {
-    return ::isatty(STDERR_FILENO) == 1;
 }
 
 // Checked before any work, so a long live collection does not end in a usage error.
@@ -125,13 +122,14 @@ ConnectionOptions resolveConnection(const LiveOptions& options) {
     return connection;
 }
 
-void collectSnapshot(const LiveOptions& options, pugi::xml_document& snapshot, std::ostream& err) {
+void collectSnapshot(const LiveOptions& options, pugi::xml_document& snapshot, std::ostream& err,
+                     bool quiet = false) {
     auto connection = resolveConnection(options);
-    std::function<void(const std::string&)> progress;
-    if (stderrIsTerminal())
-        progress = [&err](const std::string& line) {
-            err << "relayaudit: " << terminalSafeText(line) << "\n";
-        };
+    // Which DC, which account, how many objects: on a terminal as progress, in a log with levels.
+    StderrLog log(err, quiet);
+    std::function<void(const std::string&)> progress = [&log](const std::string& line) {
+        log.write(LogLevel::Info, line);
+    };
     auto result = collectFromLdap(connection, progress);
     std::fill(connection.password.begin(), connection.password.end(), '\0');
     if (result.error)
@@ -212,9 +210,12 @@ int analyzeSnapshot(const pugi::xml_document& snapshot, const RuleCatalogue& cat
                                                              report.run.generatedAt, xml, html));
     if (auto problem = outputs.commit())
         throw RunFailure{"cannot write the outputs: " + *problem};
+    StderrLog log(err, options.quiet);
     if (history)
         if (auto problem = pruneHistory(options.historyDir, unsigned(options.keep)))
-            err << "relayaudit: warning: " << terminalSafeText(*problem) << "\n";
+            log.write(LogLevel::Warning, *problem);
+    for (const auto& [what, path] : outcome.written)
+        log.write(LogLevel::Info, what + " written to " + path);
 
     // A manual check counts like a finding of its severity: the built-in ones are info, so only
     // --fail-on info stops on them. With --fail-on-new only new findings count: a manual check
@@ -270,6 +271,11 @@ int runAnalyze(const AnalyzeOptions& options, std::ostream& out, std::ostream& e
         context.toolVersion = toolVersion();
         context.collectedAt = utcNow();
         auto entries = readLdifFiles(options.ldifFiles);
+        if (!options.ldifFiles.empty())
+            StderrLog(err, options.quiet)
+                .write(LogLevel::Info, "read " + std::to_string(entries.size()) + " entries from " +
+                                           std::to_string(options.ldifFiles.size()) +
+                                           " LDIF file(s)");
         auto imsServers = readImsExports(options.imsRegistries);
         buildSnapshot(entries, context, snapshot);
         appendImsServers(snapshot, imsServers);
@@ -284,7 +290,7 @@ int runAudit(const AuditOptions& options, std::ostream& out, std::ostream& err) 
     auto catalogue = loadRules(options.analysis.rulePaths);
     auto triage = readHistoryAndWaivers(options.analysis);
     pugi::xml_document snapshot;
-    collectSnapshot(options.live, snapshot, err);
+    collectSnapshot(options.live, snapshot, err, options.analysis.quiet);
     return analyzeSnapshot(snapshot, catalogue, options.analysis, triage, out, err);
 }
 
@@ -294,6 +300,8 @@ int runCollect(const CollectOptions& options, std::ostream& err) {
     pugi::xml_document snapshot;
     collectSnapshot(options.live, snapshot, err);
     writeOutput(options.snapshotOut, snapshotToString(snapshot), "snapshot");
+    if (options.snapshotOut != "-")
+        StderrLog(err).write(LogLevel::Info, "snapshot written to " + options.snapshotOut);
     return kExitClean;
 }
 
