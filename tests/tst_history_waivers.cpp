@@ -149,6 +149,22 @@ private slots:
         QVERIFY(document["summary"]["new"].toInt() >= 1);
         QVERIFY(validates(kReportXsd, xml));
     }
+    void resolvedAndNewRowsEscapeDirectoryText() {
+        auto baseline = directory.filePath("hostile-baseline.xml");
+        runRelayaudit({"analyze", "--ldif", day1, "--xml", baseline});
+        QByteArray bytes = readBytes(baseline);
+        bytes.replace("CN=EXCH02", "CN=&lt;script&gt;alert(1)&lt;/script&gt;&quot;&gt;&lt;img "
+                                   "src=x onerror=alert(2)&gt;");
+        QFile::remove(baseline);
+        write(directory, "hostile-baseline.xml", bytes.toStdString());
+        auto html = directory.filePath("hostile.html");
+        runRelayaudit({"analyze", "--ldif", day2, "--baseline", baseline, "--html", html}, kDay2);
+        auto page = QString::fromUtf8(readBytes(html));
+        auto changes = page.section("id=\"changes\"", 1).section("</section>", 0, 0);
+        QVERIFY(changes.contains("&lt;script&gt;alert(1)"));
+        QVERIFY(!page.contains("<script"));
+        QVERIFY(!page.contains("<img"));
+    }
     void openFindingKeepsTheDateItWasFirstSeen() {
         auto history = directory.filePath("h2");
         twoRuns(history);
