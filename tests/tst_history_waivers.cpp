@@ -3,6 +3,7 @@
 // expired, stale), --fail-on-new, --keep, and that the JSON carries the XML's content.
 #include "base64.h"
 #include "directory_builder.h"
+#include "html_history_sections.h"
 #include "json_text.h"
 #include "object_pattern.h"
 
@@ -164,6 +165,18 @@ private slots:
         QVERIFY(changes.contains("&lt;script&gt;alert(1)"));
         QVERIFY(!page.contains("<script"));
         QVERIFY(!page.contains("<img"));
+    }
+    void longChangeListsAreCappedInTheHtml() {
+        relayaudit::AuditReport report;
+        report.comparison.enabled = true;
+        report.comparison.baseline = "latest.xml";
+        for (int i = 0; i < 1000; ++i)
+            report.comparison.resolved.push_back(
+                {"EXS-RELAY-OPEN", "critical", "fail", "CN=" + std::to_string(i), "", "", ""});
+        std::string out;
+        relayaudit::renderChanges(out, report);
+        QCOMPARE(QString::fromStdString(out).count("<tr>"), 51); // header row + 50
+        QVERIFY(out.find("+950 more, see the XML report") != std::string::npos);
     }
     void openFindingKeepsTheDateItWasFirstSeen() {
         auto history = directory.filePath("h2");

@@ -71,7 +71,8 @@ std::string stageHistory(AtomicFileSet& outputs, const std::string& directory,
     fs::path base(directory);
     std::string stamp = stampOf(generatedAt);
     fs::path dated = base / (std::string(kPrefix) + stamp + std::string(kSuffix));
-    for (unsigned sequence = 2; fs::exists(dated); ++sequence)
+    std::error_code error;
+    for (unsigned sequence = 2; fs::exists(dated, error); ++sequence)
         dated = base / (std::string(kPrefix) + stamp + "." + std::to_string(sequence) +
                         std::string(kSuffix));
     for (const auto& [path, content] :
@@ -86,7 +87,7 @@ std::optional<std::string> pruneHistory(const std::string& directory, unsigned k
     std::vector<DatedReport> reports;
     std::error_code error;
     for (const auto& entry : fs::directory_iterator(directory, error))
-        if (entry.is_regular_file())
+        if (entry.is_regular_file(error))
             if (auto report = datedReport(entry.path()))
                 reports.push_back(*report);
     if (error)

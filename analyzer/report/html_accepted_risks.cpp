@@ -5,6 +5,8 @@ namespace relayaudit {
 
 namespace {
 
+constexpr std::size_t kObjectsShown = 20; // per waiver; a "*" waiver may cover thousands
+
 std::string stateCell(const WaiverOutcome& outcome) {
     switch (outcome.state) {
     case WaiverState::Expired:
@@ -19,10 +21,15 @@ std::string stateCell(const WaiverOutcome& outcome) {
     }
     std::string cell = "<td class=\"waiver-active\">Covers " +
                        std::to_string(outcome.accepted.size()) + " finding(s):<ul>";
-    for (const auto& finding : outcome.accepted)
+    for (std::size_t i = 0; i < outcome.accepted.size() && i < kObjectsShown; ++i) {
+        const auto& finding = outcome.accepted[i];
         cell += "<li><span class=\"dn\">" +
                 htmlText(finding.object.empty() ? std::string("(forest-wide)") : finding.object) +
                 "</span></li>";
+    }
+    if (outcome.accepted.size() > kObjectsShown)
+        cell += "<li class=\"muted\">+" + std::to_string(outcome.accepted.size() - kObjectsShown) +
+                " more, see the XML report</li>";
     return cell + "</ul></td>";
 }
 

@@ -6,6 +6,16 @@ namespace relayaudit {
 
 namespace {
 
+// A page of 10,000 findings must stay small: the tables show this many rows, the XML has all.
+constexpr std::size_t kRowsShown = 50;
+
+std::string moreRow(std::size_t total, int columns) {
+    if (total <= kRowsShown)
+        return {};
+    return "<tr class=\"more\"><td colspan=\"" + std::to_string(columns) + "\">+" +
+           std::to_string(total - kRowsShown) + " more, see the XML report</td></tr>\n";
+}
+
 std::string objectCell(std::string_view object, std::string_view name) {
     if (object.empty())
         return "<td class=\"muted\">(forest-wide)</td>";
@@ -17,9 +27,10 @@ std::string objectCell(std::string_view object, std::string_view name) {
 
 void renderNewFindings(std::string& out, const AuditReport& report) {
     std::string rows;
-    auto addRows = [&rows](const std::vector<Finding>& findings, bool accepted) {
+    std::size_t count = 0;
+    auto addRows = [&rows, &count](const std::vector<Finding>& findings, bool accepted) {
         for (const auto& finding : findings)
-            if (finding.change == "new")
+            if (finding.change == "new" && ++count <= kRowsShown)
                 rows += "<tr><td class=\"rule-id\">" + htmlText(finding.rule->id) + "</td><td>" +
                         severityLabel(finding.severity()) + (accepted ? " (accepted)" : "") +
                         "</td>" + objectCell(finding.object, finding.objectName) + "</tr>\n";
@@ -31,7 +42,7 @@ void renderNewFindings(std::string& out, const AuditReport& report) {
         return;
     out += "<h3>New</h3>\n<table class=\"changes-new\">\n<thead><tr><th>Rule</th><th>Severity</th>"
            "<th>Object</th></tr></thead>\n<tbody>\n" +
-           rows + "</tbody>\n</table>\n";
+           rows + moreRow(count, 3) + "</tbody>\n</table>\n";
 }
 
 void renderResolved(std::string& out, const Comparison& comparison) {
@@ -39,12 +50,14 @@ void renderResolved(std::string& out, const Comparison& comparison) {
         return;
     out += "<h3>Resolved</h3>\n<table class=\"changes-resolved\">\n<thead><tr><th>Rule</th>"
            "<th>Severity</th><th>Object</th><th>First seen</th></tr></thead>\n<tbody>\n";
-    for (const auto& finding : comparison.resolved)
+    for (std::size_t i = 0; i < comparison.resolved.size() && i < kRowsShown; ++i) {
+        const auto& finding = comparison.resolved[i];
         out += "<tr><td class=\"rule-id\">" + htmlText(finding.rule) + "</td><td>" +
                htmlText(finding.severity) + "</td>" +
                objectCell(finding.object, finding.objectName) + "<td>" +
                htmlText(finding.firstSeen) + "</td></tr>\n";
-    out += "</tbody>\n</table>\n";
+    }
+    out += moreRow(comparison.resolved.size(), 4) + "</tbody>\n</table>\n";
 }
 
 } // namespace
@@ -66,7 +79,8 @@ void renderChanges(std::string& out, const AuditReport& report) {
     out += "</p>\n<p class=\"change-counts\">" + std::to_string(comparison.newFindings) + " new, " +
            std::to_string(total - comparison.newFindings) + " still open, " +
            std::to_string(comparison.resolved.size()) + " resolved.</p>\n";
-    renderNewFindings(out, report);
+    if (!comparison.baseline.empty()) // on a first run the findings list is the new list
+        renderNewFindings(out, report);
     renderResolved(out, comparison);
     out += "</section>\n";
 }
