@@ -408,6 +408,23 @@ private slots:
         auto failing = runRelayaudit({"analyze", "--ldif", day1, "--quiet"});
         QVERIFY(failing.out.startsWith("Verdict: FAIL"));
     }
+    void longDnsAreShortenedToTheNameOnATerminalOnly() {
+        // script(1) (util-linux) runs the binary on a pseudo-terminal.
+        QProcess script;
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.insert("SOURCE_DATE_EPOCH", kDay1);
+        script.setProcessEnvironment(environment);
+        script.start("script",
+                     {"-qec", QString(RELAYAUDIT_BINARY) + " analyze --ldif " + day1, "/dev/null"});
+        QVERIFY2(script.waitForFinished(60000), "script(1) from util-linux did not run");
+        auto terminal = QString::fromUtf8(script.readAllStandardOutput());
+        QVERIFY2(terminal.contains(
+                     "  EXS-RELAY-OPEN  critical fail  2  EXCH02: Default SMTP Virtual Server"),
+                 qPrintable(terminal));
+        auto piped = runRelayaudit({"analyze", "--ldif", day1});
+        QVERIFY(
+            piped.out.contains("  EXS-RELAY-OPEN  critical fail  2  CN=1,CN=SMTP,CN=Protocols"));
+    }
     void summaryLinesCannotBeForgedByDirectoryText() {
         Forest forest;
         forest.domain();
