@@ -79,7 +79,7 @@ std::string helpText(const char* synopsis, const po::options_description& descri
 // waivers").
 void addHistoryOptions(po::options_description& description, AnalyzeOptions& options) {
     description.add_options()("json", po::value(&options.jsonOut),
-                              "write the report as JSON (schemas/report.schema.json) to FILE")(
+                              "write the report as JSON to FILE: the same content as --xml")(
         "history", po::value(&options.historyDir),
         "keep every run's XML report in DIR (date-stamped, plus latest.xml and latest.html) and "
         "compare this run with the previous one: new, open and resolved findings")(
