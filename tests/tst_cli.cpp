@@ -104,25 +104,27 @@ private slots:
     void cleanForestExitsZero() {
         QTemporaryDir directory;
         auto run = runRelayaudit(
-            {"analyze", "--ldif", write(directory, "clean.ldif", cleanForest().ldif())});
+            {"analyze", "--list", "--ldif", write(directory, "clean.ldif", cleanForest().ldif())});
         QVERIFY2(run.exitCode == 0, qPrintable(run.out + run.err));
         QVERIFY(run.out.contains("0 finding(s)"));
     }
     void findingAtThresholdExitsTwoAndBelowExitsZero() {
         QTemporaryDir directory;
         auto file = write(directory, "open.ldif", openRelayForest().ldif());
-        auto run = runRelayaudit({"analyze", "--ldif", file});
+        auto run = runRelayaudit({"analyze", "--list", "--ldif", file});
         QCOMPARE(run.exitCode, 2);
         QVERIFY(ruleIdsIn(run.out).contains("EXS-RELAY-OPEN"));
         // Only non-default findings, threshold warning: exit 0; threshold non-default: exit 2.
         auto forest = cleanForest();
         Forest::set(forest.entries.back(), "msExchSmtpRelayForAuth", "FALSE");
         auto nonDefault = write(directory, "nondefault.ldif", forest.ldif());
-        QCOMPARE(runRelayaudit({"analyze", "--ldif", nonDefault}).exitCode, 0);
+        QCOMPARE(runRelayaudit({"analyze", "--list", "--ldif", nonDefault}).exitCode, 0);
         QCOMPARE(
-            runRelayaudit({"analyze", "--ldif", nonDefault, "--fail-on", "non-default"}).exitCode,
+            runRelayaudit({"analyze", "--list", "--ldif", nonDefault, "--fail-on", "non-default"})
+                .exitCode,
             2);
-        QCOMPARE(runRelayaudit({"analyze", "--ldif", file, "--fail-on", "info"}).exitCode, 2);
+        QCOMPARE(runRelayaudit({"analyze", "--list", "--ldif", file, "--fail-on", "info"}).exitCode,
+                 2);
     }
     void severalLdifFilesAreMerged() {
         QTemporaryDir directory;
@@ -131,9 +133,9 @@ private slots:
         domain.domain();
         domain.guest("66080");
         config.entries.erase(config.entries.begin(), config.entries.begin() + 2); // no domain
-        auto run =
-            runRelayaudit({"analyze", "--ldif", write(directory, "config.ldif", config.ldif()),
-                           "--ldif", write(directory, "domain.ldif", domain.ldif())});
+        auto run = runRelayaudit({"analyze", "--list", "--ldif",
+                                  write(directory, "config.ldif", config.ldif()), "--ldif",
+                                  write(directory, "domain.ldif", domain.ldif())});
         QCOMPARE(run.exitCode, 2);
         QVERIFY(ruleIdsIn(run.out).contains("EXS-RELAY-GUEST"));
         QVERIFY(ruleIdsIn(run.out).contains("DIR-GUEST-ENABLED"));
@@ -144,7 +146,8 @@ private slots:
         auto xml = write(directory, "report.xml", "previous xml");
         auto bad = write(directory, "bad.ldif",
                          "dn: CN=x,DC=corp\nobjectClass: top\nnot an attribute line\n");
-        auto run = runRelayaudit({"analyze", "--ldif", bad, "--html", report, "--xml", xml});
+        auto run =
+            runRelayaudit({"analyze", "--list", "--ldif", bad, "--html", report, "--xml", xml});
         QCOMPARE(run.exitCode, 1);
         QVERIFY2(run.err.contains("bad.ldif:3"), qPrintable(run.err));
         QCOMPARE(readText(report), QString("previous report"));
@@ -157,8 +160,9 @@ private slots:
         auto file = write(directory, "open.ldif", openRelayForest().ldif());
         auto xml = write(directory, "keep.xml", "previous xml");
         auto snapshot = write(directory, "keep-snapshot.xml", "previous snapshot");
-        auto run = runRelayaudit({"analyze", "--ldif", file, "--snapshot-out", snapshot, "--xml",
-                                  xml, "--html", directory.filePath("missing-dir/report.html")});
+        auto run =
+            runRelayaudit({"analyze", "--list", "--ldif", file, "--snapshot-out", snapshot, "--xml",
+                           xml, "--html", directory.filePath("missing-dir/report.html")});
         QCOMPARE(run.exitCode, 1);
         QVERIFY2(run.err.contains("HTML report"), qPrintable(run.err));
         QCOMPARE(readText(xml), QString("previous xml"));
@@ -170,27 +174,30 @@ private slots:
         auto file = write(directory, "clean.ldif", cleanForest().ldif());
         auto snapshot = write(directory, "snapshot.xml", "old");
         QFile::setPermissions(snapshot, QFile::ReadOwner | QFile::WriteOwner);
-        QCOMPARE(runRelayaudit({"analyze", "--ldif", file, "--snapshot-out", snapshot}).exitCode,
+        QCOMPARE(runRelayaudit({"analyze", "--list", "--ldif", file, "--snapshot-out", snapshot})
+                     .exitCode,
                  0);
         QVERIFY(readText(snapshot).contains("<snapshot"));
         QVERIFY(!(QFile::permissions(snapshot) & (QFile::ReadGroup | QFile::ReadOther)));
     }
     void devicesAreRefusedInsteadOfReadForever() {
-        auto run = runRelayaudit({"analyze", "--ldif", "/dev/zero"});
+        auto run = runRelayaudit({"analyze", "--list", "--ldif", "/dev/zero"});
         QCOMPARE(run.exitCode, 1);
         QVERIFY(run.err.contains("device"));
     }
     void onlyOneOutputMayGoToStandardOutput() {
         QTemporaryDir directory;
         auto file = write(directory, "clean.ldif", cleanForest().ldif());
-        auto run = runRelayaudit({"analyze", "--ldif", file, "--xml", "-", "--html", "-"});
+        auto run =
+            runRelayaudit({"analyze", "--list", "--ldif", file, "--xml", "-", "--html", "-"});
         QCOMPARE(run.exitCode, 1);
         QVERIFY(run.out.isEmpty());
     }
     void abbreviatedOptionsAreRefused() {
         QTemporaryDir directory;
         auto file = write(directory, "clean.ldif", cleanForest().ldif());
-        auto run = runRelayaudit({"analyze", "--ldif", file, "--htm", directory.filePath("x")});
+        auto run =
+            runRelayaudit({"analyze", "--list", "--ldif", file, "--htm", directory.filePath("x")});
         QCOMPARE(run.exitCode, 1);
         QVERIFY(!QFile::exists(directory.filePath("x")));
     }
@@ -209,7 +216,8 @@ private slots:
         auto at = ldif.find(plain);
         QVERIFY(at != std::string::npos);
         ldif.replace(at, plain.size(), "dn:: " + relayaudit::base64Encode(decoded) + "\n");
-        auto run = runRelayaudit({"analyze", "--ldif", write(directory, "forged.ldif", ldif)});
+        auto run =
+            runRelayaudit({"analyze", "--list", "--ldif", write(directory, "forged.ldif", ldif)});
         QCOMPARE(run.exitCode, 2);
         for (const auto& line : run.out.split('\n', Qt::SkipEmptyParts))
             QVERIFY2(!line.startsWith("FAKE-RULE"), qPrintable(line));
@@ -223,8 +231,8 @@ private slots:
         forest.domain();
         forest.guest("66082");
         auto html = directory.filePath("report.html");
-        auto run = runRelayaudit(
-            {"analyze", "--ldif", write(directory, "domain.ldif", forest.ldif()), "--html", html});
+        auto run = runRelayaudit({"analyze", "--list", "--ldif",
+                                  write(directory, "domain.ldif", forest.ldif()), "--html", html});
         // Nothing could be judged: cannot-judge at severity error, so the default threshold fails.
         QCOMPARE(run.exitCode, 2);
         QVERIFY(ruleIdsIn(run.out).contains("ORG-NO-EXCHANGE"));
@@ -235,14 +243,15 @@ private slots:
     }
     void emptyLdifIsNothingJudgedExitTwo() {
         QTemporaryDir directory;
-        auto run = runRelayaudit({"analyze", "--ldif", write(directory, "empty.ldif", "")});
+        auto run =
+            runRelayaudit({"analyze", "--list", "--ldif", write(directory, "empty.ldif", "")});
         QCOMPARE(run.exitCode, 2);
         QCOMPARE(ruleIdsIn(run.out), QStringList{"ORG-NO-EXCHANGE"});
     }
     void unrelatedLdifIsNothingJudgedExitTwo() {
         QTemporaryDir directory;
         auto run = runRelayaudit(
-            {"analyze", "--ldif",
+            {"analyze", "--list", "--ldif",
              write(directory, "people.ldif",
                    "version: 1\n\ndn: ou=people,dc=example,dc=org\nobjectClass: "
                    "organizationalUnit\nou: people\n\ndn: uid=ann,ou=people,dc=example,dc=org\n"
@@ -268,8 +277,8 @@ private slots:
                                    forest.organization(),
                                {"top", "server", "msExchExchangeServer"}),
                     "serialNumber", "Version 15.1 (Build 2507.6)");
-        auto run =
-            runRelayaudit({"analyze", "--ldif", write(directory, "servers.ldif", forest.ldif())});
+        auto run = runRelayaudit(
+            {"analyze", "--list", "--ldif", write(directory, "servers.ldif", forest.ldif())});
         QCOMPARE(run.exitCode, 2);
         QCOMPARE(run.out.count("EXS-SERVER-UNSEEN\terror\tunknown"), 2);
         QCOMPARE(run.out.count("EXR-SERVER-UNSEEN\terror\tunknown"), 1);
@@ -281,7 +290,7 @@ private slots:
         QTemporaryDir directory;
         auto bad =
             write(directory, "url.ldif", "dn: CN=x,DC=corp\ndescription:< file:///etc/passwd\n");
-        auto run = runRelayaudit({"analyze", "--ldif", bad});
+        auto run = runRelayaudit({"analyze", "--list", "--ldif", bad});
         QCOMPARE(run.exitCode, 1);
         QVERIFY(run.err.contains("url.ldif:2"));
         QVERIFY(!run.err.contains("root:"));
@@ -289,15 +298,18 @@ private slots:
     void badArgumentsExitOneWithAHint() {
         QTemporaryDir directory;
         auto file = write(directory, "clean.ldif", cleanForest().ldif());
-        auto badThreshold = runRelayaudit({"analyze", "--ldif", file, "--fail-on", "severe"});
+        auto badThreshold =
+            runRelayaudit({"analyze", "--list", "--ldif", file, "--fail-on", "severe"});
         QCOMPARE(badThreshold.exitCode, 1);
         QVERIFY(badThreshold.err.contains("--fail-on"));
         QCOMPARE(runRelayaudit({"analyze"}).exitCode, 1);
-        QCOMPARE(runRelayaudit({"analyze", "--ldif", file, "--snapshot", file}).exitCode, 1);
-        QCOMPARE(runRelayaudit({"frobnicate"}).exitCode, 1);
-        QCOMPARE(runRelayaudit({"analyze", "--ldif", directory.filePath("missing.ldif")}).exitCode,
+        QCOMPARE(runRelayaudit({"analyze", "--list", "--ldif", file, "--snapshot", file}).exitCode,
                  1);
-        QCOMPARE(runRelayaudit({"analyze", "--unknown-option"}).exitCode, 1);
+        QCOMPARE(runRelayaudit({"frobnicate"}).exitCode, 1);
+        QCOMPARE(runRelayaudit({"analyze", "--list", "--ldif", directory.filePath("missing.ldif")})
+                     .exitCode,
+                 1);
+        QCOMPARE(runRelayaudit({"analyze", "--list", "--unknown-option"}).exitCode, 1);
     }
     void invalidCustomRulePackExitsOneNamingThePack() {
         QTemporaryDir directory;
@@ -313,11 +325,13 @@ private slots:
         auto snapshot = directory.filePath("snapshot.xml");
         auto first = directory.filePath("first.xml");
         auto second = directory.filePath("second.xml");
+        QCOMPARE(runRelayaudit({"analyze", "--list", "--ldif", file, "--snapshot-out", snapshot,
+                                "--xml", first})
+                     .exitCode,
+                 2);
         QCOMPARE(
-            runRelayaudit({"analyze", "--ldif", file, "--snapshot-out", snapshot, "--xml", first})
-                .exitCode,
+            runRelayaudit({"analyze", "--list", "--snapshot", snapshot, "--xml", second}).exitCode,
             2);
-        QCOMPARE(runRelayaudit({"analyze", "--snapshot", snapshot, "--xml", second}).exitCode, 2);
         auto findings = [](const QString& path) {
             QString text = readText(path);
             return text.mid(text.indexOf("<findings"),
@@ -329,7 +343,7 @@ private slots:
     void xmlReportValidatesAgainstItsSchemaAndCanGoToStandardOutput() {
         QTemporaryDir directory;
         auto file = write(directory, "open.ldif", openRelayForest().ldif());
-        auto run = runRelayaudit({"analyze", "--ldif", file, "--xml", "-"});
+        auto run = runRelayaudit({"analyze", "--list", "--ldif", file, "--xml", "-"});
         QCOMPARE(run.exitCode, 2);
         QVERIFY(run.out.startsWith("<?xml"));
         auto report = write(directory, "report.xml", run.out.toStdString());
@@ -350,7 +364,8 @@ private slots:
         auto file = write(directory, "hostile.ldif", forest.ldif());
         auto html = directory.filePath("report.html");
         auto xml = directory.filePath("report.xml");
-        auto run = runRelayaudit({"analyze", "--ldif", file, "--html", html, "--xml", xml});
+        auto run =
+            runRelayaudit({"analyze", "--list", "--ldif", file, "--html", html, "--xml", xml});
         QCOMPARE(run.exitCode, 2);
         QString page = readText(html);
         QVERIFY(!page.contains("<script>alert(1)"));
@@ -381,7 +396,7 @@ private slots:
     }
     void bundledSamplesGiveTheDocumentedFindings() {
         QDir samples(RELAYAUDIT_SOURCE_DIR "/samples");
-        QStringList arguments{"analyze"};
+        QStringList arguments{"analyze", "--list"};
         for (const auto& name : samples.entryList({"*.ldif"}, QDir::Files, QDir::Name))
             arguments << "--ldif" << samples.filePath(name);
         QVERIFY2(arguments.size() >= 7,

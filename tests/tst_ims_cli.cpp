@@ -84,7 +84,7 @@ class TestImsCli : public QObject {
     // Findings of analyze on one export named EXCH55.reg, plus any LDIF given.
     QStringList findings(const std::string& exportBytes, const std::string& ldif = {},
                          int* exitCode = nullptr) {
-        QStringList arguments = {"analyze", "--ims-registry",
+        QStringList arguments = {"analyze", "--list", "--ims-registry",
                                  write(directory, "EXCH55.reg", exportBytes)};
         if (!ldif.empty())
             arguments << "--ldif" << write(directory, "domain.ldif", ldif);
@@ -158,7 +158,7 @@ private slots:
     }
     void guestUnknownFiresWhenNoDomainDataSaysAndIsAnError() {
         auto run = runRelayaudit(
-            {"analyze", "--ims-registry",
+            {"analyze", "--list", "--ims-registry",
              write(directory, "EXCH55.reg", parametersExport(false, {flags("00000008")}))});
         QVERIFY(findingsIn(run.out).contains("IMS-RELAY-GUEST-UNKNOWN\tEXCH55"));
         QVERIFY(run.out.contains("IMS-RELAY-GUEST-UNKNOWN\terror\tunknown\t"));
@@ -204,7 +204,7 @@ private slots:
     void rerouteManualCheckIsListedForEveryImsServer() {
         auto xml = directory.filePath("report.xml");
         auto run = runRelayaudit(
-            {"analyze", "--ims-server", "EXCH55", "--ims-registry",
+            {"analyze", "--list", "--ims-server", "EXCH55", "--ims-registry",
              write(directory, "a.reg", parametersExport(true, {flags("00000002")})),
              "--ims-registry",
              write(directory, "EXCH56.reg", parametersExport(false, {flags("00000002")})), "--xml",
@@ -217,13 +217,13 @@ private slots:
     }
     void rerouteManualCheckIsAbsentWithoutImsExports() {
         auto xml = directory.filePath("ldif-only.xml");
-        runRelayaudit(
-            {"analyze", "--ldif", write(directory, "d.ldif", domainLdif(false)), "--xml", xml});
+        runRelayaudit({"analyze", "--list", "--ldif", write(directory, "d.ldif", domainLdif(false)),
+                       "--xml", xml});
         QVERIFY(!readText(xml).contains("Reroute incoming SMTP mail"));
     }
     void exchange55ReminderDoesNotAskForWhatWasJudged() {
         auto xml = directory.filePath("reminder.xml");
-        runRelayaudit({"analyze", "--ldif", write(directory, "d.ldif", domainLdif(false)),
+        runRelayaudit({"analyze", "--list", "--ldif", write(directory, "d.ldif", domainLdif(false)),
                        "--ims-registry",
                        write(directory, "EXCH55.reg", parametersExport(true, {flags("00000002")})),
                        "--xml", xml});
@@ -232,8 +232,8 @@ private slots:
             "relayaudit judged the registry exports of 1 Internet Mail Service server(s)"));
         QVERIFY(!report.contains("check RelayFlags and the relay lists under"));
         auto withoutXml = directory.filePath("reminder-ldif.xml");
-        runRelayaudit({"analyze", "--ldif", write(directory, "d.ldif", domainLdif(false)), "--xml",
-                       withoutXml});
+        runRelayaudit({"analyze", "--list", "--ldif", write(directory, "d.ldif", domainLdif(false)),
+                       "--xml", withoutXml});
         QVERIFY(readText(withoutXml).contains("check RelayFlags and the relay lists under"));
     }
 
@@ -245,7 +245,7 @@ private slots:
                 "\r\n\"RelayFlags\"=dword:00000002\r\n\"RelayAllowList\"=hex(7):31,00,\\\r\n");
         auto xml = directory.filePath("untouched.xml");
         write(directory, "untouched.xml", "previous report");
-        auto run = runRelayaudit({"analyze", "--ims-registry", path, "--xml", xml});
+        auto run = runRelayaudit({"analyze", "--list", "--ims-registry", path, "--xml", xml});
         QCOMPARE(run.exitCode, 1);
         QVERIFY2(run.err.contains(path + ":5: "), qPrintable(run.err));
         QVERIFY(run.err.contains("reg export"));
@@ -253,7 +253,7 @@ private slots:
     }
     void oddUtf16ExportExitsOne() {
         auto bytes = parametersExport(true, {flags("00000002")});
-        auto run = runRelayaudit({"analyze", "--ims-registry",
+        auto run = runRelayaudit({"analyze", "--list", "--ims-registry",
                                   write(directory, "odd.reg", bytes.substr(0, bytes.size() - 1))});
         QCOMPARE(run.exitCode, 1);
         QVERIFY(run.err.contains("odd.reg:"));
@@ -261,7 +261,7 @@ private slots:
     }
     void exportOfAnotherKeyExitsOne() {
         auto run =
-            runRelayaudit({"analyze", "--ims-registry",
+            runRelayaudit({"analyze", "--list", "--ims-registry",
                            write(directory, "other.reg",
                                  testsupport::regFile(true, {"[HKEY_CURRENT_USER\\Software]"}))});
         QCOMPARE(run.exitCode, 1);
@@ -269,48 +269,51 @@ private slots:
     }
     void missingFileAndDirectoryExitOne() {
         QCOMPARE(
-            runRelayaudit({"analyze", "--ims-registry", directory.filePath("nope.reg")}).exitCode,
+            runRelayaudit({"analyze", "--list", "--ims-registry", directory.filePath("nope.reg")})
+                .exitCode,
             1);
-        QCOMPARE(runRelayaudit({"analyze", "--ims-registry", directory.path()}).exitCode, 1);
+        QCOMPARE(runRelayaudit({"analyze", "--list", "--ims-registry", directory.path()}).exitCode,
+                 1);
     }
 
     // --- naming ---
     void imsServerNamesOnlyTheNextExport() {
         auto a = write(directory, "first.reg", parametersExport(true, {flags("00000001")}));
         auto b = write(directory, "second.reg", parametersExport(false, {flags("00000000")}));
-        auto run = runRelayaudit(
-            {"analyze", "--ims-server", "EXIMS01", "--ims-registry", a, "--ims-registry", b});
+        auto run = runRelayaudit({"analyze", "--list", "--ims-server", "EXIMS01", "--ims-registry",
+                                  a, "--ims-registry", b});
         auto found = findingsIn(run.out);
         QVERIFY(found.contains("IMS-RELAY-OPEN\tEXIMS01"));
         QVERIFY(found.contains("IMS-RELAY-OPEN\tsecond"));
     }
     void imsServerWithoutAnExportAfterItIsRefused() {
         auto a = write(directory, "x.reg", parametersExport(true, {flags("00000002")}));
-        auto dangling = runRelayaudit({"analyze", "--ims-registry", a, "--ims-server", "EXCH55"});
+        auto dangling =
+            runRelayaudit({"analyze", "--list", "--ims-registry", a, "--ims-server", "EXCH55"});
         QCOMPARE(dangling.exitCode, 1);
         QVERIFY(dangling.err.contains("--ims-server EXCH55"));
         auto twice = runRelayaudit(
-            {"analyze", "--ims-server", "A", "--ims-server", "B", "--ims-registry", a});
+            {"analyze", "--list", "--ims-server", "A", "--ims-server", "B", "--ims-registry", a});
         QCOMPARE(twice.exitCode, 1);
     }
     void sameServerNameTwiceIsRefused() {
         auto a = write(directory, "EXCH55.reg", parametersExport(true, {flags("00000002")}));
         auto other = QTemporaryDir();
         auto b = write(other, "exch55.reg", parametersExport(true, {flags("00000002")}));
-        auto run = runRelayaudit({"analyze", "--ims-registry", a, "--ims-registry", b});
+        auto run = runRelayaudit({"analyze", "--list", "--ims-registry", a, "--ims-registry", b});
         QCOMPARE(run.exitCode, 1);
         QVERIFY(run.err.contains("--ims-server NAME"));
     }
     void standardInputNeedsAServerName() {
         auto bytes = QByteArray::fromStdString(parametersExport(true, {flags("00000000")}));
-        QCOMPARE(runRelayaudit({"analyze", "--ims-registry", "-"}, bytes).exitCode, 1);
-        auto named =
-            runRelayaudit({"analyze", "--ims-server", "EXCH55", "--ims-registry", "-"}, bytes);
+        QCOMPARE(runRelayaudit({"analyze", "--list", "--ims-registry", "-"}, bytes).exitCode, 1);
+        auto named = runRelayaudit(
+            {"analyze", "--list", "--ims-server", "EXCH55", "--ims-registry", "-"}, bytes);
         QVERIFY(findingsIn(named.out).contains("IMS-RELAY-OPEN\tEXCH55"));
     }
     void snapshotAndImsRegistryTogetherAreRefused() {
         auto run = runRelayaudit(
-            {"analyze", "--snapshot", directory.filePath("s.xml"), "--ims-registry",
+            {"analyze", "--list", "--snapshot", directory.filePath("s.xml"), "--ims-registry",
              write(directory, "EXCH55.reg", parametersExport(true, {flags("00000002")}))});
         QCOMPARE(run.exitCode, 1);
         QVERIFY(run.err.contains("--ims-registry"));
@@ -320,7 +323,8 @@ private slots:
     void snapshotIsSchemaValidAndReloadsToTheSameFindings() {
         auto snapshot = directory.filePath("snapshot.xml");
         auto first = runRelayaudit(
-            {"analyze", "--ldif", write(directory, "d.ldif", domainLdif(true)), "--ims-registry",
+            {"analyze", "--list", "--ldif", write(directory, "d.ldif", domainLdif(true)),
+             "--ims-registry",
              write(directory, "EXCH55.reg",
                    parametersExport(false,
                                     {flags("0000000a"),
@@ -332,18 +336,18 @@ private slots:
                                         RELAYAUDIT_SOURCE_DIR "/schemas/snapshot.xsd", snapshot});
         QVERIFY(xmllint.waitForFinished(30000));
         QVERIFY2(xmllint.exitCode() == 0, xmllint.readAllStandardError().constData());
-        auto again = runRelayaudit({"analyze", "--snapshot", snapshot});
+        auto again = runRelayaudit({"analyze", "--list", "--snapshot", snapshot});
         QCOMPARE(findingsIn(again.out), findingsIn(first.out));
         QVERIFY(findingsIn(first.out).contains("IMS-RELAY-GUEST\tEXCH55"));
     }
     void damagedImsSnapshotIsRefusedOnLoad() {
         auto snapshot = directory.filePath("damaged.xml");
-        runRelayaudit({"analyze", "--ims-registry",
+        runRelayaudit({"analyze", "--list", "--ims-registry",
                        write(directory, "EXCH55.reg", parametersExport(true, {flags("00000001")})),
                        "--snapshot-out", snapshot});
         auto text = readText(snapshot).replace("useAllowList=\"false\"", "useAllowList=\"true\"");
         write(directory, "damaged.xml", text.toStdString());
-        auto run = runRelayaudit({"analyze", "--snapshot", snapshot});
+        auto run = runRelayaudit({"analyze", "--list", "--snapshot", snapshot});
         QCOMPARE(run.exitCode, 1);
         QVERIFY(run.err.contains("imsServer"));
     }
@@ -351,7 +355,7 @@ private slots:
         auto xml = directory.filePath("r.xml");
         auto html = directory.filePath("r.html");
         runRelayaudit(
-            {"analyze", "--ims-server", "<script>EVIL</script>", "--ims-registry",
+            {"analyze", "--list", "--ims-server", "<script>EVIL</script>", "--ims-registry",
              write(directory, "EXCH55.reg",
                    parametersExport(true, {flags("00000002"),
                                            multiSzLine("RelayAllowList", {"10.1.2.25"}, true)})),
@@ -365,9 +369,10 @@ private slots:
         QVERIFY(!htmlText.contains("<script>EVIL"));
     }
     void samplesGiveTheirDocumentedFindings() {
-        auto run = runRelayaudit(
-            {"analyze", "--ims-registry", RELAYAUDIT_SOURCE_DIR "/samples/ims/exch55-open.reg",
-             "--ims-registry", RELAYAUDIT_SOURCE_DIR "/samples/ims/exch56-restricted.reg"});
+        auto run =
+            runRelayaudit({"analyze", "--list", "--ims-registry",
+                           RELAYAUDIT_SOURCE_DIR "/samples/ims/exch55-open.reg", "--ims-registry",
+                           RELAYAUDIT_SOURCE_DIR "/samples/ims/exch56-restricted.reg"});
         auto found = findingsIn(run.out);
         found.sort();
         QCOMPARE(found, (QStringList{"IMS-RELAY-GUEST-UNKNOWN\texch56-restricted",

@@ -53,6 +53,11 @@ public:
                 process.readAllStandardError()};
     }
     bool called() const { return QFile::exists(directory_.filePath("message")); }
+    // Forgets the recorded message, so the next run can be checked on its own.
+    void reset() const {
+        QFile::remove(directory_.filePath("message"));
+        QFile::remove(directory_.filePath("argv"));
+    }
     QString message() const { return read("message"); }
     QString argv() const { return read("argv"); }
     QString file(const QString& name, const QByteArray& content) const {
@@ -157,7 +162,24 @@ private slots:
         auto open = sendmail.file("open.ldif", ldif(true));
         QCOMPARE(sendmail.run({"analyze", "--ldif", open, "--mail-to", "a@corp.example"}).exitCode,
                  2);
-        QVERIFY(summaryOf(sendmail.message()).contains("not tracked by this version"));
+        QVERIFY(summaryOf(sendmail.message()).contains("not tracked (no --history"));
+    }
+    void newWithHistoryMailsOnlyWhenSomethingIsNew() {
+        FakeSendmail sendmail;
+        auto open = sendmail.file("open.ldif", ldif(true));
+        auto history = sendmail.path("history");
+        QStringList arguments = {"analyze",   "--ldif",        open, "--history", history,
+                                 "--mail-to", "a@corp.example"};
+        // First run: every finding is new, so it is mailed and the summary counts them.
+        QCOMPARE(sendmail.run(arguments).exitCode, 2);
+        QVERIFY(sendmail.called());
+        QVERIFY2(summaryOf(sendmail.message()).contains("Since the last run: "),
+                 qPrintable(summaryOf(sendmail.message())));
+        QVERIFY(summaryOf(sendmail.message()).contains("NEW"));
+        // Second run over the same input: nothing new, so no mail although findings remain.
+        sendmail.reset();
+        QCOMPARE(sendmail.run(arguments).exitCode, 2);
+        QVERIFY(!sendmail.called());
     }
     void alwaysMailsACleanRun() {
         FakeSendmail sendmail;

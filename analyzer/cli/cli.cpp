@@ -1,5 +1,6 @@
 #include "cli.h"
 
+#include "log_lines.h"
 #include "mail_report.h"
 #include "options.h"
 #include "pipeline.h"
@@ -54,7 +55,8 @@ int run(const std::vector<std::string>& arguments, std::ostream& out, std::ostre
         }
         if (command == "analyze")
             return dispatch(parseAnalyzeArguments(rest), out, [&](const AnalyzeOptions& options) {
-                return mailingFailures(options.mail, [&] { return runAnalyze(options, out); });
+                return mailingFailures(options.mail,
+                                       [&] { return runAnalyze(options, out, err); });
             });
         if (command == "audit")
             return dispatch(parseAuditArguments(rest), out, [&](const AuditOptions& options) {
@@ -73,14 +75,15 @@ int run(const std::vector<std::string>& arguments, std::ostream& out, std::ostre
                          didYouMean(command, {"analyze", "audit", "collect", "rules"}) +
                          "; use analyze, audit, collect or rules (see relayaudit --help)"};
     } catch (const RunFailure& failure) {
-        err << "relayaudit: " << terminalSafeText(failure.message) << "\n";
+        StderrLog(err).write(LogLevel::Error, failure.message);
         return kExitFailure;
     } catch (const std::bad_alloc&) {
-        err << "relayaudit: out of memory\n";
+        StderrLog(err).write(LogLevel::Error, "out of memory");
         return kExitFailure;
     } catch (const std::exception& error) {
-        err << "relayaudit: internal error: " << error.what()
-            << " (please report it with the command line you used)\n";
+        StderrLog(err).write(LogLevel::Error, std::string("internal error: ") + error.what() +
+                                                  " (please report it with the command line you "
+                                                  "used)");
         return kExitFailure;
     }
 }

@@ -7,6 +7,7 @@
 #include "run_failure.h"
 #include "sendmail.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -16,18 +17,25 @@ namespace relayaudit {
 
 namespace {
 
-// "new" needs the findings of the previous run, which this version does not keep (issue 8's
-// history): until then it means "findings", and the summary says so.
-std::string effectiveWhen(const std::string& when) {
-    return when == "new" ? "findings" : when;
+// New findings at or above the threshold: what "--mail-when new" waits for. Without a previous
+// run (--history, --baseline) nothing can be told apart, so every current finding counts as new,
+// and the summary says so.
+long newAtThreshold(const MailedRun& run) {
+    if (!run.report.comparison.enabled)
+        return run.atThreshold;
+    return static_cast<long>(std::count_if(
+        run.report.findings.begin(), run.report.findings.end(), [&](const Finding& finding) {
+            return finding.change == "new" && finding.severity() >= run.threshold;
+        }));
 }
 
-bool isDue(const MailOptions& options, int exitCode) {
+bool isDue(const MailOptions& options, const MailedRun& run) {
     if (options.to.empty())
         return false;
-    auto when = effectiveWhen(options.when);
-    return when == "always" || (when == "findings" && exitCode == kExitFindings) ||
-           (when == "failure" && exitCode == kExitFailure);
+    const auto& when = options.when;
+    return when == "always" || (when == "findings" && run.exitCode == kExitFindings) ||
+           (when == "new" && newAtThreshold(run) > 0) ||
+           (when == "failure" && run.exitCode == kExitFailure);
 }
 
 // RFC 5322 date; SOURCE_DATE_EPOCH fixes it like every other time relayaudit prints.
@@ -84,16 +92,20 @@ std::string summaryText(const MailOptions& options, const MailedRun& run) {
         if (counts[severity] > 0)
             text += ", " + std::to_string(counts[severity]) + " " + toString(severity);
     text += "\nManual checks: " + std::to_string(report.manualChecks.size()) + "\n";
-    if (options.when == "new")
-        text += "New and resolved findings: not tracked by this version (no history of earlier "
-                "runs); every current finding is listed.\n";
+    if (report.comparison.enabled)
+        text += "Since the last run: " + std::to_string(report.comparison.newFindings) + " new, " +
+                std::to_string(report.comparison.resolved.size()) + " resolved\n";
+    else if (options.when == "new")
+        text += "New and resolved findings: not tracked (no --history or --baseline), so every "
+                "current finding counts as new.\n";
     if (!run.htmlPath.empty())
         text += "Report: " + run.htmlPath + "\n";
     text += "The HTML and XML reports are attached.\n";
     if (!report.findings.empty()) {
         text += "\n";
         for (const auto& finding : report.findings)
-            text += std::string(toString(finding.severity())) + "  " + finding.rule->id + "  " +
+            text += std::string(toString(finding.severity())) +
+                    (finding.change == "new" ? "  NEW  " : "  ") + finding.rule->id + "  " +
                     finding.object + "\n    " + finding.message + "\n";
     }
     return text;
@@ -120,7 +132,7 @@ void checkMailOptions(const MailOptions& options) {
 }
 
 void mailReport(const MailOptions& options, const MailedRun& run) {
-    if (!isDue(options, run.exitCode)) {
+    if (!isDue(options, run)) {
         // A message left from an earlier run must not be sent for this one.
         if (!options.outbox.empty())
             std::remove(options.outbox.c_str());
@@ -145,7 +157,7 @@ std::string mailFailure(const MailOptions& options, const std::string& error) {
     } catch (const RunFailure&) {
         return {};
     }
-    if (!isDue(options, kExitFailure)) {
+    if (options.to.empty() || (options.when != "failure" && options.when != "always")) {
         if (!options.outbox.empty())
             std::remove(options.outbox.c_str());
         return {};

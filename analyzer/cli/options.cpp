@@ -45,7 +45,8 @@ Exit codes (for cron and systemd timers):
   1  the run itself failed: bad arguments, unreadable or invalid input, invalid rule
      pack, connection or bind failure, server timeout; the message says what to do
   2  at least one finding, one "could not judge" or one manual check at or above the
-     threshold (the built-in manual checks are info)
+     threshold (the built-in manual checks are info); findings accepted by --waivers do
+     not count, and with --fail-on-new only new findings count
   For rules --check: 0 every pack loads and every example holds, 1 otherwise.
 
 Configuration and mail (analyze, audit):
@@ -61,6 +62,12 @@ Examples:
       --password-file /etc/relayaudit/password --html report.html --xml report.xml
   relayaudit audit --uri ldap://dc1.corp.example --sasl gssapi --html report.html
   relayaudit audit --config /etc/relayaudit/relayaudit.conf --mail-to secops@corp.example
+  relayaudit audit --uri ldaps://dc1.corp.example --sasl gssapi --quiet \
+      --history /var/lib/relayaudit/history --waivers /etc/relayaudit/waivers.xml
+
+Standard output: a short summary (verdict, counts, new/resolved, one line per rule,
+where the reports went); --list prints one tab-separated line per finding instead,
+--quiet prints nothing unless the exit code is 2.
 )";
 
 bool wantsHelp(const std::vector<std::string>& arguments) {
@@ -103,6 +110,29 @@ std::string bareOptionName(std::string name) {
     return name;
 }
 
+// History, waivers, JSON and what goes to standard output (docs/design.md, "History and
+// waivers").
+void addHistoryOptions(po::options_description& description, AnalyzeOptions& options) {
+    description.add_options()("json", po::value(&options.jsonOut)->value_name("FILE"),
+                              "write the report as JSON to FILE: the same content as --xml")(
+        "history", po::value(&options.historyDir)->value_name("DIR"),
+        "keep every run's XML report in DIR (date-stamped, plus latest.xml and latest.html) and "
+        "compare this run with the previous one: new, open and resolved findings")(
+        "keep", po::value(&options.keep)->default_value(30)->value_name("N"),
+        "with --history: how many dated reports to keep")(
+        "baseline", po::value(&options.baselineFile)->value_name("FILE"),
+        "compare with this XML report instead of the latest one in --history")(
+        "fail-on-new", po::bool_switch(&options.failOnNew),
+        "exit 2 only for new findings at or above --fail-on (needs --history or --baseline)")(
+        "waivers", po::value(&options.waiversFile)->value_name("FILE"),
+        "accepted risks (schemas/waivers.xsd): covered findings are reported as accepted and "
+        "do not count for the exit code")(
+        "list", po::bool_switch(&options.list),
+        "print one line per finding (rule, severity, status, object, message; tab-separated) "
+        "instead of the summary")("quiet", po::bool_switch(&options.quiet),
+                                  "print nothing on standard output unless the exit code is 2");
+}
+
 po::options_description analyzeOutputOptions(AnalyzeOptions& options) {
     po::options_description description("Analysis and report options");
     description.add_options()(
@@ -117,6 +147,7 @@ po::options_description analyzeOutputOptions(AnalyzeOptions& options) {
         "fail-on", po::value(&options.failOn)->default_value("warning")->value_name("SEVERITY"),
         "exit 2 when a finding is at or above this severity: critical, error, warning, "
         "non-default or info");
+    addHistoryOptions(description, options);
     return description;
 }
 

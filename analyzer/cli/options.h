@@ -36,6 +36,17 @@ struct AnalyzeOptions {
     std::string snapshotOut;
     std::string failOn = "warning";
     MailOptions mail;
+    std::string jsonOut;
+    // History and waivers (docs/design.md, "History and waivers").
+    std::string historyDir;
+    int keep = 30; // checked >= 1 (a negative number must not wrap)
+    std::string baselineFile;
+    bool failOnNew = false;
+    std::string waiversFile;
+    // Standard output: a summary by default; --list one line per finding; --quiet nothing
+    // unless the run fails.
+    bool list = false;
+    bool quiet = false;
 };
 
 // How to reach and bind to a domain controller (audit and collect).

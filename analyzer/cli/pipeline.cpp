@@ -2,10 +2,13 @@
 
 #include "atomic_file.h"
 #include "cli.h"
+#include "history_and_waivers.h"
+#include "history_store.h"
 #include "ims_inputs.h"
 #include "inventory.h"
 #include "ldap_collector.h"
 #include "ldif_reader.h"
+#include "log_lines.h"
 #include "mail_report.h"
 #include "manual_checks.h"
 #include "password_prompt.h"
@@ -15,6 +18,8 @@
 #include "run_failure.h"
 #include "snapshot.h"
 #include "snapshot_builder.h"
+#include "stdout_summary.h"
+#include "text_encoding.h"
 
 #include <algorithm>
 #include <cstdlib>
@@ -40,13 +45,11 @@ std::string utcNow() {
     return text;
 }
 
-bool stderrIsTerminal() {
-    return ::isatty(STDERR_FILENO) == 1;
-}
-
 // Checked before any work, so a long live collection does not end in a usage error.
 void checkAnalyzeOptions(const AnalyzeOptions& options) {
-    if ((options.xmlOut == "-") + (options.htmlOut == "-") + (options.snapshotOut == "-") > 1)
+    if ((options.xmlOut == "-") + (options.htmlOut == "-") + (options.snapshotOut == "-") +
+            (options.jsonOut == "-") >
+        1)
         throw RunFailure{"only one output can go to standard output (\"-\"); give file names "
                          "for the others"};
 }
@@ -120,13 +123,14 @@ ConnectionOptions resolveConnection(const LiveOptions& options) {
     return connection;
 }
 
-void collectSnapshot(const LiveOptions& options, pugi::xml_document& snapshot, std::ostream& err) {
+void collectSnapshot(const LiveOptions& options, pugi::xml_document& snapshot, std::ostream& err,
+                     bool quiet = false) {
     auto connection = resolveConnection(options);
-    std::function<void(const std::string&)> progress;
-    if (stderrIsTerminal())
-        progress = [&err](const std::string& line) {
-            err << "relayaudit: " << terminalSafeText(line) << "\n";
-        };
+    // Which DC, which account, how many objects: on a terminal as progress, in a log with levels.
+    StderrLog log(err, quiet);
+    std::function<void(const std::string&)> progress = [&log](const std::string& line) {
+        log.write(LogLevel::Info, line);
+    };
     auto result = collectFromLdap(connection, progress);
     std::fill(connection.password.begin(), connection.password.end(), '\0');
     if (result.error)
@@ -146,8 +150,13 @@ void writeOutput(const std::string& path, std::string_view content, const char* 
         throw RunFailure{std::string("cannot write the ") + what + ": " + *problem};
 }
 
+bool stdoutIsTerminal() {
+    return ::isatty(STDOUT_FILENO) == 1;
+}
+
 int analyzeSnapshot(const pugi::xml_document& snapshot, const RuleCatalogue& catalogue,
-                    const AnalyzeOptions& options, std::ostream& out) {
+                    const AnalyzeOptions& options, const HistoryAndWaivers& triage,
+                    std::ostream& out, std::ostream& err) {
     Severity threshold = thresholdOf(options.failOn);
     AuditReport report;
     auto root = snapshot.child("snapshot");
@@ -171,53 +180,74 @@ int analyzeSnapshot(const pugi::xml_document& snapshot, const RuleCatalogue& cat
     auto manual = takeManualFindings(report.findings, catalogue);
     report.manualChecks = manualCheckTexts(manual);
     report.inventory = inventoryOf(snapshot);
+    applyHistoryAndWaivers(report, triage);
 
     // Render everything before writing anything, so a failure cannot leave a mixed set.
+    bool history = !options.historyDir.empty();
     bool mailing = !options.mail.to.empty(); // the mail attaches both reports
-    std::string xml = options.xmlOut.empty() && !mailing ? std::string() : renderXmlReport(report);
+    bool needBoth = history || mailing;
+    std::string xml = options.xmlOut.empty() && !needBoth ? std::string() : renderXmlReport(report);
     std::string html =
-        options.htmlOut.empty() && !mailing ? std::string() : renderHtmlReport(report);
+        options.htmlOut.empty() && !needBoth ? std::string() : renderHtmlReport(report);
+    std::string json = options.jsonOut.empty() ? std::string() : renderJsonReport(report);
     std::string snapshotText =
         options.snapshotOut.empty() ? std::string() : snapshotToString(snapshot);
     // All or nothing: a failure on the last output must not leave the first ones replaced.
+    RunOutcome outcome;
+    outcome.threshold = threshold;
+    outcome.failOnNew = options.failOnNew;
     AtomicFileSet outputs;
     for (const auto& [path, content, what] :
          {std::tuple{&options.snapshotOut, &snapshotText, "snapshot"},
           std::tuple{&options.xmlOut, &xml, "XML report"},
-          std::tuple{&options.htmlOut, &html, "HTML report"}})
-        if (!path->empty())
+          std::tuple{&options.htmlOut, &html, "HTML report"},
+          std::tuple{&options.jsonOut, &json, "JSON report"}})
+        if (!path->empty()) {
             if (auto problem = outputs.stage(*path, *content))
                 throw RunFailure{std::string("cannot write the ") + what + ": " + *problem +
                                  "; no output was changed"};
+            if (*path != "-")
+                outcome.written.emplace_back(what, *path);
+        }
+    if (history)
+        outcome.written.emplace_back("history", stageHistory(outputs, options.historyDir,
+                                                             report.run.generatedAt, xml, html));
     if (auto problem = outputs.commit())
         throw RunFailure{"cannot write the outputs: " + *problem};
+    StderrLog log(err, options.quiet);
+    if (history)
+        if (auto problem = pruneHistory(options.historyDir, unsigned(options.keep)))
+            log.write(LogLevel::Warning, *problem);
+    for (const auto& [what, path] : outcome.written)
+        log.write(LogLevel::Info, what + " written to " + path);
 
     // A manual check counts like a finding of its severity: the built-in ones are info, so only
-    // --fail-on info stops on them.
-    auto countAtThreshold = [threshold](const std::vector<Finding>& findings) {
-        return std::count_if(findings.begin(), findings.end(),
-                             [threshold](const Finding& f) { return f.severity() >= threshold; });
+    // --fail-on info stops on them. With --fail-on-new only new findings count: a manual check
+    // is a standing reminder, never new.
+    auto counts = [&](const Finding& f) {
+        return f.severity() >= threshold && (!options.failOnNew || f.change == "new");
     };
-    auto atThreshold = countAtThreshold(report.findings);
-    auto manualAtThreshold = countAtThreshold(manual);
-    bool stdoutTaken =
-        options.xmlOut == "-" || options.htmlOut == "-" || options.snapshotOut == "-";
-    if (!stdoutTaken) {
-        for (const auto& finding : report.findings)
-            out << finding.rule->id << "\t" << toString(finding.severity()) << "\t"
-                << finding.status() << "\t" << terminalSafeText(finding.object) << "\t"
-                << terminalSafeText(finding.message) << "\n";
-        out << report.findings.size() << " finding(s), " << atThreshold << " at or above "
-            << toString(threshold);
-        if (manualAtThreshold > 0)
-            out << "; " << manualAtThreshold << " manual check(s) at or above it";
-        out << "\n";
+    outcome.atThreshold =
+        std::size_t(std::count_if(report.findings.begin(), report.findings.end(), counts));
+    if (!options.failOnNew)
+        outcome.manualAtThreshold =
+            std::size_t(std::count_if(manual.begin(), manual.end(), [threshold](const Finding& f) {
+                return f.severity() >= threshold;
+            }));
+    outcome.exitCode =
+        outcome.atThreshold + outcome.manualAtThreshold > 0 ? kExitFindings : kExitClean;
+    bool stdoutTaken = options.xmlOut == "-" || options.htmlOut == "-" ||
+                       options.snapshotOut == "-" || options.jsonOut == "-";
+    if (!stdoutTaken && !(options.quiet && outcome.exitCode == kExitClean)) {
+        if (options.list)
+            printFindingList(out, report, outcome, stdoutIsTerminal());
+        else
+            printSummary(out, report, outcome, stdoutIsTerminal());
     }
-    int exitCode = atThreshold + manualAtThreshold > 0 ? kExitFindings : kExitClean;
-    mailReport(options.mail, {report, threshold, static_cast<long>(atThreshold),
-                              static_cast<long>(manualAtThreshold), exitCode,
+    mailReport(options.mail, {report, threshold, static_cast<long>(outcome.atThreshold),
+                              static_cast<long>(outcome.manualAtThreshold), outcome.exitCode,
                               options.htmlOut == "-" ? std::string() : options.htmlOut, html, xml});
-    return exitCode;
+    return outcome.exitCode;
 }
 
 } // namespace
@@ -226,10 +256,11 @@ const char* toolVersion() {
     return RELAYAUDIT_VERSION;
 }
 
-int runAnalyze(const AnalyzeOptions& options, std::ostream& out) {
+int runAnalyze(const AnalyzeOptions& options, std::ostream& out, std::ostream& err) {
     thresholdOf(options.failOn);
     checkAnalyzeOptions(options);
     checkMailOptions(options.mail);
+    auto triage = readHistoryAndWaivers(options);
     bool fromExports = !options.ldifFiles.empty() || !options.imsRegistries.empty();
     if (fromExports == !options.snapshotIn.empty())
         throw RunFailure{"give either --ldif FILE and/or --ims-registry FILE (each repeatable) "
@@ -248,22 +279,28 @@ int runAnalyze(const AnalyzeOptions& options, std::ostream& out) {
         context.toolVersion = toolVersion();
         context.collectedAt = utcNow();
         auto entries = readLdifFiles(options.ldifFiles);
+        if (!options.ldifFiles.empty())
+            StderrLog(err, options.quiet)
+                .write(LogLevel::Info, "read " + std::to_string(entries.size()) + " entries from " +
+                                           std::to_string(options.ldifFiles.size()) +
+                                           " LDIF file(s)");
         auto imsServers = readImsExports(options.imsRegistries);
         buildSnapshot(entries, context, snapshot);
         appendImsServers(snapshot, imsServers);
     }
-    return analyzeSnapshot(snapshot, catalogue, options, out);
+    return analyzeSnapshot(snapshot, catalogue, options, triage, out, err);
 }
 
 int runAudit(const AuditOptions& options, std::ostream& out, std::ostream& err) {
     thresholdOf(options.analysis.failOn);
     checkAnalyzeOptions(options.analysis);
     checkMailOptions(options.analysis.mail);
-    // Before connecting: fail fast on bad packs.
+    // Before connecting: fail fast on bad packs, waivers and baselines.
     auto catalogue = loadRules(options.analysis.rulePaths);
+    auto triage = readHistoryAndWaivers(options.analysis);
     pugi::xml_document snapshot;
-    collectSnapshot(options.live, snapshot, err);
-    return analyzeSnapshot(snapshot, catalogue, options.analysis, out);
+    collectSnapshot(options.live, snapshot, err, options.analysis.quiet);
+    return analyzeSnapshot(snapshot, catalogue, options.analysis, triage, out, err);
 }
 
 int runCollect(const CollectOptions& options, std::ostream& err) {
@@ -272,6 +309,8 @@ int runCollect(const CollectOptions& options, std::ostream& err) {
     pugi::xml_document snapshot;
     collectSnapshot(options.live, snapshot, err);
     writeOutput(options.snapshotOut, snapshotToString(snapshot), "snapshot");
+    if (options.snapshotOut != "-")
+        StderrLog(err).write(LogLevel::Info, "snapshot written to " + options.snapshotOut);
     return kExitClean;
 }
 

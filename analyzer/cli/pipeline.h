@@ -8,7 +8,7 @@
 
 namespace relayaudit {
 
-int runAnalyze(const AnalyzeOptions& options, std::ostream& out);
+int runAnalyze(const AnalyzeOptions& options, std::ostream& out, std::ostream& err);
 int runAudit(const AuditOptions& options, std::ostream& out, std::ostream& err);
 int runCollect(const CollectOptions& options, std::ostream& err);
 

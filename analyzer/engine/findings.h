@@ -74,6 +74,10 @@ struct Finding {
     // ("disabling Guest in child.corp.example"). Findings with the same cause are one problem;
     // empty when the rule names none.
     std::string cause;
+    // Set only when the run is compared with a previous one (--history, --baseline; see
+    // run_comparison.h): "new" or "open", and the date (YYYY-MM-DD) it was first reported.
+    std::string change;
+    std::string firstSeen;
 
     Severity severity() const { return rule->severity; }
     // "unknown" for could-not-judge results, "fail" otherwise. Never "pass".

@@ -7,6 +7,7 @@
 #include "html_causes.h"
 #include "html_escape.h"
 #include "html_evidence.h"
+#include "html_history_sections.h"
 #include "html_rule_card.h"
 #include "html_sections.h"
 #include "html_verdict.h"
@@ -67,9 +68,11 @@ std::string renderHtmlReport(const AuditReport& report) {
     out += "<main>\n<p class=\"verdict " + verdict.cssClass + "\">" + verdict.sentence + "</p>\n";
     renderSeverityCounts(out, counts);
     renderScores(out, report);
+    renderChanges(out, report);
     auto causes = sharedCausesOf(report.findings);
     renderSharedCauses(out, causes);
     renderFindings(out, report.findings, causeAnchorsOf(causes));
+    renderAcceptedRisks(out, report);
     renderPassedRules(out, report);
     renderInventory(out, report.inventory);
     renderManualChecks(out, report.manualChecks);

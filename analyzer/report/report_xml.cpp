@@ -43,12 +43,19 @@ void appendRun(pugi::xml_node root, const RunInfo& run) {
         appendText(node, "note", note);
 }
 
-void appendSummary(pugi::xml_node root, const std::vector<Finding>& findings) {
+void appendSummary(pugi::xml_node root, const AuditReport& report) {
+    const auto& findings = report.findings;
     SeverityCounts counts = countBySeverity(findings);
     auto summary = root.append_child("summary");
     setAttribute(summary, "findings", findings.size());
     setAttribute(summary, "fail", counts.totalFail);
     setAttribute(summary, "unknown", counts.totalUnknown);
+    if (report.waiversGiven)
+        setAttribute(summary, "accepted", acceptedCount(report));
+    if (report.comparison.enabled) {
+        setAttribute(summary, "new", report.comparison.newFindings);
+        setAttribute(summary, "resolved", report.comparison.resolved.size());
+    }
     for (Severity severity : kSeveritiesMostSevereFirst) {
         auto index = static_cast<std::size_t>(severity);
         auto count = summary.append_child("count");
@@ -58,17 +65,21 @@ void appendSummary(pugi::xml_node root, const std::vector<Finding>& findings) {
     }
 }
 
-void appendFinding(pugi::xml_node parent, const Finding& finding) {
+void appendFinding(pugi::xml_node parent, const Finding& finding, bool accepted = false) {
     const Rule& rule = *finding.rule;
     auto node = parent.append_child("finding");
     setAttribute(node, "rule", rule.id);
     setAttribute(node, "severity", toString(rule.severity));
     setAttribute(node, "kind", toString(rule.kind));
-    setAttribute(node, "status", finding.status());
+    setAttribute(node, "status", accepted ? "accepted" : finding.status());
     setAttribute(node, "object", finding.object);
     setAttribute(node, "objectName", finding.objectName);
     if (!rule.pack.empty())
         setAttribute(node, "pack", rule.pack);
+    if (!finding.change.empty()) {
+        setAttribute(node, "change", finding.change);
+        setAttribute(node, "firstSeen", finding.firstSeen);
+    }
     appendText(node, "title", rule.title);
     appendText(node, "message", finding.message);
     auto evidence = node.append_child("evidence");
@@ -85,6 +96,42 @@ void appendFinding(pugi::xml_node parent, const Finding& finding) {
     auto references = node.append_child("references");
     for (const auto& reference : rule.references)
         setAttribute(appendText(references, "reference", reference.title), "url", reference.url);
+}
+
+// Findings of the previous run that this one no longer reports.
+void appendComparison(pugi::xml_node root, const Comparison& comparison) {
+    auto node = root.append_child("comparison");
+    setAttribute(node, "baseline", comparison.baseline);
+    setAttribute(node, "baselineGeneratedAt", comparison.baselineGeneratedAt);
+    for (const auto& finding : comparison.resolved) {
+        auto child = appendText(node, "resolved", finding.title);
+        setAttribute(child, "rule", finding.rule);
+        setAttribute(child, "severity", finding.severity);
+        setAttribute(child, "status", finding.status);
+        setAttribute(child, "object", finding.object);
+        setAttribute(child, "objectName", finding.objectName);
+        setAttribute(child, "firstSeen", finding.firstSeen);
+    }
+}
+
+// Each waiver with its state and the findings it covers, which carry status="accepted".
+void appendAcceptedRisks(pugi::xml_node root, const std::vector<WaiverOutcome>& waivers) {
+    auto node = root.append_child("acceptedRisks");
+    for (const auto& outcome : waivers) {
+        const Waiver& waiver = outcome.waiver;
+        auto child = node.append_child("waiver");
+        setAttribute(child, "rule", waiver.rule);
+        setAttribute(child, "object", waiver.object);
+        setAttribute(child, "owner", waiver.owner);
+        setAttribute(child, "expires", waiver.expires);
+        setAttribute(child, "state", toString(outcome.state));
+        setAttribute(child, "source", waiver.source);
+        if (outcome.state == WaiverState::Expired)
+            setAttribute(child, "expiredMatches", outcome.expiredMatches);
+        appendText(child, "reason", waiver.reason);
+        for (const auto& finding : outcome.accepted)
+            appendFinding(child, finding, true);
+    }
 }
 
 void appendInventory(pugi::xml_node root, const std::vector<InventoryItem>& inventory) {
@@ -114,11 +161,15 @@ std::string renderXmlReport(const AuditReport& report) {
     auto root = document.append_child("relayauditReport");
     root.append_attribute("formatVersion").set_value("1");
     appendRun(root, report.run);
-    appendSummary(root, report.findings);
+    appendSummary(root, report);
 
     auto findings = root.append_child("findings");
     for (const auto& finding : report.findings) // already ordered by the engine
         appendFinding(findings, finding);
+    if (report.comparison.enabled)
+        appendComparison(root, report.comparison);
+    if (report.waiversGiven)
+        appendAcceptedRisks(root, report.waivers);
 
     appendInventory(root, report.inventory);
     appendManualChecks(root, report.manualChecks);

@@ -20,4 +20,23 @@ SeverityCounts countBySeverity(const std::vector<Finding>& findings) {
     return counts;
 }
 
+std::size_t acceptedCount(const AuditReport& report) {
+    std::size_t count = 0;
+    for (const auto& outcome : report.waivers)
+        count += outcome.accepted.size();
+    return count;
+}
+
+const char* toString(WaiverState state) {
+    switch (state) {
+    case WaiverState::Expired:
+        return "expired";
+    case WaiverState::Stale:
+        return "stale";
+    case WaiverState::Active:
+        break;
+    }
+    return "active";
+}
+
 } // namespace relayaudit

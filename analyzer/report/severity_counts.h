@@ -1,6 +1,7 @@
 #pragma once
 // Findings counted per severity, split into problems (fail) and could-not-judge (unknown). Both
 // reports show these counts, so they are computed in one place.
+#include "audit_model.h"
 #include "findings.h"
 
 #include <array>
@@ -24,5 +25,11 @@ struct SeverityCounts {
 };
 
 SeverityCounts countBySeverity(const std::vector<Finding>& findings);
+
+// Findings covered by an active waiver (report.waivers), kept apart from report.findings.
+std::size_t acceptedCount(const AuditReport& report);
+
+// "active", "expired" or "stale": the spelling in the XML and JSON reports.
+const char* toString(WaiverState state);
 
 } // namespace relayaudit

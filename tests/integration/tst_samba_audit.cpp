@@ -121,8 +121,8 @@ private slots:
 
     void ldapsAuditEqualsLdifExportAnalysis() {
         QString snapshot = work_.filePath("ldaps-snapshot.xml");
-        auto live =
-            runRelayaudit(QStringList{"audit"} + ldaps() + QStringList{"--snapshot-out", snapshot});
+        auto live = runRelayaudit(QStringList{"audit", "--list"} + ldaps() +
+                                  QStringList{"--snapshot-out", snapshot});
         QVERIFY2(live.exitCode == 2, qPrintable(live.describe())); // the sample mix has findings
         int expected =
             int(readText(dir_ + "/data.ldif").count("objectClass: protocolCfgSMTPServer\n"));
@@ -137,7 +137,8 @@ private slots:
         QVERIFY2(configurationExport.exitCode == 0, qPrintable(configurationExport.describe()));
         auto domainExport = exportLdif(env_["SAMBA_BASE"], domain);
         QVERIFY2(domainExport.exitCode == 0, qPrintable(domainExport.describe()));
-        auto offline = runRelayaudit({"analyze", "--ldif", configuration, "--ldif", domain});
+        auto offline =
+            runRelayaudit({"analyze", "--list", "--ldif", configuration, "--ldif", domain});
         QVERIFY2(offline.exitCode == 2, qPrintable(offline.describe()));
 
         ldapsFindings_ = findingLines(live.out);
@@ -162,9 +163,9 @@ private slots:
         QVERIFY2(!ldapsFindings_.isEmpty(), "needs ldapsAuditEqualsLdifExportAnalysis first");
         QStringList hidden = env_["SAMBA_BLIND_HIDDEN"].split('|', Qt::SkipEmptyParts);
         QCOMPARE(hidden.size(), 2);
-        auto run = runRelayaudit(
-            QStringList{"audit", "--uri", env_["SAMBA_LDAPS_URI"], "--ca-file", env_["SAMBA_CA"]} +
-            blind());
+        auto run = runRelayaudit(QStringList{"audit", "--list", "--uri", env_["SAMBA_LDAPS_URI"],
+                                             "--ca-file", env_["SAMBA_CA"]} +
+                                 blind());
         QVERIFY2(run.exitCode == 2, qPrintable(run.describe()));
         auto lines = findingLines(run.out);
         QVERIFY2(hasFinding(lines, "EXS-SERVER-UNSEEN", "CN=EXCH002,CN=Servers,"),
@@ -200,7 +201,8 @@ private slots:
             exportLdifAs(env_["SAMBA_READER_UPN"], env_["SAMBA_READER_PASSWORD_FILE"],
                          env_["SAMBA_BASE"], domain, {"*", "nTSecurityDescriptor"});
         QVERIFY2(domainExport.exitCode == 0, qPrintable(domainExport.describe()));
-        auto offline = runRelayaudit({"analyze", "--ldif", configuration, "--ldif", domain});
+        auto offline =
+            runRelayaudit({"analyze", "--list", "--ldif", configuration, "--ldif", domain});
         QVERIFY2(offline.exitCode == 2, qPrintable(offline.describe()));
         QVERIFY(!ruleIds(offline.out).contains("EXR-RECV-PERMISSIONS-UNREADABLE"));
         QCOMPARE(findingLines(offline.out), ldapsFindings_);
@@ -208,8 +210,8 @@ private slots:
 
     void startTlsAuditEqualsLdaps() {
         QVERIFY2(!ldapsFindings_.isEmpty(), "needs ldapsAuditEqualsLdifExportAnalysis first");
-        auto run = runRelayaudit(QStringList{"audit", "--uri", env_["SAMBA_LDAP_URI"], "--starttls",
-                                             "--ca-file", env_["SAMBA_CA"]} +
+        auto run = runRelayaudit(QStringList{"audit", "--list", "--uri", env_["SAMBA_LDAP_URI"],
+                                             "--starttls", "--ca-file", env_["SAMBA_CA"]} +
                                  reader());
         QVERIFY2(run.exitCode == 2, qPrintable(run.describe()));
         QCOMPARE(findingLines(run.out), ldapsFindings_);
@@ -221,8 +223,8 @@ private slots:
         environment.insert("KRB5_CONFIG", env_["KRB5_CONFIG"]);
         environment.insert("KRB5CCNAME", env_["KRB5CCNAME"]);
         // The host name must match an SPN of the DC (samba.sh kinit adds ldap/localhost).
-        auto run =
-            runRelayaudit({"audit", "--uri", "ldap://localhost", "--sasl", "gssapi"}, environment);
+        auto run = runRelayaudit(
+            {"audit", "--list", "--uri", "ldap://localhost", "--sasl", "gssapi"}, environment);
         QVERIFY2(run.exitCode == 2, qPrintable(run.describe()));
         QCOMPARE(findingLines(run.out), ldapsFindings_);
     }
@@ -240,9 +242,9 @@ private slots:
                  qPrintable(unsignedBind.describe()));
         // ...relayaudit's is accepted, with a signing layer, and says so in the snapshot.
         QString snapshot = work_.filePath("gssapi-snapshot.xml");
-        auto run = runRelayaudit(
-            {"audit", "--uri", "ldap://localhost", "--sasl", "gssapi", "--snapshot-out", snapshot},
-            kerberosEnvironment());
+        auto run = runRelayaudit({"audit", "--list", "--uri", "ldap://localhost", "--sasl",
+                                  "gssapi", "--snapshot-out", snapshot},
+                                 kerberosEnvironment());
         QVERIFY2(run.exitCode == 2, qPrintable(run.describe()));
         QCOMPARE(findingLines(run.out), ldapsFindings_);
         QVERIFY2(readText(snapshot).contains(
@@ -253,10 +255,10 @@ private slots:
     void kerberosInsideTlsRefusedByThisDomainControllerSaysWhatItWants() {
         PreviousReport xml(work_.filePath("gssapi-tls.xml"), "<previous/>\n");
         PreviousReport html(work_.filePath("gssapi-tls.html"), "<p>previous</p>\n");
-        auto run =
-            runRelayaudit({"audit", "--uri", env_["SAMBA_LDAPS_URI"], "--ca-file", env_["SAMBA_CA"],
-                           "--sasl", "gssapi", "--xml", xml.path, "--html", html.path},
-                          kerberosEnvironment());
+        auto run = runRelayaudit({"audit", "--list", "--uri", env_["SAMBA_LDAPS_URI"], "--ca-file",
+                                  env_["SAMBA_CA"], "--sasl", "gssapi", "--xml", xml.path, "--html",
+                                  html.path},
+                                 kerberosEnvironment());
         expectFailure(run,
                       {"LDAP 8", "Sign or Seal are required",
                        "use --sasl gssapi with ldap:// and without --starttls"},
@@ -264,7 +266,7 @@ private slots:
     }
 
     void enabledGuestShowsOnNextAudit() {
-        auto before = runRelayaudit(QStringList{"audit"} + ldaps());
+        auto before = runRelayaudit(QStringList{"audit", "--list"} + ldaps());
         QVERIFY2(before.exitCode == 2, qPrintable(before.describe()));
         QVERIFY2(!ruleIds(before.out).contains("DIR-GUEST-ENABLED"), qPrintable(before.out));
         QVERIFY2(!ruleIds(before.out).contains("EXS-RELAY-GUEST"), qPrintable(before.out));
@@ -274,7 +276,7 @@ private slots:
             ~Restore() { test->setGuestAccountControl("66082"); } // disabled again, always
         } restore{this};
         setGuestAccountControl("66080"); // ACCOUNTDISABLE cleared
-        auto after = runRelayaudit(QStringList{"audit"} + ldaps());
+        auto after = runRelayaudit(QStringList{"audit", "--list"} + ldaps());
         QVERIFY2(after.exitCode == 2, qPrintable(after.describe()));
         QVERIFY2(ruleIds(after.out).contains("DIR-GUEST-ENABLED"), qPrintable(after.out));
         QVERIFY2(ruleIds(after.out).contains("EXS-RELAY-GUEST"), qPrintable(after.out));
@@ -284,7 +286,7 @@ private slots:
         PreviousReport xml(work_.filePath("plain.xml"), "<previous/>\n");
         PreviousReport html(work_.filePath("plain.html"), "<p>previous</p>\n");
         // --allow-plaintext-bind gets the bind past the client's own refusal: Samba says 8.
-        auto run = runRelayaudit(QStringList{"audit", "--uri", env_["SAMBA_LDAP_URI"],
+        auto run = runRelayaudit(QStringList{"audit", "--list", "--uri", env_["SAMBA_LDAP_URI"],
                                              "--allow-plaintext-bind", "--xml", xml.path, "--html",
                                              html.path} +
                                  reader());
@@ -300,9 +302,9 @@ private slots:
         PreviousReport xml(work_.filePath("wrong-pw.xml"), "<previous/>\n");
         PreviousReport html(work_.filePath("wrong-pw.html"), "<p>previous</p>\n");
         auto run =
-            runRelayaudit({"audit", "--uri", env_["SAMBA_LDAPS_URI"], "--ca-file", env_["SAMBA_CA"],
-                           "--user", env_["SAMBA_READER_UPN"], "--password-file", wrong, "--xml",
-                           xml.path, "--html", html.path});
+            runRelayaudit({"audit", "--list", "--uri", env_["SAMBA_LDAPS_URI"], "--ca-file",
+                           env_["SAMBA_CA"], "--user", env_["SAMBA_READER_UPN"], "--password-file",
+                           wrong, "--xml", xml.path, "--html", html.path});
         expectFailure(run, {"LDAP 49", env_["SAMBA_READER_UPN"]}, xml, html);
         QVERIFY2(!run.err.contains("Not-the-Passw0rd"), "the message echoes the password");
     }
@@ -316,7 +318,7 @@ private slots:
             QString dir;
             ~Resume() { runScript("scripts/test-servers/samba.sh", {"resume", dir}); }
         } resume{dir_};
-        auto run = runRelayaudit(QStringList{"audit"} + ldaps() +
+        auto run = runRelayaudit(QStringList{"audit", "--list"} + ldaps() +
                                  QStringList{"--timeout", QString::number(kTimeoutSeconds), "--xml",
                                              xml.path, "--html", html.path});
         QVERIFY2(run.elapsedMs < kTimeoutSeconds * 1000 + kSlackMs, qPrintable(run.describe()));
@@ -336,7 +338,7 @@ private slots:
             ~Restore() { test->restartSamba({}); }
         } restore{this};
         QString snapshot = work_.filePath("gssapi-tls-snapshot.xml");
-        auto run = runRelayaudit({"audit", "--uri", env_["SAMBA_LDAPS_URI"], "--ca-file",
+        auto run = runRelayaudit({"audit", "--list", "--uri", env_["SAMBA_LDAPS_URI"], "--ca-file",
                                   env_["SAMBA_CA"], "--sasl", "gssapi", "--snapshot-out", snapshot},
                                  kerberosEnvironment());
         QVERIFY2(run.exitCode == 2, qPrintable(run.describe()));

@@ -201,8 +201,8 @@ private slots:
     }
 
     void ldapsWithCaFileAudits() {
-        auto run =
-            runRelayaudit(QStringList{"audit"} + ldaps() + QStringList{"--fail-on", "critical"});
+        auto run = runRelayaudit(QStringList{"audit", "--list"} + ldaps() +
+                                 QStringList{"--fail-on", "critical"});
         // 0 or 2: the sample mix has findings; 1 would be a failed run.
         QVERIFY2(run.exitCode == 0 || run.exitCode == 2, qPrintable(run.describe()));
         QVERIFY2(run.out.contains(" finding(s)"), qPrintable(run.describe()));
@@ -219,8 +219,8 @@ private slots:
     }
 
     void startTlsAndLdapsGiveTheSameFindings() {
-        auto overLdaps = runRelayaudit(QStringList{"audit"} + ldaps());
-        auto overStartTls = runRelayaudit(QStringList{"audit", "--uri", env_["SLAPD_URI"],
+        auto overLdaps = runRelayaudit(QStringList{"audit", "--list"} + ldaps());
+        auto overStartTls = runRelayaudit(QStringList{"audit", "--list", "--uri", env_["SLAPD_URI"],
                                                       "--starttls", "--ca-file", env_["SLAPD_CA"]} +
                                           reader());
         QVERIFY2(overLdaps.exitCode == 2, qPrintable(overLdaps.describe()));
@@ -232,7 +232,7 @@ private slots:
     void tlsInsecureIsSaidInTheReports() {
         QString html = work_.filePath("insecure.html");
         QString xml = work_.filePath("insecure.xml");
-        auto run = runRelayaudit(QStringList{"audit", "--uri", env_["SLAPD_LDAPS_URI"],
+        auto run = runRelayaudit(QStringList{"audit", "--list", "--uri", env_["SLAPD_LDAPS_URI"],
                                              "--tls-insecure", "--html", html, "--xml", xml} +
                                  reader());
         QVERIFY2(run.exitCode == 2, qPrintable(run.describe()));
@@ -252,7 +252,7 @@ private slots:
         QStringList uri = startTls ? QStringList{"--uri", env_["SLAPD_URI"], "--starttls"}
                                    : QStringList{"--uri", env_["SLAPD_LDAPS_URI"]};
         auto run = runRelayaudit(
-            QStringList{"audit"} + uri +
+            QStringList{"audit", "--list"} + uri +
             QStringList{"--ca-file", otherCa_, "--xml", xml.path, "--html", html.path} + reader());
         expectFailure(run, {"certificate", "--ca-file", "127.0.0.1"}, xml, html);
     }
@@ -263,9 +263,9 @@ private slots:
         PreviousReport xml(work_.filePath("wrong-pw.xml"), "<previous/>\n");
         PreviousReport html(work_.filePath("wrong-pw.html"), "<p>previous</p>\n");
         auto run =
-            runRelayaudit({"audit", "--uri", env_["SLAPD_LDAPS_URI"], "--ca-file", env_["SLAPD_CA"],
-                           "--bind-dn", env_["SLAPD_READER_DN"], "--password-file", wrong, "--xml",
-                           xml.path, "--html", html.path});
+            runRelayaudit({"audit", "--list", "--uri", env_["SLAPD_LDAPS_URI"], "--ca-file",
+                           env_["SLAPD_CA"], "--bind-dn", env_["SLAPD_READER_DN"],
+                           "--password-file", wrong, "--xml", xml.path, "--html", html.path});
         expectFailure(run, {"LDAP 49", "invalid credentials", "password"}, xml, html);
         QVERIFY2(!run.err.contains("not-the-password"), "the message echoes the password");
     }
@@ -273,8 +273,8 @@ private slots:
     void plainTextSimpleBindIsRefusedByTheClient() {
         PreviousReport xml(work_.filePath("plain.xml"), "<previous/>\n");
         PreviousReport html(work_.filePath("plain.html"), "<p>previous</p>\n");
-        auto run = runRelayaudit(QStringList{"audit", "--uri", env_["SLAPD_URI"], "--xml", xml.path,
-                                             "--html", html.path} +
+        auto run = runRelayaudit(QStringList{"audit", "--list", "--uri", env_["SLAPD_URI"], "--xml",
+                                             xml.path, "--html", html.path} +
                                  reader());
         expectFailure(run, {"use ldaps://, --starttls or --sasl gssapi"}, xml, html);
     }
@@ -302,7 +302,7 @@ private slots:
         if (!midSearch)
             pause();
         auto run =
-            runRelayaudit(QStringList{"audit"} + ldaps(midSearch ? proxy.port() : 0) +
+            runRelayaudit(QStringList{"audit", "--list"} + ldaps(midSearch ? proxy.port() : 0) +
                           QStringList{"--timeout", QString::number(kTimeoutSeconds), "--page-size",
                                       "200", "--xml", xml.path, "--html", html.path});
         QVERIFY2(
@@ -335,7 +335,7 @@ private slots:
             CuttingProxy::After::HangUp);
         QVERIFY(proxy.listen());
         auto run =
-            runRelayaudit(QStringList{"audit"} + ldaps(proxy.port()) +
+            runRelayaudit(QStringList{"audit", "--list"} + ldaps(proxy.port()) +
                           QStringList{"--timeout", QString::number(kTimeoutSeconds), "--page-size",
                                       "200", "--xml", xml.path, "--html", html.path});
         QVERIFY(proxy.fired());

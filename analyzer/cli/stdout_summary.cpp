@@ -1,0 +1,136 @@
+#include "stdout_summary.h"
+
+#include "text_encoding.h"
+
+#include <array>
+#include <map>
+#include <ostream>
+
+namespace relayaudit {
+
+namespace {
+
+constexpr std::size_t kLongDn = 60;
+
+std::string shownObject(const Finding& finding, bool terminal) {
+    if (finding.object.empty())
+        return "(forest-wide)";
+    if (terminal && finding.object.size() > kLongDn && !finding.objectName.empty())
+        return terminalSafeText(finding.objectName);
+    return terminalSafeText(finding.object);
+}
+
+void printTally(std::ostream& out, const AuditReport& report, const RunOutcome& outcome) {
+    out << report.findings.size() << " finding(s), " << outcome.atThreshold << " at or above "
+        << toString(outcome.threshold);
+    if (outcome.failOnNew)
+        out << " and new";
+    if (outcome.manualAtThreshold > 0)
+        out << "; " << outcome.manualAtThreshold << " manual check(s) at or above it";
+    out << "\n";
+}
+
+void printCounts(std::ostream& out, const AuditReport& report) {
+    constexpr std::array kOrder = {Severity::Critical, Severity::Error, Severity::Warning,
+                                   Severity::NonDefault, Severity::Info};
+    std::map<std::pair<int, std::string>, std::size_t> counts; // (-severity, status) -> count
+    for (const auto& finding : report.findings)
+        counts[{-int(finding.severity()), finding.status()}]++;
+    for (const auto& waiver : report.waivers)
+        for (const auto& finding : waiver.accepted)
+            counts[{-int(finding.severity()), "accepted"}]++;
+    out << "Counts:";
+    if (counts.empty())
+        out << " none";
+    for (Severity severity : kOrder)
+        for (const char* status : {"fail", "unknown", "accepted"}) {
+            auto found = counts.find({-int(severity), status});
+            if (found != counts.end())
+                out << " " << toString(severity) << " " << status << " " << found->second << ";";
+        }
+    out << "\n";
+}
+
+void printChanges(std::ostream& out, const AuditReport& report) {
+    const Comparison& comparison = report.comparison;
+    if (!comparison.enabled)
+        return;
+    out << "Changes: " << comparison.newFindings << " new, " << comparison.resolved.size()
+        << " resolved";
+    if (comparison.baseline.empty())
+        out << " (first run: nothing to compare with)";
+    else
+        out << " since " << terminalSafeText(comparison.baselineGeneratedAt);
+    out << "\n";
+}
+
+void printWaivers(std::ostream& out, const AuditReport& report) {
+    if (!report.waiversGiven)
+        return;
+    std::size_t accepted = 0, expired = 0, stale = 0;
+    for (const auto& waiver : report.waivers) {
+        accepted += waiver.accepted.size();
+        expired += waiver.state == WaiverState::Expired;
+        stale += waiver.state == WaiverState::Stale;
+    }
+    out << "Waivers: " << accepted << " finding(s) accepted; " << expired << " waiver(s) expired, "
+        << stale << " stale\n";
+}
+
+// One line per rule, in the engine's order (most severe first): count and first object.
+void printRules(std::ostream& out, const AuditReport& report, bool terminal) {
+    std::vector<std::string> order;
+    std::map<std::string, std::pair<std::size_t, const Finding*>> byRule;
+    for (const auto& finding : report.findings) {
+        auto [entry, added] = byRule.try_emplace(finding.rule->id, 0, &finding);
+        if (added)
+            order.push_back(finding.rule->id);
+        entry->second.first++;
+    }
+    for (const auto& id : order) {
+        const auto& [count, first] = byRule[id];
+        out << "  " << terminalSafeText(id) << "  " << toString(first->severity()) << " "
+            << first->status() << "  " << count << "  " << shownObject(*first, terminal);
+        if (count > 1)
+            out << " and " << count - 1 << " more";
+        out << "\n";
+    }
+}
+
+} // namespace
+
+void printSummary(std::ostream& out, const AuditReport& report, const RunOutcome& outcome,
+                  bool terminal) {
+    out << "Verdict: "
+        << (outcome.exitCode == 0 ? "PASS: nothing counts at or above "
+                                  : "FAIL: findings count at or above ")
+        << toString(outcome.threshold) << (outcome.failOnNew ? " (new findings only)" : "") << "\n";
+    printCounts(out, report);
+    printChanges(out, report);
+    printWaivers(out, report);
+    printRules(out, report, terminal);
+    if (!outcome.written.empty()) {
+        out << "Reports:";
+        for (const auto& [what, path] : outcome.written)
+            out << " " << what << " " << terminalSafeText(path) << ";";
+        out << "\n";
+    }
+    printTally(out, report, outcome);
+}
+
+void printFindingList(std::ostream& out, const AuditReport& report, const RunOutcome& outcome,
+                      bool terminal) {
+    auto line = [&](const Finding& finding, const char* status) {
+        out << finding.rule->id << "\t" << toString(finding.severity()) << "\t" << status << "\t"
+            << (terminal ? shownObject(finding, true) : terminalSafeText(finding.object)) << "\t"
+            << terminalSafeText(finding.message) << "\n";
+    };
+    for (const auto& finding : report.findings)
+        line(finding, finding.status());
+    for (const auto& waiver : report.waivers)
+        for (const auto& finding : waiver.accepted)
+            line(finding, "accepted");
+    printTally(out, report, outcome);
+}
+
+} // namespace relayaudit

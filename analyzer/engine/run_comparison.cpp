@@ -1,0 +1,94 @@
+#include "run_comparison.h"
+
+#include "string_helpers.h"
+#include "text_encoding.h"
+
+#include <algorithm>
+#include <map>
+#include <pugixml.hpp>
+
+namespace relayaudit {
+
+namespace {
+
+// The previous report holds values as the XML writer wrote them (bytes XML cannot carry as
+// \XX), so this run's values are compared in that same form.
+std::string matchKey(std::string_view rule, std::string_view object) {
+    return toLowerAscii(rule) + '\n' + toLowerAscii(object);
+}
+
+ResolvedFinding readFinding(pugi::xml_node node, const std::string& runDate) {
+    ResolvedFinding finding;
+    finding.rule = node.attribute("rule").value();
+    finding.severity = node.attribute("severity").value();
+    finding.status = node.attribute("status").value();
+    finding.object = node.attribute("object").value();
+    finding.objectName = node.attribute("objectName").value();
+    finding.title = node.child_value("title");
+    finding.firstSeen = node.attribute("firstSeen").value();
+    if (finding.firstSeen.empty())
+        finding.firstSeen = runDate;
+    return finding;
+}
+
+} // namespace
+
+std::optional<std::string> parsePreviousReport(std::string_view text, const std::string& source,
+                                               PreviousReport& previous) {
+    pugi::xml_document document;
+    auto parsed = document.load_buffer(text.data(), text.size(), pugi::parse_default);
+    if (!parsed)
+        return source + ": not a readable XML report: " + parsed.description();
+    auto root = document.child("relayauditReport");
+    if (!root)
+        return source + ": not a relayaudit XML report (no <relayauditReport> root)";
+    previous.source = source;
+    previous.generatedAt = root.child("run").attribute("generatedAt").value();
+    std::string runDate = previous.generatedAt.substr(0, 10);
+    for (auto finding : root.child("findings").children("finding"))
+        previous.findings.push_back(readFinding(finding, runDate));
+    for (auto waiver : root.child("acceptedRisks").children("waiver"))
+        for (auto finding : waiver.children("finding"))
+            previous.findings.push_back(readFinding(finding, runDate));
+    return std::nullopt;
+}
+
+void compareWithPrevious(AuditReport& report, const PreviousReport* previous,
+                         std::string_view today) {
+    auto& comparison = report.comparison;
+    comparison.enabled = true;
+    std::multimap<std::string, std::size_t> unmatched;
+    if (previous) {
+        comparison.baseline = previous->source;
+        comparison.baselineGeneratedAt = previous->generatedAt;
+        for (std::size_t i = 0; i < previous->findings.size(); ++i)
+            unmatched.emplace(matchKey(previous->findings[i].rule, previous->findings[i].object),
+                              i);
+    }
+    auto mark = [&](Finding& finding) {
+        auto found = unmatched.lower_bound(matchKey(finding.rule->id, xmlSafeText(finding.object)));
+        if (found == unmatched.end() ||
+            found->first != matchKey(finding.rule->id, xmlSafeText(finding.object))) {
+            finding.change = "new";
+            finding.firstSeen = std::string(today);
+            comparison.newFindings++;
+        } else {
+            finding.change = "open";
+            finding.firstSeen = previous->findings[found->second].firstSeen;
+            unmatched.erase(found);
+        }
+    };
+    for (auto& finding : report.findings)
+        mark(finding);
+    for (auto& outcome : report.waivers)
+        for (auto& finding : outcome.accepted)
+            mark(finding);
+    std::vector<std::size_t> gone;
+    for (const auto& [key, index] : unmatched)
+        gone.push_back(index);
+    std::sort(gone.begin(), gone.end()); // the previous report's order: most severe first
+    for (auto index : gone)
+        comparison.resolved.push_back(previous->findings[index]);
+}
+
+} // namespace relayaudit
