@@ -2,6 +2,7 @@
 
 #include "options.h"
 #include "pipeline.h"
+#include "probe_command.h"
 #include "rules_command.h"
 #include "run_failure.h"
 #include "text_encoding.h"
@@ -57,8 +58,12 @@ int run(const std::vector<std::string>& arguments, std::ostream& out, std::ostre
             return dispatch(parseRulesArguments(rest), out, [&](const RulesOptions& options) {
                 return runRules(options, out, err);
             });
+        if (command == "probe")
+            return dispatch(
+                parseProbeArguments(rest), out,
+                [&](const ProbeCommandOptions& options) { return runProbe(options, out); });
         throw RunFailure{"unknown command '" + command +
-                         "'; use analyze, audit, collect or rules (see relayaudit --help)"};
+                         "'; use analyze, audit, collect, probe or rules (see relayaudit --help)"};
     } catch (const RunFailure& failure) {
         err << "relayaudit: " << terminalSafeText(failure.message) << "\n";
         return kExitFailure;

@@ -20,6 +20,7 @@ Usage:
   relayaudit collect --uri URI [connection options] --snapshot-out FILE
   relayaudit rules   [--rules PATH ...] [--explain ID]
   relayaudit rules   --check PACK...
+  relayaudit probe   --target HOST[:PORT] ... [probe options]
   relayaudit --help | --version
   relayaudit COMMAND --help          the options of one command
 
@@ -30,6 +31,8 @@ Commands:
             saved snapshot
   audit     read the configuration from a domain controller over LDAP, then analyze it
   collect   read the configuration over LDAP and save it as a snapshot, judging nothing
+  probe     test SMTP endpoints for open relay with a dialogue that stops after RCPT
+            (never DATA); analyze/audit --probe probe the endpoints of the snapshot
   rules     list the rule catalogue: ID, severity, kind, title; --explain ID prints one
             rule whole; --check PACK... loads packs and runs every example in them
 
@@ -44,6 +47,7 @@ Exit codes (for cron and systemd timers):
   2  at least one finding, one "could not judge" or one manual check at or above the
      threshold (the built-in manual checks are info)
   For rules --check: 0 every pack loads and every example holds, 1 otherwise.
+  For probe: 2 when an endpoint accepted RCPT to the outside address (open relay).
 
 Examples:
   relayaudit analyze --ldif config.ldf --ldif corp.ldf --html /var/lib/relayaudit/report.html
@@ -81,6 +85,27 @@ po::options_description analyzeOutputOptions(AnalyzeOptions& options) {
         "fail-on", po::value(&options.failOn)->default_value("warning"),
         "exit 2 when a finding is at or above this severity: critical, error, warning, "
         "non-default or info");
+    return description;
+}
+
+po::options_description probeOptions(ProbeOptions& options, bool optIn) {
+    po::options_description description("SMTP probe options (only your own servers)");
+    if (optIn)
+        description.add_options()("probe", po::bool_switch(&options.enabled),
+                                  "also probe every SMTP endpoint of the snapshot (virtual "
+                                  "servers, receive connectors) with a dialogue that stops "
+                                  "after RCPT; never the default");
+    description.add_options()("probe-map", po::value(&options.maps)->composing(),
+                              "NAME=ADDRESS: connect to ADDRESS for host NAME (tests, NAT, split "
+                              "DNS; repeatable)")(
+        "probe-from", po::value(&options.from)->default_value(options.from),
+        "MAIL FROM address of the probe")(
+        "probe-to", po::value(&options.to)->default_value(options.to),
+        "RCPT TO address of the probe: outside every domain the servers accept")(
+        "probe-timeout", po::value(&options.timeoutSeconds)->default_value(10),
+        "seconds per endpoint, from connect to QUIT")(
+        "probe-parallel", po::value(&options.parallel)->default_value(4),
+        "at most this many endpoints at once");
     return description;
 }
 
@@ -181,7 +206,7 @@ ParsedCommand<AnalyzeOptions> parseAnalyzeArguments(const std::vector<std::strin
         "file name without its extension)")("snapshot", po::value(&options.snapshotIn),
                                             "snapshot saved by --snapshot-out");
     po::options_description all;
-    all.add(inputs).add(analyzeOutputOptions(options));
+    all.add(inputs).add(analyzeOutputOptions(options)).add(probeOptions(options.probe, true));
     if (wantsHelp(arguments)) {
         parsed.help = helpText("relayaudit analyze [--ldif FILE ...] [[--ims-server NAME] "
                                "--ims-registry FILE ...] | --snapshot FILE [options]",
@@ -198,7 +223,8 @@ ParsedCommand<AuditOptions> parseAuditArguments(const std::vector<std::string>& 
     ParsedCommand<AuditOptions> parsed;
     po::options_description all;
     all.add(connectionOptions(parsed.options.live))
-        .add(analyzeOutputOptions(parsed.options.analysis));
+        .add(analyzeOutputOptions(parsed.options.analysis))
+        .add(probeOptions(parsed.options.analysis.probe, true));
     if (wantsHelp(arguments))
         parsed.help = helpText("relayaudit audit --uri URI [connection options] [options]", all);
     else
@@ -253,6 +279,23 @@ ParsedCommand<RulesOptions> parseRulesArguments(const std::vector<std::string>& 
                          "': pack files are given after --check (or with --rules)"};
     if (options.check && (!options.explainId.empty() || !options.rulePaths.empty()))
         throw RunFailure{"--check takes only pack files; leave out --rules and --explain"};
+    return parsed;
+}
+
+ParsedCommand<ProbeCommandOptions> parseProbeArguments(const std::vector<std::string>& arguments) {
+    ParsedCommand<ProbeCommandOptions> parsed;
+    po::options_description targets("Targets");
+    targets.add_options()("target", po::value(&parsed.options.targets)->composing(),
+                          "HOST[:PORT] to probe (port 25 by default; repeatable)");
+    po::options_description all;
+    all.add(targets).add(probeOptions(parsed.options.probe, false));
+    if (wantsHelp(arguments)) {
+        parsed.help = helpText("relayaudit probe --target HOST[:PORT] ... [probe options]", all);
+        return parsed;
+    }
+    parse(arguments, all);
+    if (parsed.options.targets.empty())
+        throw RunFailure{"probe needs at least one --target HOST[:PORT]"};
     return parsed;
 }
 

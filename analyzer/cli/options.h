@@ -15,6 +15,21 @@ struct ImsRegistryInput {
     std::string server;
 };
 
+// The SMTP relay probe (relayaudit probe; analyze/audit --probe, opt-in).
+struct ProbeOptions {
+    bool enabled = false;          // analyze/audit: --probe given
+    std::vector<std::string> maps; // NAME=ADDRESS
+    std::string from = "relayaudit-probe@example.com";
+    std::string to = "relay-test@example.net";
+    unsigned timeoutSeconds = 10;
+    unsigned parallel = 4;
+};
+
+struct ProbeCommandOptions {
+    std::vector<std::string> targets; // HOST[:PORT]
+    ProbeOptions probe;
+};
+
 // Outputs and rule selection shared by analyze and audit.
 struct AnalyzeOptions {
     std::vector<std::string> ldifFiles;
@@ -25,6 +40,7 @@ struct AnalyzeOptions {
     std::string htmlOut;
     std::string snapshotOut;
     std::string failOn = "warning";
+    ProbeOptions probe;
 };
 
 // How to reach and bind to a domain controller (audit and collect).
@@ -67,6 +83,7 @@ ParsedCommand<AnalyzeOptions> parseAnalyzeArguments(const std::vector<std::strin
 ParsedCommand<AuditOptions> parseAuditArguments(const std::vector<std::string>& arguments);
 ParsedCommand<CollectOptions> parseCollectArguments(const std::vector<std::string>& arguments);
 ParsedCommand<RulesOptions> parseRulesArguments(const std::vector<std::string>& arguments);
+ParsedCommand<ProbeCommandOptions> parseProbeArguments(const std::vector<std::string>& arguments);
 
 // The overview printed by "relayaudit --help" and, on stderr, when no command is given.
 std::string_view generalUsage();

@@ -1,0 +1,95 @@
+#include "probe_command.h"
+
+#include "run_failure.h"
+#include "text_encoding.h"
+
+#include <ostream>
+
+namespace relayaudit {
+
+namespace {
+
+// A mailbox for MAIL FROM / RCPT TO: local@domain, printable, no spaces or angle brackets, so a
+// value can never end the command and start another one (no "\r\nDATA").
+void checkMailbox(const std::string& address, const char* option) {
+    auto at = address.rfind('@');
+    bool printable = !address.empty() && address.size() <= 254;
+    for (char c : address)
+        printable = printable && c > ' ' && c < 0x7f && c != '<' && c != '>';
+    if (!printable || at == std::string::npos || at == 0 || at + 1 == address.size())
+        throw RunFailure{std::string(option) + " '" + address +
+                         "' is not a mailbox (local@domain, printable, without spaces or <>)"};
+}
+
+} // namespace
+
+probe::ProbeSettings probeSettingsFrom(const ProbeOptions& options) {
+    probe::ProbeSettings settings;
+    checkMailbox(options.from, "--probe-from");
+    checkMailbox(options.to, "--probe-to");
+    settings.dialogue.mailFrom = options.from;
+    settings.dialogue.rcptTo = options.to;
+    if (options.timeoutSeconds < 1 || options.timeoutSeconds > 600)
+        throw RunFailure{"--probe-timeout must be between 1 and 600 seconds"};
+    if (options.parallel < 1 || options.parallel > 64)
+        throw RunFailure{"--probe-parallel must be between 1 and 64"};
+    settings.timeout = std::chrono::seconds(options.timeoutSeconds);
+    settings.parallel = options.parallel;
+    for (const auto& mapping : options.maps)
+        if (!probe::addAddressMapping(mapping, settings))
+            throw RunFailure{"--probe-map '" + mapping + "' is not NAME=ADDRESS"};
+    return settings;
+}
+
+void printProbeResults(const std::vector<probe::ProbeResult>& results, std::ostream& out) {
+    using Direction = probe::TranscriptLine::Direction;
+    for (const auto& result : results) {
+        out << terminalSafeText(result.endpoint.key()) << "  " << probe::toString(result.probeClass)
+            << " (at " << probe::toString(result.phase);
+        if (result.replyCode)
+            out << ", reply " << result.replyCode;
+        out << ", " << result.elapsedMilliseconds << " ms)\n";
+        out << "  " << terminalSafeText(result.reason) << "\n";
+        if (result.reached) {
+            const auto& offered = result.capabilities;
+            out << "  offered: " << (offered.esmtp ? "ESMTP" : "no ESMTP")
+                << (offered.startTls ? ", STARTTLS" : ", no STARTTLS");
+            if (!offered.authMechanisms.empty()) {
+                out << ", AUTH";
+                for (const auto& mechanism : offered.authMechanisms)
+                    out << " " << terminalSafeText(mechanism);
+            }
+            if (offered.sizeLimit)
+                out << ", SIZE " << *offered.sizeLimit;
+            out << "\n";
+        }
+        for (const auto& line : result.transcript) {
+            const char* mark = line.direction == Direction::Client   ? "C: "
+                               : line.direction == Direction::Server ? "S: "
+                                                                     : "   ";
+            out << "    " << mark << terminalSafeText(line.text, 512) << "\n";
+        }
+    }
+}
+
+int runProbe(const ProbeCommandOptions& options, std::ostream& out) {
+    auto settings = probeSettingsFrom(options.probe);
+    std::vector<probe::ProbeEndpoint> endpoints;
+    for (const auto& target : options.targets) {
+        auto endpoint = probe::parseEndpoint(target);
+        if (!endpoint)
+            throw RunFailure{"--target '" + target + "' is not HOST[:PORT]"};
+        endpoints.push_back(*endpoint);
+    }
+    auto results = probe::probeEndpoints(endpoints, settings);
+    out << "Sent to each endpoint: EHLO, MAIL FROM:<" << settings.dialogue.mailFrom
+        << ">, RCPT TO:<" << settings.dialogue.rcptTo
+        << ">, RSET, QUIT. Never DATA or BDAT: no message can be delivered.\n\n";
+    printProbeResults(results, out);
+    for (const auto& result : results)
+        if (result.probeClass == probe::ProbeClass::OpenRelay)
+            return 2;
+    return 0;
+}
+
+} // namespace relayaudit

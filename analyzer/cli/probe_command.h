@@ -1,0 +1,21 @@
+#pragma once
+// "relayaudit probe": probe the endpoints given with --target and print each result with its
+// transcript. Also turns ProbeOptions into the probe layer's settings for analyze/audit --probe.
+#include "options.h"
+#include "probe_runner.h"
+
+#include <iosfwd>
+#include <vector>
+
+namespace relayaudit {
+
+// Throws RunFailure on a malformed --probe-map, --probe-from/--probe-to that could inject a
+// command, or a timeout/parallelism out of range.
+probe::ProbeSettings probeSettingsFrom(const ProbeOptions& options);
+
+// One block per endpoint: class, reason, what EHLO offered, the transcript (terminal-safe).
+void printProbeResults(const std::vector<probe::ProbeResult>& results, std::ostream& out);
+
+int runProbe(const ProbeCommandOptions& options, std::ostream& out);
+
+} // namespace relayaudit

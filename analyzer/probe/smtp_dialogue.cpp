@@ -1,0 +1,187 @@
+#include "smtp_dialogue.h"
+
+#include "probe_classifier.h"
+#include "string_helpers.h"
+
+#include <charconv>
+#include <sstream>
+#include <stdexcept>
+
+namespace relayaudit::probe {
+
+namespace {
+
+using Direction = TranscriptLine::Direction;
+
+std::string verbOf(std::string_view command) {
+    auto space = command.find(' ');
+    std::string verb(command.substr(0, space));
+    for (auto& c : verb)
+        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return verb;
+}
+
+class Dialogue {
+public:
+    Dialogue(SmtpTransport& transport, ProbeResult& result)
+        : transport_(transport), result_(result) {}
+
+    // false when the command could not be sent (connection gone, deadline passed).
+    bool send(const std::string& command) {
+        auto verb = verbOf(command);
+        if (verb == "DATA" || verb == "BDAT")
+            throw std::logic_error("the probe must never send " + verb);
+        result_.transcript.push_back({Direction::Client, maskCredentials(command)});
+        result_.commandsSent.push_back(verb);
+        return transport_.writeLine(command);
+    }
+
+    SmtpReply receive() {
+        auto reply = readReply(transport_);
+        for (const auto& line : reply.lines)
+            result_.transcript.push_back({Direction::Server, line});
+        if (reply.status != ReplyStatus::Complete && reply.status != ReplyStatus::Malformed)
+            note(std::string("(") + describe(reply.status) + ")");
+        if (reply.status == ReplyStatus::Complete || reply.status == ReplyStatus::Malformed)
+            usable_ = usable_ && reply.status == ReplyStatus::Complete;
+        else
+            usable_ = false;
+        return reply;
+    }
+
+    // Sends and reads one reply; a failed send reads nothing and reports the connection as gone.
+    SmtpReply exchange(const std::string& command) {
+        if (!send(command)) {
+            usable_ = false;
+            note("(could not send: connection closed or deadline passed)");
+            SmtpReply gone;
+            gone.status = ReplyStatus::Closed;
+            return gone;
+        }
+        return receive();
+    }
+
+    void decide(ProbePhase phase, const SmtpReply& reply, Verdict verdict) {
+        result_.phase = phase;
+        result_.probeClass = verdict.probeClass;
+        result_.replyCode = reply.code;
+        result_.reason = std::move(verdict.reason);
+    }
+
+    // RSET (inside a transaction) and QUIT, only while the server still speaks the protocol; a
+    // server that timed out or closed gets nothing more.
+    void closeOut(bool inTransaction) {
+        if (inTransaction && usable_)
+            exchange("RSET");
+        if (usable_)
+            exchange("QUIT");
+    }
+
+    void note(std::string text) {
+        result_.transcript.push_back({Direction::Note, std::move(text)});
+    }
+
+private:
+    static const char* describe(ReplyStatus status) {
+        switch (status) {
+        case ReplyStatus::Closed:
+            return "connection closed by the server";
+        case ReplyStatus::Timeout:
+            return "deadline passed without a complete reply";
+        case ReplyStatus::TooLong:
+            return "reply too long: stopped reading";
+        default:
+            return "connection failed";
+        }
+    }
+
+    SmtpTransport& transport_;
+    ProbeResult& result_;
+    bool usable_ = true;
+};
+
+} // namespace
+
+SmtpCapabilities capabilitiesOf(const SmtpReply& ehloReply) {
+    SmtpCapabilities capabilities;
+    capabilities.esmtp = true;
+    for (std::size_t i = 1; i < ehloReply.lines.size(); ++i) {
+        const auto& line = ehloReply.lines[i];
+        if (line.size() <= 4)
+            continue;
+        std::istringstream words(line.substr(4));
+        std::string keyword;
+        words >> keyword;
+        keyword = verbOf(keyword);
+        if (keyword == "STARTTLS") {
+            capabilities.startTls = true;
+        } else if (keyword == "AUTH" || keyword == "AUTH=LOGIN") {
+            // "AUTH=LOGIN" is the pre-RFC 4954 form some servers (Exchange among them) still send.
+            auto offer = [&](std::string mechanism) {
+                for (const auto& known : capabilities.authMechanisms)
+                    if (known == mechanism)
+                        return;
+                if (capabilities.authMechanisms.size() < 32)
+                    capabilities.authMechanisms.push_back(std::move(mechanism));
+            };
+            if (keyword == "AUTH=LOGIN")
+                offer("LOGIN");
+            std::string mechanism;
+            while (words >> mechanism)
+                offer(verbOf(mechanism));
+        } else if (keyword == "SIZE") {
+            std::string number;
+            std::uint64_t value = 0;
+            words >> number;
+            auto parsed = std::from_chars(number.data(), number.data() + number.size(), value);
+            capabilities.sizeLimit = parsed.ec == std::errc() ? value : 0;
+        }
+    }
+    return capabilities;
+}
+
+std::string maskCredentials(std::string_view command) {
+    auto verb = verbOf(command);
+    if (verb != "AUTH")
+        return std::string(command);
+    // Keep "AUTH MECHANISM", mask any initial response (RFC 4954 §4).
+    auto first = command.find(' ');
+    auto second = command.find(' ', first + 1);
+    if (second == std::string_view::npos)
+        return std::string(command);
+    return std::string(command.substr(0, second)) + " ****";
+}
+
+void runDialogue(SmtpTransport& transport, const DialogueSettings& settings, ProbeResult& result) {
+    Dialogue dialogue(transport, result);
+    auto banner = dialogue.receive();
+    if (auto verdict = classifyReply(ProbePhase::Banner, banner)) {
+        dialogue.decide(ProbePhase::Banner, banner, *verdict);
+        dialogue.closeOut(false);
+        return;
+    }
+    auto ehlo = dialogue.exchange("EHLO " + settings.heloName);
+    if (ehlo.status == ReplyStatus::Complete && (ehlo.code == 500 || ehlo.code == 502)) {
+        // An SMTP server without extensions (RFC 5321 §4.1.4): fall back to HELO.
+        ehlo = dialogue.exchange("HELO " + settings.heloName);
+    } else if (ehlo.status == ReplyStatus::Complete && ehlo.code / 100 == 2) {
+        result.capabilities = capabilitiesOf(ehlo);
+    }
+    if (auto verdict = classifyReply(ProbePhase::Ehlo, ehlo)) {
+        dialogue.decide(ProbePhase::Ehlo, ehlo, *verdict);
+        dialogue.closeOut(false);
+        return;
+    }
+    auto mail = dialogue.exchange("MAIL FROM:<" + settings.mailFrom + ">");
+    if (auto verdict = classifyReply(ProbePhase::Mail, mail)) {
+        dialogue.decide(ProbePhase::Mail, mail, *verdict);
+        dialogue.closeOut(true);
+        return;
+    }
+    auto rcpt = dialogue.exchange("RCPT TO:<" + settings.rcptTo + ">");
+    auto verdict = classifyReply(ProbePhase::Rcpt, rcpt);
+    dialogue.decide(ProbePhase::Rcpt, rcpt, *verdict); // RCPT always decides
+    dialogue.closeOut(true);
+}
+
+} // namespace relayaudit::probe

@@ -1,0 +1,41 @@
+#pragma once
+// A TCP connection with plain POSIX sockets: non-blocking connect and poll() against one
+// deadline for the whole dialogue, so neither a silent server nor a trickling one can hold the
+// probe past --probe-timeout. Lines are cut at kMaxLineLength.
+#include "smtp_reply.h"
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+namespace relayaudit::probe {
+
+using Clock = std::chrono::steady_clock;
+
+enum class ConnectStatus { Connected, Refused, Timeout, Unresolved, Failed };
+
+class SocketTransport final : public SmtpTransport {
+public:
+    explicit SocketTransport(Clock::time_point deadline) : deadline_(deadline) {}
+    ~SocketTransport() override;
+    SocketTransport(const SocketTransport&) = delete;
+    SocketTransport& operator=(const SocketTransport&) = delete;
+
+    // Tries each address host resolves to until one connects. detail says what failed, or the
+    // address connected to.
+    ConnectStatus connect(const std::string& host, std::uint16_t port, std::string& detail);
+
+    LineStatus readLine(std::string& line) override;
+    bool writeLine(std::string_view line) override;
+
+private:
+    int millisecondsLeft() const;
+    bool waitFor(short events); // false on deadline or error
+
+    Clock::time_point deadline_;
+    int fd_ = -1;
+    std::string buffer_; // bytes received and not yet returned as lines (< kMaxLineLength + 1)
+    bool closed_ = false;
+};
+
+} // namespace relayaudit::probe
