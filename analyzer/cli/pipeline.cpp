@@ -8,6 +8,7 @@
 #include "ldif_reader.h"
 #include "manual_checks.h"
 #include "password_prompt.h"
+#include "probe_command.h"
 #include "reporters.h"
 #include "rules.h"
 #include "rules_command.h"
@@ -19,6 +20,7 @@
 #include <cstdlib>
 #include <ctime>
 #include <functional>
+#include <iostream>
 #include <ostream>
 #include <tuple>
 #include <unistd.h>
@@ -243,6 +245,8 @@ int runAnalyze(const AnalyzeOptions& options, std::ostream& out) {
         buildSnapshot(entries, context, snapshot);
         appendImsServers(snapshot, imsServers);
     }
+    if (options.probe.enabled)
+        probeSnapshotEndpoints(snapshot, catalogue, options.probe, std::cerr);
     return analyzeSnapshot(snapshot, catalogue, options, out);
 }
 
@@ -252,7 +256,11 @@ int runAudit(const AuditOptions& options, std::ostream& out, std::ostream& err) 
     // Before connecting: fail fast on bad packs.
     auto catalogue = loadRules(options.analysis.rulePaths);
     pugi::xml_document snapshot;
+    if (options.analysis.probe.enabled)
+        probeSettingsFrom(options.analysis.probe); // fail on bad probe options before connecting
     collectSnapshot(options.live, snapshot, err);
+    if (options.analysis.probe.enabled)
+        probeSnapshotEndpoints(snapshot, catalogue, options.analysis.probe, err);
     return analyzeSnapshot(snapshot, catalogue, options.analysis, out);
 }
 

@@ -1,5 +1,7 @@
 #include "probe_command.h"
 
+#include "probe_snapshot.h"
+#include "rules.h"
 #include "run_failure.h"
 #include "text_encoding.h"
 
@@ -70,6 +72,29 @@ void printProbeResults(const std::vector<probe::ProbeResult>& results, std::ostr
             out << "    " << mark << terminalSafeText(line.text, 512) << "\n";
         }
     }
+}
+
+void probeSnapshotEndpoints(pugi::xml_document& snapshot, const RuleCatalogue& catalogue,
+                            const ProbeOptions& options, std::ostream& err) {
+    auto settings = probeSettingsFrom(options);
+    auto listening = probe::endpointsOfSnapshot(snapshot);
+    std::vector<probe::ProbeEndpoint> endpoints;
+    for (const auto& entry : listening)
+        endpoints.push_back(entry.endpoint);
+    auto results = probe::probeEndpoints(endpoints, settings);
+    err << "relayaudit: probed " << results.size() << " SMTP endpoint(s) (EHLO, MAIL, RCPT, RSET, "
+        << "QUIT; never DATA)\n";
+    probe::writeProbeResults(snapshot, listening, results, settings);
+    // The configuration findings that say "anyone may relay here", per object: what the wire
+    // confirms or contradicts.
+    static const std::vector<std::string> kOpenRelayRules = {"EXS-RELAY-OPEN",
+                                                             "EXR-RECV-ANONYMOUS-RELAY"};
+    std::map<std::string, std::vector<std::string>> openFindings;
+    for (const auto& finding : catalogue.evaluate(snapshot))
+        for (const auto& id : kOpenRelayRules)
+            if (finding.rule->id == id)
+                openFindings[finding.object].push_back(id);
+    probe::recordConfigurationVerdicts(snapshot, openFindings);
 }
 
 int runProbe(const ProbeCommandOptions& options, std::ostream& out) {

@@ -5,6 +5,7 @@
 #include "probe_runner.h"
 
 #include <iosfwd>
+#include <pugixml.hpp>
 #include <vector>
 
 namespace relayaudit {
@@ -15,6 +16,14 @@ probe::ProbeSettings probeSettingsFrom(const ProbeOptions& options);
 
 // One block per endpoint: class, reason, what EHLO offered, the transcript (terminal-safe).
 void printProbeResults(const std::vector<probe::ProbeResult>& results, std::ostream& out);
+
+class RuleCatalogue;
+
+// analyze/audit --probe: probes every endpoint the snapshot describes, writes the results into it
+// (/snapshot/probes) and records which listening objects the configuration findings call open,
+// so the probe pack can confirm or contradict them. Progress and the endpoint count go to err.
+void probeSnapshotEndpoints(pugi::xml_document& snapshot, const RuleCatalogue& catalogue,
+                            const ProbeOptions& options, std::ostream& err);
 
 int runProbe(const ProbeCommandOptions& options, std::ostream& out);
 
