@@ -74,10 +74,10 @@ QString lineOf(const QString& output, const QString& ruleAndKey) {
     return {};
 }
 
-bool validAgainstSchema(const QString& file) {
+bool validAgainstSchema(const QString& file, const char* schema = "snapshot.xsd") {
     QProcess xmllint;
-    xmllint.start(XMLLINT_PROGRAM,
-                  {"--noout", "--schema", RELAYAUDIT_SOURCE_DIR "/schemas/snapshot.xsd", file});
+    xmllint.start(XMLLINT_PROGRAM, {"--noout", "--schema",
+                                    RELAYAUDIT_SOURCE_DIR "/schemas/" + QString(schema), file});
     xmllint.waitForFinished(30000);
     return xmllint.exitCode() == 0;
 }
@@ -106,6 +106,15 @@ private slots:
         QVERIFY2(validAgainstSchema(dir.path() + "/snapshot.xml"), "snapshot against snapshot.xsd");
         QVERIFY(fileText(dir.path() + "/report.xml").contains("server: 250 2.1.5 Ok"));
         QVERIFY(fileText(dir.path() + "/report.html").contains("server: 250 2.1.5 Ok"));
+    }
+    void reportsJoinTheWireVerdictToTheConfigurationFinding() {
+        QTemporaryDir dir;
+        analyzeWithProbe(dir.path(), "open", 39125);
+        QVERIFY2(validAgainstSchema(dir.path() + "/report.xml", "report.xsd"), "report.xsd");
+        auto xml = fileText(dir.path() + "/report.xml");
+        QVERIFY(xml.contains("configFindings=\"EXS-RELAY-OPEN\" status=\"confirmed\""));
+        auto html = fileText(dir.path() + "/report.html");
+        QVERIFY(html.contains("on the wire: <strong>confirmed</strong> (<a href=\"#finding-"));
     }
     void closedStubContradictsTheOpenRelayFinding() {
         QTemporaryDir dir;

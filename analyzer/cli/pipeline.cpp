@@ -171,6 +171,7 @@ int analyzeSnapshot(const pugi::xml_document& snapshot, const RuleCatalogue& cat
     auto manual = takeManualFindings(report.findings, catalogue);
     report.manualChecks = manualCheckTexts(manual);
     report.inventory = inventoryOf(snapshot);
+    addWireEvidence(snapshot, report);
 
     // Render everything before writing anything, so a failure cannot leave a mixed set.
     std::string xml = options.xmlOut.empty() ? std::string() : renderXmlReport(report);

@@ -97,6 +97,51 @@ void probeSnapshotEndpoints(pugi::xml_document& snapshot, const RuleCatalogue& c
     probe::recordConfigurationVerdicts(snapshot, openFindings);
 }
 
+namespace {
+
+std::string wireStatus(std::string_view probeClass, pugi::xml_node object) {
+    bool reachedVerdict = probeClass == "open-relay" || probeClass == "refused" ||
+                          probeClass == "auth-required" || probeClass == "tls-required" ||
+                          probeClass == "temporary-refusal";
+    if (!reachedVerdict)
+        return "not reached";
+    std::string_view says = object.attribute("configSaysOpen").value();
+    if (says.empty())
+        return "no verdict";
+    bool wireOpen = probeClass == "open-relay";
+    if (probeClass == "temporary-refusal")
+        return says == "true" ? "not reached" : "consistent";
+    return (says == "true") == wireOpen ? (wireOpen ? "confirmed" : "consistent") : "contradicted";
+}
+
+} // namespace
+
+void addWireEvidence(const pugi::xml_document& snapshot, AuditReport& report) {
+    auto probes = snapshot.child("snapshot").child("probes");
+    if (!probes)
+        return;
+    report.probeStatement = std::string("Each endpoint was sent ") +
+                            probes.attribute("sent").value() + "; MAIL FROM:<" +
+                            probes.attribute("mailFrom").value() + ">, RCPT TO:<" +
+                            probes.attribute("rcptTo").value() + ">.";
+    for (auto endpoint : probes.children("endpoint")) {
+        WireEvidence evidence;
+        evidence.endpoint = endpoint.attribute("key").value();
+        evidence.probeClass = endpoint.attribute("class").value();
+        evidence.phase = endpoint.attribute("phase").value();
+        evidence.reason = endpoint.attribute("reason").value();
+        for (auto object : endpoint.children("object"))
+            evidence.objects.push_back(
+                {object.attribute("dn").value(), object.attribute("name").value(),
+                 object.attribute("server").value(), object.attribute("configFindings").value(),
+                 wireStatus(evidence.probeClass, object)});
+        for (auto line : endpoint.children("line"))
+            evidence.transcript.push_back(std::string(line.attribute("direction").value()) + ": " +
+                                          line.child_value());
+        report.wireEvidence.push_back(std::move(evidence));
+    }
+}
+
 int runProbe(const ProbeCommandOptions& options, std::ostream& out) {
     auto settings = probeSettingsFrom(options.probe);
     std::vector<probe::ProbeEndpoint> endpoints;

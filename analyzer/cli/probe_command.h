@@ -1,6 +1,7 @@
 #pragma once
 // "relayaudit probe": probe the endpoints given with --target and print each result with its
 // transcript. Also turns ProbeOptions into the probe layer's settings for analyze/audit --probe.
+#include "audit_model.h"
 #include "options.h"
 #include "probe_runner.h"
 
@@ -24,6 +25,10 @@ class RuleCatalogue;
 // so the probe pack can confirm or contradict them. Progress and the endpoint count go to err.
 void probeSnapshotEndpoints(pugi::xml_document& snapshot, const RuleCatalogue& catalogue,
                             const ProbeOptions& options, std::ostream& err);
+
+// The probe results a snapshot holds (/snapshot/probes), for the reports: each endpoint with its
+// listening objects and whether the wire confirms or contradicts their configuration findings.
+void addWireEvidence(const pugi::xml_document& snapshot, AuditReport& report);
 
 int runProbe(const ProbeCommandOptions& options, std::ostream& out);
 

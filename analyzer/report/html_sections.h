@@ -19,6 +19,9 @@ void renderSeverityCounts(std::string& out, const SeverityCounts& counts);
 // order (the engine's: most severe first).
 void renderFindings(std::string& out, const std::vector<Finding>& findings);
 
+// Probed SMTP endpoints (html_wire_evidence.cpp); nothing when the run did not probe.
+void renderWireEvidence(std::string& out, const AuditReport& report);
+
 // Every object examined, with a one-line tally by kind.
 void renderInventory(std::string& out, const std::vector<InventoryItem>& inventory);
 

@@ -64,6 +64,7 @@ std::string renderHtmlReport(const AuditReport& report) {
     out += "<main>\n<p class=\"verdict " + verdict.cssClass + "\">" + verdict.sentence + "</p>\n";
     renderSeverityCounts(out, counts);
     renderFindings(out, report.findings);
+    renderWireEvidence(out, report);
     renderInventory(out, report.inventory);
     renderManualChecks(out, report.manualChecks);
     out += "</main>\n";
