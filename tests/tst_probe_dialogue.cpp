@@ -45,11 +45,14 @@ private:
 const std::vector<std::string> kGreeting = {"220 mx.test ESMTP", "250-mx.test", "250 PIPELINING",
                                             "250 2.1.0 Ok"};
 
-ProbeResult converse(std::vector<std::string> script, ScriptedServer** keep = nullptr) {
+ProbeResult converse(std::vector<std::string> script, ScriptedServer** keep = nullptr,
+                     bool tryGuest = false) {
     static std::unique_ptr<ScriptedServer> server;
     server = std::make_unique<ScriptedServer>(std::move(script));
     ProbeResult result;
-    runDialogue(*server, DialogueSettings{}, result);
+    DialogueSettings settings;
+    settings.tryGuest = tryGuest;
+    runDialogue(*server, settings, result);
     if (keep)
         *keep = server.get();
     return result;
@@ -204,6 +207,47 @@ private slots:
                 QVERIFY(command.rfind("BDAT", 0) != 0);
             }
         }
+    }
+    void guestAcceptingRandomCredentialsThenRelayingIsRecorded() {
+        ScriptedServer* server = nullptr;
+        auto result = converse({"220 mx", "250-mx", "250 AUTH PLAIN LOGIN", "250 Ok",
+                                "554 5.7.1 Relay denied", "250 Ok", "235 2.7.0 Authenticated",
+                                "250 Ok", "250 2.1.5 Ok", "250 Ok", "221 Bye"},
+                               &server, true);
+        QCOMPARE(className(result), QString("refused")); // the unauthenticated verdict stays
+        QVERIFY(result.guest.attempted && result.guest.accepted);
+        QVERIFY(result.guest.relayClass == ProbeClass::OpenRelay);
+        QVERIFY(server->received[4].rfind("AUTH PLAIN ", 0) == 0);
+        bool masked = false;
+        for (const auto& line : result.transcript) {
+            QVERIFY(line.text.find(server->received[4].substr(11)) == std::string::npos);
+            masked = masked || line.text == "AUTH PLAIN ****";
+        }
+        QVERIFY(masked);
+        QCOMPARE(server->received.back(), std::string("QUIT"));
+    }
+    void guestAuthLoginContinuationLinesAreMasked() {
+        ScriptedServer* server = nullptr;
+        auto result = converse({"220 mx", "250-mx", "250 AUTH LOGIN", "250 Ok", "554 denied",
+                                "250 Ok", "334 VXNlcm5hbWU6", "334 UGFzc3dvcmQ6",
+                                "535 5.7.8 authentication failed", "250 Ok", "221 Bye"},
+                               &server, true);
+        QVERIFY(result.guest.attempted && !result.guest.accepted);
+        QCOMPARE(result.guest.authCode, 535);
+        int secrets = 0;
+        for (const auto& line : result.transcript)
+            secrets += line.text == "****";
+        QCOMPARE(secrets, 2);
+        QCOMPARE(server->received[4], std::string("AUTH LOGIN"));
+    }
+    void guestIsNotTriedWithoutTheOption() {
+        ScriptedServer* server = nullptr;
+        auto result = converse(
+            {"220 mx", "250-mx", "250 AUTH PLAIN", "250 Ok", "554 denied", "250 Ok", "221 Bye"},
+            &server);
+        QVERIFY(!result.guest.attempted);
+        for (const auto& command : server->received)
+            QVERIFY(command.rfind("AUTH", 0) != 0);
     }
     void endpointsParseWithAndWithoutPort() {
         QCOMPARE(parseEndpoint("mx.example.com")->key(), std::string("mx.example.com:25"));

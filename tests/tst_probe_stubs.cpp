@@ -154,6 +154,25 @@ private slots:
         QCOMPARE(run.output.count("timeout (at"), 3);
         QVERIFY2(run.milliseconds < 4500, qPrintable(QString::number(run.milliseconds)));
     }
+    void guestOptionFindsAServerAcceptingAnyCredentials() {
+        QTemporaryDir dir;
+        Stub stub;
+        QVERIFY(startStub(stub, 39117, "accept-any-auth", dir.path()));
+        auto run = probe({"--target", "127.0.0.1:39117", "--probe-timeout", "2", "--probe-guest"});
+        stopStub(stub);
+        QVERIFY2(run.output.contains("guest: random credentials ACCEPTED, then open-relay"),
+                 qPrintable(run.output));
+        QCOMPARE(run.exitCode, 2);
+        auto commands = logged(stub);
+        // After the last RCPT only RSET and QUIT; never DATA or BDAT; the credentials were sent
+        // to the server but never printed.
+        auto lastRcpt = commands.lastIndexOf(QRegularExpression("^RCPT.*"));
+        QVERIFY(lastRcpt > 0);
+        QVERIFY(onlyRsetQuitAfterRcpt(commands.mid(lastRcpt)));
+        auto auth = commands.filter(QRegularExpression("^AUTH PLAIN ")).value(0);
+        QVERIFY(!auth.isEmpty());
+        QVERIFY(!run.output.contains(auth.mid(11)));
+    }
     void probeFromCannotInjectACommand() {
         auto run = probe({"--target", "127.0.0.1:39199", "--probe-from", "a@b>\r\nDATA"});
         QCOMPARE(run.exitCode, 1);

@@ -105,7 +105,10 @@ po::options_description probeOptions(ProbeOptions& options, bool optIn) {
         "probe-timeout", po::value(&options.timeoutSeconds)->default_value(10),
         "seconds per endpoint, from connect to QUIT")(
         "probe-parallel", po::value(&options.parallel)->default_value(4),
-        "at most this many endpoints at once");
+        "at most this many endpoints at once")(
+        "probe-guest", po::bool_switch(&options.guest),
+        "after a refusal, AUTH with a random user name and password that cannot exist; if "
+        "accepted (the Guest fallback, KB Q251149), repeat MAIL/RCPT authenticated");
     return description;
 }
 

@@ -23,6 +23,7 @@ struct ProbeOptions {
     std::string to = "relay-test@example.net";
     unsigned timeoutSeconds = 10;
     unsigned parallel = 4;
+    bool guest = false; // --probe-guest
 };
 
 struct ProbeCommandOptions {

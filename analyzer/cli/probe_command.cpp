@@ -31,6 +31,7 @@ probe::ProbeSettings probeSettingsFrom(const ProbeOptions& options) {
     checkMailbox(options.to, "--probe-to");
     settings.dialogue.mailFrom = options.from;
     settings.dialogue.rcptTo = options.to;
+    settings.dialogue.tryGuest = options.guest;
     if (options.timeoutSeconds < 1 || options.timeoutSeconds > 600)
         throw RunFailure{"--probe-timeout must be between 1 and 600 seconds"};
     if (options.parallel < 1 || options.parallel > 64)
@@ -65,6 +66,14 @@ void printProbeResults(const std::vector<probe::ProbeResult>& results, std::ostr
                 out << ", SIZE " << *offered.sizeLimit;
             out << "\n";
         }
+        if (result.guest.attempted)
+            out << "  guest: "
+                << (result.guest.accepted ? "random credentials ACCEPTED" : "refused")
+                << (result.guest.relayClass
+                        ? std::string(", then ") +
+                              std::string(probe::toString(*result.guest.relayClass))
+                        : std::string())
+                << "\n";
         for (const auto& line : result.transcript) {
             const char* mark = line.direction == Direction::Client   ? "C: "
                                : line.direction == Direction::Server ? "S: "
@@ -157,7 +166,8 @@ int runProbe(const ProbeCommandOptions& options, std::ostream& out) {
         << ">, RSET, QUIT. Never DATA or BDAT: no message can be delivered.\n\n";
     printProbeResults(results, out);
     for (const auto& result : results)
-        if (result.probeClass == probe::ProbeClass::OpenRelay)
+        if (result.probeClass == probe::ProbeClass::OpenRelay ||
+            result.guest.relayClass == probe::ProbeClass::OpenRelay)
             return 2;
     return 0;
 }

@@ -49,6 +49,15 @@ struct TranscriptLine {
     std::string text; // credentials already masked; the server's text as received
 };
 
+// --probe-guest: AUTH with a random user name and password that cannot exist.
+struct GuestAttempt {
+    bool attempted = false; // AUTH PLAIN or LOGIN was offered and tried
+    bool accepted = false;  // the server answered 2xx to the random credentials
+    int authCode = 0;
+    std::optional<ProbeClass> relayClass; // of the authenticated MAIL/RCPT, when accepted
+    std::string reason;
+};
+
 struct ProbeResult {
     ProbeEndpoint endpoint;
     std::string address; // the address actually connected to (empty: none)
@@ -59,6 +68,7 @@ struct ProbeResult {
     bool reached = false; // a TCP connection was established
     SmtpCapabilities capabilities;
     std::vector<TranscriptLine> transcript;
+    GuestAttempt guest;
     std::vector<std::string> commandsSent; // verbs only (EHLO, MAIL, RCPT, RSET, QUIT), in order
     long elapsedMilliseconds = 0;
 };

@@ -119,6 +119,14 @@ void writeProbeResults(pugi::xml_document& snapshot, const std::vector<SnapshotE
         if (offered.sizeLimit)
             set(node, "sizeLimit", std::to_string(*offered.sizeLimit));
         set(node, "elapsedMs", std::to_string(result.elapsedMilliseconds));
+        if (result.guest.attempted) {
+            auto guest = node.append_child("guest");
+            set(guest, "accepted", result.guest.accepted ? "true" : "false");
+            set(guest, "authCode", std::to_string(result.guest.authCode));
+            if (result.guest.relayClass)
+                set(guest, "class", std::string(toString(*result.guest.relayClass)));
+            set(guest, "reason", result.guest.reason);
+        }
         for (const auto& entry : listening) {
             if (!equalsIgnoreCase(entry.endpoint.key(), result.endpoint.key()))
                 continue;

@@ -1,9 +1,11 @@
 #include "smtp_dialogue.h"
 
+#include "base64.h"
 #include "probe_classifier.h"
 #include "string_helpers.h"
 
 #include <charconv>
+#include <random>
 #include <sstream>
 #include <stdexcept>
 
@@ -76,6 +78,20 @@ public:
         if (usable_)
             exchange("QUIT");
     }
+
+    // A credential line (AUTH LOGIN continuation): sent as is, recorded as "****".
+    SmtpReply exchangeSecret(const std::string& line) {
+        result_.transcript.push_back({Direction::Client, "****"});
+        if (!transport_.writeLine(line)) {
+            usable_ = false;
+            SmtpReply gone;
+            gone.status = ReplyStatus::Closed;
+            return gone;
+        }
+        return receive();
+    }
+
+    bool usable() const { return usable_; }
 
     void note(std::string text) {
         result_.transcript.push_back({Direction::Note, std::move(text)});
@@ -152,6 +168,66 @@ std::string maskCredentials(std::string_view command) {
     return std::string(command.substr(0, second)) + " ****";
 }
 
+namespace {
+
+bool offers(const SmtpCapabilities& capabilities, std::string_view mechanism) {
+    for (const auto& offered : capabilities.authMechanisms)
+        if (offered == mechanism)
+            return true;
+    return false;
+}
+
+std::string randomToken(std::size_t length) {
+    static const char kAlphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+    std::random_device source;
+    std::string token;
+    for (std::size_t i = 0; i < length; ++i)
+        token += kAlphabet[source() % (sizeof kAlphabet - 1)];
+    return token;
+}
+
+// KB Q251149: with Guest enabled, Exchange 2000/2003 accepts any user name and password as Guest.
+// A name and password that cannot exist; if AUTH succeeds, the same RCPT runs authenticated.
+void tryGuestRelay(Dialogue& dialogue, const DialogueSettings& settings, ProbeResult& result) {
+    auto& guest = result.guest;
+    bool plain = offers(result.capabilities, "PLAIN");
+    if (!plain && !offers(result.capabilities, "LOGIN"))
+        return;
+    guest.attempted = true;
+    dialogue.exchange("RSET");
+    std::string user = "relayaudit-" + randomToken(12);
+    std::string password = randomToken(24);
+    SmtpReply auth;
+    if (plain) {
+        auth = dialogue.exchange("AUTH PLAIN " + base64Encode(std::string(1, '\0') + user +
+                                                              std::string(1, '\0') + password));
+    } else {
+        auth = dialogue.exchange("AUTH LOGIN");
+        if (auth.status == ReplyStatus::Complete && auth.code == 334)
+            auth = dialogue.exchangeSecret(base64Encode(user));
+        if (auth.status == ReplyStatus::Complete && auth.code == 334)
+            auth = dialogue.exchangeSecret(base64Encode(password));
+    }
+    guest.authCode = auth.code;
+    guest.accepted = auth.status == ReplyStatus::Complete && auth.code / 100 == 2;
+    if (!guest.accepted) {
+        guest.reason = "random credentials refused";
+        return;
+    }
+    auto mail = dialogue.exchange("MAIL FROM:<" + settings.mailFrom + ">");
+    if (auto verdict = classifyReply(ProbePhase::Mail, mail)) {
+        guest.relayClass = verdict->probeClass;
+        guest.reason = "random credentials accepted; " + verdict->reason;
+        return;
+    }
+    auto rcpt = dialogue.exchange("RCPT TO:<" + settings.rcptTo + ">");
+    auto verdict = classifyReply(ProbePhase::Rcpt, rcpt);
+    guest.relayClass = verdict->probeClass;
+    guest.reason = "random credentials accepted; " + verdict->reason;
+}
+
+} // namespace
+
 void runDialogue(SmtpTransport& transport, const DialogueSettings& settings, ProbeResult& result) {
     Dialogue dialogue(transport, result);
     auto banner = dialogue.receive();
@@ -175,12 +251,16 @@ void runDialogue(SmtpTransport& transport, const DialogueSettings& settings, Pro
     auto mail = dialogue.exchange("MAIL FROM:<" + settings.mailFrom + ">");
     if (auto verdict = classifyReply(ProbePhase::Mail, mail)) {
         dialogue.decide(ProbePhase::Mail, mail, *verdict);
+        if (settings.tryGuest && dialogue.usable())
+            tryGuestRelay(dialogue, settings, result);
         dialogue.closeOut(true);
         return;
     }
     auto rcpt = dialogue.exchange("RCPT TO:<" + settings.rcptTo + ">");
     auto verdict = classifyReply(ProbePhase::Rcpt, rcpt);
     dialogue.decide(ProbePhase::Rcpt, rcpt, *verdict); // RCPT always decides
+    if (settings.tryGuest && dialogue.usable() && result.probeClass != ProbeClass::OpenRelay)
+        tryGuestRelay(dialogue, settings, result);
     dialogue.closeOut(true);
 }
 

@@ -14,6 +14,8 @@ struct DialogueSettings {
     std::string heloName = "relayaudit-probe.example.com";
     std::string mailFrom = "relayaudit-probe@example.com"; // RFC 2606 reserved domains
     std::string rcptTo = "relay-test@example.net";
+    // --probe-guest: after an unauthenticated refusal, AUTH with random credentials (KB Q251149).
+    bool tryGuest = false;
 };
 
 // Runs the dialogue, appending to result (transcript, capabilities, commands) and setting its

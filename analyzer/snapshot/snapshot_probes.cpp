@@ -50,6 +50,15 @@ std::optional<std::string> validateProbes(pugi::xml_node probes) {
                 return problem;
         if (!endpoint.attribute("authBeforeTls"))
             return problemWith(endpoint, "authBeforeTls", {});
+        if (auto guest = endpoint.child("guest")) {
+            if (!oneOf(guest.attribute("accepted").value(), booleans))
+                return "the <guest> of <endpoint key=\"" +
+                       std::string(endpoint.attribute("key").value()) + "\"> lacks accepted";
+            if (guest.attribute("class") && !oneOf(guest.attribute("class").value(), classes))
+                return "the <guest> of <endpoint key=\"" +
+                       std::string(endpoint.attribute("key").value()) + "\"> has class=\"" +
+                       guest.attribute("class").value() + "\", which is not allowed";
+        }
         for (auto object : endpoint.children("object")) {
             if (!object.attribute("dn") || !object.attribute("kind"))
                 return "an <object> of <endpoint key=\"" +
