@@ -249,6 +249,28 @@ private slots:
         for (const auto& command : server->received)
             QVERIFY(command.rfind("AUTH", 0) != 0);
     }
+    void starttlsThatCannotBeEstablishedStopsBeforeMail() {
+        auto server = std::make_unique<ScriptedServer>(std::vector<std::string>{
+            "220 mx", "250-mx", "250-AUTH PLAIN", "250 STARTTLS", "220 2.0.0 Ready"});
+        ProbeResult result;
+        DialogueSettings settings;
+        settings.startTls = true;
+        runDialogue(*server, settings, result);
+        QCOMPARE(QString::fromStdString(result.tls.state), QString("failed"));
+        QCOMPARE(className(result), QString("inconclusive"));
+        QCOMPARE(server->received.back(), std::string("STARTTLS"));
+        QCOMPARE(result.capabilities.authMechanisms, std::vector<std::string>{"PLAIN"});
+    }
+    void starttlsNotOfferedContinuesInClearText() {
+        auto server = std::make_unique<ScriptedServer>(std::vector<std::string>{
+            "220 mx", "250 mx", "250 Ok", "554 denied", "250 Ok", "221 Bye"});
+        ProbeResult result;
+        DialogueSettings settings;
+        settings.startTls = true;
+        runDialogue(*server, settings, result);
+        QCOMPARE(QString::fromStdString(result.tls.state), QString("not-offered"));
+        QCOMPARE(className(result), QString("refused"));
+    }
     void endpointsParseWithAndWithoutPort() {
         QCOMPARE(parseEndpoint("mx.example.com")->key(), std::string("mx.example.com:25"));
         QCOMPARE(parseEndpoint("127.0.0.1:2525")->key(), std::string("127.0.0.1:2525"));

@@ -11,10 +11,12 @@ namespace {
 
 const QString kServers = POSTFIX_SERVER_DIR;
 
-QString probe(int port) {
+QString probe(int port, const QStringList& extra = {}) {
     QProcess relayaudit;
-    relayaudit.start(RELAYAUDIT_BINARY, {"probe", "--target", "127.0.0.1:" + QString::number(port),
-                                         "--probe-timeout", "5"});
+    relayaudit.start(RELAYAUDIT_BINARY,
+                     QStringList{"probe", "--target", "127.0.0.1:" + QString::number(port),
+                                 "--probe-timeout", "5"} +
+                         extra);
     relayaudit.waitForFinished(60000);
     return QString::fromUtf8(relayaudit.readAllStandardOutput());
 }
@@ -95,6 +97,34 @@ private slots:
         auto commands = commandsLogged(mode);
         QVERIFY2(!commands.isEmpty(), "Postfix logged no client command");
         QVERIFY2(nothingButRsetQuitAfterRcpt(commands), qPrintable(commands.join(" | ")));
+    }
+    void starttlsWithTheRightTrustAnchorReachesRcptInsideTls() {
+        // The certificate names relaytest.invalid: probe that name, mapped to loopback.
+        QProcess relayaudit;
+        relayaudit.start(RELAYAUDIT_BINARY,
+                         {"probe", "--target", "relaytest.invalid:39143", "--probe-map",
+                          "relaytest.invalid=127.0.0.1", "--probe-starttls", "--ca-file",
+                          kServers + "/tls/postfix/cert.pem", "--probe-timeout", "5"});
+        relayaudit.waitForFinished(60000);
+        auto output = QString::fromUtf8(relayaudit.readAllStandardOutput());
+        QVERIFY2(output.contains("relaytest.invalid:39143  refused (at RCPT, reply 554"),
+                 qPrintable(output));
+        QVERIFY(output.contains("STARTTLS: established"));
+        QVERIFY(output.contains("(TLS established; certificate verified)"));
+    }
+    void starttlsWithAnUntrustedCertificateStopsBeforeMail() {
+        auto output = probe(39143, {"--probe-starttls"});
+        QVERIFY2(output.contains("inconclusive (at EHLO") && output.contains("STARTTLS: failed") &&
+                     output.contains("certificate"),
+                 qPrintable(output));
+        QVERIFY(!output.contains("C: MAIL FROM"));
+    }
+    void starttlsCertificateMustNameTheEndpoint() {
+        // Trusted anchor, but the endpoint is 127.0.0.1 and the certificate says relaytest.invalid.
+        auto output =
+            probe(39143, {"--probe-starttls", "--ca-file", kServers + "/tls/postfix/cert.pem"});
+        QVERIFY2(output.contains("STARTTLS: failed") && output.contains("does not match"),
+                 qPrintable(output));
     }
     void openPostfixConfirmsTheOpenRelayFinding() {
         auto output = analyzeAgainst(39140);

@@ -88,7 +88,7 @@ po::options_description analyzeOutputOptions(AnalyzeOptions& options) {
     return description;
 }
 
-po::options_description probeOptions(ProbeOptions& options, bool optIn) {
+po::options_description probeOptions(ProbeOptions& options, bool optIn, bool withCaFile) {
     po::options_description description("SMTP probe options (only your own servers)");
     if (optIn)
         description.add_options()("probe", po::bool_switch(&options.enabled),
@@ -108,7 +108,13 @@ po::options_description probeOptions(ProbeOptions& options, bool optIn) {
         "at most this many endpoints at once")(
         "probe-guest", po::bool_switch(&options.guest),
         "after a refusal, AUTH with a random user name and password that cannot exist; if "
-        "accepted (the Guest fallback, KB Q251149), repeat MAIL/RCPT authenticated");
+        "accepted (the Guest fallback, KB Q251149), repeat MAIL/RCPT authenticated")(
+        "probe-starttls", po::bool_switch(&options.startTls),
+        "upgrade with STARTTLS when offered (certificate checked against --ca-file or the "
+        "system's trust store, and the endpoint's name), then EHLO again");
+    if (withCaFile)
+        description.add_options()("ca-file", po::value(&options.caFile),
+                                  "trust anchors (PEM) for the SMTP servers' certificates");
     return description;
 }
 
@@ -209,7 +215,7 @@ ParsedCommand<AnalyzeOptions> parseAnalyzeArguments(const std::vector<std::strin
         "file name without its extension)")("snapshot", po::value(&options.snapshotIn),
                                             "snapshot saved by --snapshot-out");
     po::options_description all;
-    all.add(inputs).add(analyzeOutputOptions(options)).add(probeOptions(options.probe, true));
+    all.add(inputs).add(analyzeOutputOptions(options)).add(probeOptions(options.probe, true, true));
     if (wantsHelp(arguments)) {
         parsed.help = helpText("relayaudit analyze [--ldif FILE ...] [[--ims-server NAME] "
                                "--ims-registry FILE ...] | --snapshot FILE [options]",
@@ -227,7 +233,7 @@ ParsedCommand<AuditOptions> parseAuditArguments(const std::vector<std::string>& 
     po::options_description all;
     all.add(connectionOptions(parsed.options.live))
         .add(analyzeOutputOptions(parsed.options.analysis))
-        .add(probeOptions(parsed.options.analysis.probe, true));
+        .add(probeOptions(parsed.options.analysis.probe, true, false));
     if (wantsHelp(arguments))
         parsed.help = helpText("relayaudit audit --uri URI [connection options] [options]", all);
     else
@@ -291,7 +297,7 @@ ParsedCommand<ProbeCommandOptions> parseProbeArguments(const std::vector<std::st
     targets.add_options()("target", po::value(&parsed.options.targets)->composing(),
                           "HOST[:PORT] to probe (port 25 by default; repeatable)");
     po::options_description all;
-    all.add(targets).add(probeOptions(parsed.options.probe, false));
+    all.add(targets).add(probeOptions(parsed.options.probe, false, true));
     if (wantsHelp(arguments)) {
         parsed.help = helpText("relayaudit probe --target HOST[:PORT] ... [probe options]", all);
         return parsed;

@@ -23,7 +23,9 @@ struct ProbeOptions {
     std::string to = "relay-test@example.net";
     unsigned timeoutSeconds = 10;
     unsigned parallel = 4;
-    bool guest = false; // --probe-guest
+    bool guest = false;    // --probe-guest
+    bool startTls = false; // --probe-starttls
+    std::string caFile;    // --ca-file (audit: the LDAP one)
 };
 
 struct ProbeCommandOptions {

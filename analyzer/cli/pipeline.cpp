@@ -260,8 +260,11 @@ int runAudit(const AuditOptions& options, std::ostream& out, std::ostream& err) 
     if (options.analysis.probe.enabled)
         probeSettingsFrom(options.analysis.probe); // fail on bad probe options before connecting
     collectSnapshot(options.live, snapshot, err);
-    if (options.analysis.probe.enabled)
-        probeSnapshotEndpoints(snapshot, catalogue, options.analysis.probe, err);
+    if (options.analysis.probe.enabled) {
+        auto probe = options.analysis.probe;
+        probe.caFile = options.live.connection.caFile; // one --ca-file, as for LDAP
+        probeSnapshotEndpoints(snapshot, catalogue, probe, err);
+    }
     return analyzeSnapshot(snapshot, catalogue, options.analysis, out);
 }
 

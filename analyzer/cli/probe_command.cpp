@@ -32,6 +32,8 @@ probe::ProbeSettings probeSettingsFrom(const ProbeOptions& options) {
     settings.dialogue.mailFrom = options.from;
     settings.dialogue.rcptTo = options.to;
     settings.dialogue.tryGuest = options.guest;
+    settings.dialogue.startTls = options.startTls;
+    settings.caFile = options.caFile;
     if (options.timeoutSeconds < 1 || options.timeoutSeconds > 600)
         throw RunFailure{"--probe-timeout must be between 1 and 600 seconds"};
     if (options.parallel < 1 || options.parallel > 64)
@@ -64,6 +66,17 @@ void printProbeResults(const std::vector<probe::ProbeResult>& results, std::ostr
             }
             if (offered.sizeLimit)
                 out << ", SIZE " << *offered.sizeLimit;
+            out << "\n";
+        }
+        if (result.tls.state != "not-tried") {
+            out << "  STARTTLS: " << result.tls.state;
+            if (!result.tls.error.empty())
+                out << " (" << terminalSafeText(result.tls.error) << ")";
+            if (result.tls.state == "established") {
+                out << "; AUTH after TLS:";
+                for (const auto& mechanism : result.tls.capabilitiesAfter.authMechanisms)
+                    out << " " << terminalSafeText(mechanism);
+            }
             out << "\n";
         }
         if (result.guest.attempted)

@@ -58,6 +58,13 @@ struct GuestAttempt {
     std::string reason;
 };
 
+// --probe-starttls: the upgrade and what the server offered after it.
+struct TlsUpgrade {
+    std::string state = "not-tried"; // not-tried, not-offered, refused, failed, established
+    std::string error;               // why it failed
+    SmtpCapabilities capabilitiesAfter;
+};
+
 struct ProbeResult {
     ProbeEndpoint endpoint;
     std::string address; // the address actually connected to (empty: none)
@@ -69,6 +76,7 @@ struct ProbeResult {
     SmtpCapabilities capabilities;
     std::vector<TranscriptLine> transcript;
     GuestAttempt guest;
+    TlsUpgrade tls;
     std::vector<std::string> commandsSent; // verbs only (EHLO, MAIL, RCPT, RSET, QUIT), in order
     long elapsedMilliseconds = 0;
 };

@@ -84,7 +84,8 @@ ProbeResult probeEndpoint(const ProbeEndpoint& endpoint, const ProbeSettings& se
     ProbeResult result;
     result.endpoint = endpoint;
     auto start = Clock::now();
-    SocketTransport transport(start + settings.timeout);
+    // The certificate must carry the configured name, also when --probe-map redirects it.
+    SocketTransport transport(start + settings.timeout, endpoint.host, settings.caFile);
     std::string host = mappedHost(endpoint.host, settings);
     std::string detail;
     if (host != endpoint.host)

@@ -16,6 +16,7 @@ struct ProbeSettings {
     DialogueSettings dialogue;
     std::chrono::milliseconds timeout{10000}; // per endpoint, connect to QUIT
     unsigned parallel = 4;
+    std::string caFile; // trust anchors for STARTTLS (empty: the system's)
     // --probe-map NAME=ADDRESS: NAME (case-insensitive) is connected to as ADDRESS.
     std::map<std::string, std::string> addressMap;
 };

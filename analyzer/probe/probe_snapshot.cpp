@@ -114,8 +114,17 @@ void writeProbeResults(pugi::xml_document& snapshot, const std::vector<SnapshotE
         std::string mechanisms;
         for (const auto& mechanism : offered.authMechanisms)
             mechanisms += (mechanisms.empty() ? "" : " ") + mechanism;
-        // No STARTTLS is done yet, so everything offered was offered in clear text.
+        // The first EHLO is always in clear text.
         set(node, "authBeforeTls", mechanisms);
+        set(node, "tls", result.tls.state);
+        if (!result.tls.error.empty())
+            set(node, "tlsError", result.tls.error);
+        if (result.tls.state == "established") {
+            std::string after;
+            for (const auto& mechanism : result.tls.capabilitiesAfter.authMechanisms)
+                after += (after.empty() ? "" : " ") + mechanism;
+            set(node, "authAfterTls", after);
+        }
         if (offered.sizeLimit)
             set(node, "sizeLimit", std::to_string(*offered.sizeLimit));
         set(node, "elapsedMs", std::to_string(result.elapsedMilliseconds));

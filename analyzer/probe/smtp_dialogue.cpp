@@ -226,6 +226,44 @@ void tryGuestRelay(Dialogue& dialogue, const DialogueSettings& settings, ProbeRe
     guest.reason = "random credentials accepted; " + verdict->reason;
 }
 
+// STARTTLS when offered (RFC 3207), then EHLO again: a server may offer AUTH only inside TLS.
+// false when the dialogue cannot go on (handshake or certificate check failed).
+bool upgradeToTls(Dialogue& dialogue, SmtpTransport& transport, const DialogueSettings& settings,
+                  ProbeResult& result) {
+    auto& tls = result.tls;
+    if (!result.capabilities.startTls) {
+        tls.state = "not-offered";
+        return true;
+    }
+    auto reply = dialogue.exchange("STARTTLS");
+    if (reply.status != ReplyStatus::Complete || reply.code != 220) {
+        tls.state = "refused";
+        if (auto verdict = classifyReply(ProbePhase::Ehlo, reply);
+            verdict && reply.status != ReplyStatus::Complete) {
+            dialogue.decide(ProbePhase::Ehlo, reply, *verdict);
+            return false;
+        }
+        return true;
+    }
+    if (!transport.startTls(tls.error)) {
+        tls.state = "failed";
+        dialogue.note("(" + tls.error + ")");
+        dialogue.decide(ProbePhase::Ehlo, reply,
+                        {ProbeClass::Inconclusive, "STARTTLS failed: " + tls.error});
+        return false;
+    }
+    tls.state = "established";
+    dialogue.note("(TLS established; certificate verified)");
+    auto ehlo = dialogue.exchange("EHLO " + settings.heloName);
+    if (auto verdict = classifyReply(ProbePhase::Ehlo, ehlo)) {
+        dialogue.decide(ProbePhase::Ehlo, ehlo, *verdict);
+        dialogue.closeOut(false);
+        return false;
+    }
+    tls.capabilitiesAfter = capabilitiesOf(ehlo);
+    return true;
+}
+
 } // namespace
 
 void runDialogue(SmtpTransport& transport, const DialogueSettings& settings, ProbeResult& result) {
@@ -248,6 +286,8 @@ void runDialogue(SmtpTransport& transport, const DialogueSettings& settings, Pro
         dialogue.closeOut(false);
         return;
     }
+    if (settings.startTls && !upgradeToTls(dialogue, transport, settings, result))
+        return;
     auto mail = dialogue.exchange("MAIL FROM:<" + settings.mailFrom + ">");
     if (auto verdict = classifyReply(ProbePhase::Mail, mail)) {
         dialogue.decide(ProbePhase::Mail, mail, *verdict);

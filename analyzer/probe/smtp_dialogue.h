@@ -16,6 +16,8 @@ struct DialogueSettings {
     std::string rcptTo = "relay-test@example.net";
     // --probe-guest: after an unauthenticated refusal, AUTH with random credentials (KB Q251149).
     bool tryGuest = false;
+    // --probe-starttls: upgrade when offered, then EHLO again; MAIL/RCPT run inside TLS.
+    bool startTls = false;
 };
 
 // Runs the dialogue, appending to result (transcript, capabilities, commands) and setting its

@@ -24,6 +24,12 @@ public:
     virtual LineStatus readLine(std::string& line) = 0;
     // Sends line + CR LF; false when the connection is gone or the deadline passed.
     virtual bool writeLine(std::string_view line) = 0;
+    // After the server's 220 to STARTTLS: TLS handshake with certificate checks. false with a
+    // reason in error when it failed (the connection is then unusable). Default: no TLS.
+    virtual bool startTls(std::string& error) {
+        error = "TLS is not available on this transport";
+        return false;
+    }
 };
 
 enum class ReplyStatus { Complete, Closed, Timeout, TooLong, Malformed, Failed };

@@ -26,11 +26,6 @@ std::string addressText(const sockaddr* address) {
 
 } // namespace
 
-SocketTransport::~SocketTransport() {
-    if (fd_ >= 0)
-        ::close(fd_);
-}
-
 int SocketTransport::millisecondsLeft() const {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline_ - Clock::now());
     return left.count() > 0 ? static_cast<int>(left.count()) : 0;
@@ -117,16 +112,15 @@ LineStatus SocketTransport::readLine(std::string& line) {
             return LineStatus::TooLong; // stop reading: never buffer more than one line
         if (closed_ || fd_ < 0)
             return LineStatus::Closed;
-        if (!waitFor(POLLIN))
+        if (!hasPendingTls() && !waitFor(POLLIN))
             return millisecondsLeft() <= 0 ? LineStatus::Timeout : LineStatus::Failed;
         char chunk[1024];
         std::size_t room = kMaxLineLength + 2 - buffer_.size();
-        ssize_t got = ::recv(fd_, chunk, std::min(sizeof chunk, room), 0);
-        if (got < 0) {
-            if (errno == EINTR || errno == EAGAIN)
-                continue;
-            return errno == ECONNRESET ? LineStatus::Closed : LineStatus::Failed;
-        }
+        long got = receive(chunk, std::min(sizeof chunk, room));
+        if (got == -1)
+            continue;
+        if (got == -2)
+            return LineStatus::Failed;
         if (got == 0)
             closed_ = true;
         buffer_.append(chunk, static_cast<std::size_t>(got));
@@ -140,14 +134,11 @@ bool SocketTransport::writeLine(std::string_view line) {
     data += "\r\n";
     std::size_t sent = 0;
     while (sent < data.size()) {
-        ssize_t wrote = ::send(fd_, data.data() + sent, data.size() - sent, MSG_NOSIGNAL);
-        if (wrote < 0) {
-            if (errno == EINTR)
-                continue;
-            if (errno == EAGAIN && waitFor(POLLOUT))
-                continue;
+        long wrote = transmit(data.data() + sent, data.size() - sent);
+        if (wrote == -1 && waitFor(POLLOUT))
+            continue;
+        if (wrote < 0)
             return false;
-        }
         sent += static_cast<std::size_t>(wrote);
     }
     return true;

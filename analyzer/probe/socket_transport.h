@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <string>
 
 namespace relayaudit::probe {
@@ -16,7 +17,9 @@ enum class ConnectStatus { Connected, Refused, Timeout, Unresolved, Failed };
 
 class SocketTransport final : public SmtpTransport {
 public:
-    explicit SocketTransport(Clock::time_point deadline) : deadline_(deadline) {}
+    // tlsHost: the name the server certificate must carry; caFile: trust anchors (PEM), empty =
+    // the system's.
+    SocketTransport(Clock::time_point deadline, std::string tlsHost = {}, std::string caFile = {});
     ~SocketTransport() override;
     SocketTransport(const SocketTransport&) = delete;
     SocketTransport& operator=(const SocketTransport&) = delete;
@@ -27,15 +30,23 @@ public:
 
     LineStatus readLine(std::string& line) override;
     bool writeLine(std::string_view line) override;
+    bool startTls(std::string& error) override;
 
 private:
     int millisecondsLeft() const;
-    bool waitFor(short events); // false on deadline or error
+    bool waitFor(short events);                 // false on deadline or error
+    long receive(char* into, std::size_t size); // >0 bytes, 0 closed, -1 again, -2 error
+    long transmit(const char* from, std::size_t size);
+    bool hasPendingTls() const; // decrypted bytes waiting inside GnuTLS
 
     Clock::time_point deadline_;
     int fd_ = -1;
     std::string buffer_; // bytes received and not yet returned as lines (< kMaxLineLength + 1)
     bool closed_ = false;
+    std::string tlsHost_;
+    std::string caFile_;
+    struct Tls;
+    std::unique_ptr<Tls> tls_; // after STARTTLS
 };
 
 } // namespace relayaudit::probe

@@ -48,6 +48,11 @@ std::optional<std::string> validateProbes(pugi::xml_node probes) {
                  {"startTls", booleans}})
             if (auto problem = problemWith(endpoint, name, allowed))
                 return problem;
+        if (endpoint.attribute("tls"))
+            if (auto problem =
+                    problemWith(endpoint, "tls",
+                                {"not-tried", "not-offered", "refused", "failed", "established"}))
+                return problem;
         if (!endpoint.attribute("authBeforeTls"))
             return problemWith(endpoint, "authBeforeTls", {});
         if (auto guest = endpoint.child("guest")) {
