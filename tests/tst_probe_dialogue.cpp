@@ -271,6 +271,36 @@ private slots:
         QCOMPARE(QString::fromStdString(result.tls.state), QString("not-offered"));
         QCOMPARE(className(result), QString("refused"));
     }
+    void bypassFormsAreTheFourClassicShapes() {
+        auto forms = bypassForms("relay-test@example.net", "[192.0.2.5]");
+        QCOMPARE(forms.size(), std::size_t(4));
+        QCOMPARE(forms[0].address, std::string("relay-test%example.net@[192.0.2.5]"));
+        QCOMPARE(forms[1].address, std::string("\"relay-test@example.net\"@[192.0.2.5]"));
+        QCOMPARE(forms[2].address, std::string("example.net!relay-test@[192.0.2.5]"));
+        QCOMPARE(forms[3].address, std::string("@[192.0.2.5]:relay-test@example.net"));
+        QVERIFY(bypassForms("relay-test@example.net", "").empty());
+    }
+    void formsEachGetRsetMailRcptAndNeverData() {
+        std::vector<std::string> script = greetingThen({"554 denied"});
+        for (int i = 0; i < 4; ++i)
+            script.insert(script.end(),
+                          {"250 Ok", "250 Ok", i == 0 ? "250 2.1.5 Ok" : "554 denied"});
+        script.insert(script.end(), {"250 Ok", "221 Bye"});
+        auto server = std::make_unique<ScriptedServer>(script);
+        ProbeResult result;
+        DialogueSettings settings;
+        settings.tryForms = true;
+        settings.targetDomain = "mx.test";
+        runDialogue(*server, settings, result);
+        QCOMPARE(result.forms.size(), std::size_t(4));
+        QVERIFY(result.forms[0].probeClass == ProbeClass::OpenRelay);
+        QVERIFY(result.forms[1].probeClass == ProbeClass::Refused);
+        QCOMPARE(server->received[3], std::string("RSET"));
+        QCOMPARE(server->received[5], std::string("RCPT TO:<relay-test%example.net@mx.test>"));
+        for (const auto& command : server->received)
+            QVERIFY(command.rfind("DATA", 0) != 0 && command.rfind("BDAT", 0) != 0);
+        QCOMPARE(server->received.back(), std::string("QUIT"));
+    }
     void endpointsParseWithAndWithoutPort() {
         QCOMPARE(parseEndpoint("mx.example.com")->key(), std::string("mx.example.com:25"));
         QCOMPARE(parseEndpoint("127.0.0.1:2525")->key(), std::string("127.0.0.1:2525"));

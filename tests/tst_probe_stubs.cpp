@@ -173,6 +173,23 @@ private slots:
         QVERIFY(!auth.isEmpty());
         QVERIFY(!run.output.contains(auth.mid(11)));
     }
+    void formsAllTriesEachBypassFormWithRsetBetween() {
+        QTemporaryDir dir;
+        Stub stub;
+        QVERIFY(startStub(stub, 39118, "closed554", dir.path()));
+        auto run =
+            probe({"--target", "127.0.0.1:39118", "--probe-timeout", "3", "--probe-forms", "all"});
+        stopStub(stub);
+        QVERIFY2(
+            run.output.contains("form percent-hack <relay-test%example.net@[127.0.0.1]>: refused"),
+            qPrintable(run.output));
+        QVERIFY(run.output.contains(
+            "form source-route <@[127.0.0.1]:relay-test@example.net>: refused"));
+        auto commands = logged(stub);
+        QCOMPARE(commands.filter(QRegularExpression("^RCPT")).size(), 5);
+        QVERIFY(commands.filter(QRegularExpression("^(DATA|BDAT)")).isEmpty());
+        QCOMPARE(commands.last(), QString("QUIT"));
+    }
     void probeFromCannotInjectACommand() {
         auto run = probe({"--target", "127.0.0.1:39199", "--probe-from", "a@b>\r\nDATA"});
         QCOMPARE(run.exitCode, 1);

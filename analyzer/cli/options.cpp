@@ -111,7 +111,10 @@ po::options_description probeOptions(ProbeOptions& options, bool optIn, bool wit
         "accepted (the Guest fallback, KB Q251149), repeat MAIL/RCPT authenticated")(
         "probe-starttls", po::bool_switch(&options.startTls),
         "upgrade with STARTTLS when offered (certificate checked against --ca-file or the "
-        "system's trust store, and the endpoint's name), then EHLO again");
+        "system's trust store, and the endpoint's name), then EHLO again")(
+        "probe-forms", po::value(&options.forms),
+        "all: also RCPT the classic relay-bypass forms (percent hack, quoted local part, bang "
+        "path, source route), one each, RSET between them");
     if (withCaFile)
         description.add_options()("ca-file", po::value(&options.caFile),
                                   "trust anchors (PEM) for the SMTP servers' certificates");

@@ -25,6 +25,7 @@ struct ProbeOptions {
     unsigned parallel = 4;
     bool guest = false;    // --probe-guest
     bool startTls = false; // --probe-starttls
+    std::string forms;     // --probe-forms: "" or "all"
     std::string caFile;    // --ca-file (audit: the LDAP one)
 };
 

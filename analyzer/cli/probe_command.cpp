@@ -33,6 +33,9 @@ probe::ProbeSettings probeSettingsFrom(const ProbeOptions& options) {
     settings.dialogue.rcptTo = options.to;
     settings.dialogue.tryGuest = options.guest;
     settings.dialogue.startTls = options.startTls;
+    if (!options.forms.empty() && options.forms != "all")
+        throw RunFailure{"--probe-forms '" + options.forms + "': the only value is 'all'"};
+    settings.dialogue.tryForms = options.forms == "all";
     settings.caFile = options.caFile;
     if (options.timeoutSeconds < 1 || options.timeoutSeconds > 600)
         throw RunFailure{"--probe-timeout must be between 1 and 600 seconds"};
@@ -79,6 +82,9 @@ void printProbeResults(const std::vector<probe::ProbeResult>& results, std::ostr
             }
             out << "\n";
         }
+        for (const auto& form : result.forms)
+            out << "  form " << form.name << " <" << terminalSafeText(form.address)
+                << ">: " << probe::toString(form.probeClass) << " (" << form.replyCode << ")\n";
         if (result.guest.attempted)
             out << "  guest: "
                 << (result.guest.accepted ? "random credentials ACCEPTED" : "refused")
@@ -178,6 +184,10 @@ int runProbe(const ProbeCommandOptions& options, std::ostream& out) {
         << ">, RCPT TO:<" << settings.dialogue.rcptTo
         << ">, RSET, QUIT. Never DATA or BDAT: no message can be delivered.\n\n";
     printProbeResults(results, out);
+    for (const auto& result : results)
+        for (const auto& form : result.forms)
+            if (form.probeClass == probe::ProbeClass::OpenRelay)
+                return 2;
     for (const auto& result : results)
         if (result.probeClass == probe::ProbeClass::OpenRelay ||
             result.guest.relayClass == probe::ProbeClass::OpenRelay)

@@ -65,6 +65,15 @@ struct TlsUpgrade {
     SmtpCapabilities capabilitiesAfter;
 };
 
+// --probe-forms all: one classic relay-bypass recipient form (percent hack, quoted local part,
+// bang path, source route) and what RCPT answered.
+struct FormAttempt {
+    std::string name;
+    std::string address;
+    ProbeClass probeClass = ProbeClass::Inconclusive;
+    int replyCode = 0;
+};
+
 struct ProbeResult {
     ProbeEndpoint endpoint;
     std::string address; // the address actually connected to (empty: none)
@@ -77,6 +86,7 @@ struct ProbeResult {
     std::vector<TranscriptLine> transcript;
     GuestAttempt guest;
     TlsUpgrade tls;
+    std::vector<FormAttempt> forms;
     std::vector<std::string> commandsSent; // verbs only (EHLO, MAIL, RCPT, RSET, QUIT), in order
     long elapsedMilliseconds = 0;
 };

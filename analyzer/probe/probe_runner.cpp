@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <charconv>
 #include <set>
 #include <thread>
@@ -27,6 +28,23 @@ std::string mappedHost(const std::string& host, const ProbeSettings& settings) {
         if (equalsIgnoreCase(name, host))
             return address;
     return host;
+}
+
+// The endpoint as the domain part of a bypass form: a DNS name as is, an address as a literal;
+// anything else (the host comes from the directory) is not put into a command at all.
+std::string formDomain(const std::string& host) {
+    bool name = !host.empty() && host.size() < 254, digitsAndDots = true, colon = false;
+    for (char c : host) {
+        bool alnum = std::isalnum(static_cast<unsigned char>(c)) != 0;
+        name = name && (alnum || c == '.' || c == '-' || c == ':');
+        digitsAndDots = digitsAndDots && (std::isdigit(static_cast<unsigned char>(c)) || c == '.');
+        colon = colon || c == ':';
+    }
+    if (!name)
+        return {};
+    if (colon)
+        return "[IPv6:" + host + "]";
+    return digitsAndDots ? "[" + host + "]" : host;
 }
 
 } // namespace
@@ -98,7 +116,9 @@ ProbeResult probeEndpoint(const ProbeEndpoint& endpoint, const ProbeSettings& se
         result.transcript.push_back(
             {TranscriptLine::Direction::Note,
              "(connected to " + ProbeEndpoint{detail, endpoint.port}.key() + ")"});
-        runDialogue(transport, settings.dialogue, result);
+        auto dialogue = settings.dialogue;
+        dialogue.targetDomain = formDomain(endpoint.host);
+        runDialogue(transport, dialogue, result);
     } else {
         result.phase = ProbePhase::Connect;
         result.probeClass = status == ConnectStatus::Refused   ? ProbeClass::ConnectionRefused

@@ -128,6 +128,13 @@ void writeProbeResults(pugi::xml_document& snapshot, const std::vector<SnapshotE
         if (offered.sizeLimit)
             set(node, "sizeLimit", std::to_string(*offered.sizeLimit));
         set(node, "elapsedMs", std::to_string(result.elapsedMilliseconds));
+        for (const auto& form : result.forms) {
+            auto child = node.append_child("form");
+            set(child, "name", form.name);
+            set(child, "address", form.address);
+            set(child, "class", std::string(toString(form.probeClass)));
+            set(child, "replyCode", std::to_string(form.replyCode));
+        }
         if (result.guest.attempted) {
             auto guest = node.append_child("guest");
             set(guest, "accepted", result.guest.accepted ? "true" : "false");

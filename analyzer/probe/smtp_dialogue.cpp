@@ -264,7 +264,34 @@ bool upgradeToTls(Dialogue& dialogue, SmtpTransport& transport, const DialogueSe
     return true;
 }
 
+// One RCPT per form, RSET and MAIL before each, stopping when the connection is gone.
+void tryBypassForms(Dialogue& dialogue, const DialogueSettings& settings, ProbeResult& result) {
+    for (auto form : bypassForms(settings.rcptTo, settings.targetDomain)) {
+        if (!dialogue.usable())
+            return;
+        dialogue.exchange("RSET");
+        auto mail = dialogue.exchange("MAIL FROM:<" + settings.mailFrom + ">");
+        if (classifyReply(ProbePhase::Mail, mail))
+            return;
+        auto rcpt = dialogue.exchange("RCPT TO:<" + form.address + ">");
+        form.probeClass = classifyReply(ProbePhase::Rcpt, rcpt)->probeClass;
+        form.replyCode = rcpt.code;
+        result.forms.push_back(std::move(form));
+    }
+}
+
 } // namespace
+
+std::vector<FormAttempt> bypassForms(const std::string& rcptTo, const std::string& targetDomain) {
+    auto at = rcptTo.rfind('@');
+    if (targetDomain.empty() || at == std::string::npos)
+        return {};
+    std::string local = rcptTo.substr(0, at), domain = rcptTo.substr(at + 1);
+    return {{"percent-hack", local + "%" + domain + "@" + targetDomain},
+            {"quoted-local-part", "\"" + rcptTo + "\"@" + targetDomain},
+            {"bang-path", domain + "!" + local + "@" + targetDomain},
+            {"source-route", "@" + targetDomain + ":" + rcptTo}};
+}
 
 void runDialogue(SmtpTransport& transport, const DialogueSettings& settings, ProbeResult& result) {
     Dialogue dialogue(transport, result);
@@ -299,6 +326,8 @@ void runDialogue(SmtpTransport& transport, const DialogueSettings& settings, Pro
     auto rcpt = dialogue.exchange("RCPT TO:<" + settings.rcptTo + ">");
     auto verdict = classifyReply(ProbePhase::Rcpt, rcpt);
     dialogue.decide(ProbePhase::Rcpt, rcpt, *verdict); // RCPT always decides
+    if (settings.tryForms && dialogue.usable())
+        tryBypassForms(dialogue, settings, result);
     if (settings.tryGuest && dialogue.usable() && result.probeClass != ProbeClass::OpenRelay)
         tryGuestRelay(dialogue, settings, result);
     dialogue.closeOut(true);

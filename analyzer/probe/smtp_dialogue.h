@@ -18,7 +18,14 @@ struct DialogueSettings {
     bool tryGuest = false;
     // --probe-starttls: upgrade when offered, then EHLO again; MAIL/RCPT run inside TLS.
     bool startTls = false;
+    // --probe-forms all: also the bypass forms, addressed to targetDomain (the endpoint's host,
+    // "[192.0.2.1]" for an address); skipped when empty.
+    bool tryForms = false;
+    std::string targetDomain;
 };
+
+// The bypass forms of rcptTo ("relay-test@example.net") at targetDomain, in the order tried.
+std::vector<FormAttempt> bypassForms(const std::string& rcptTo, const std::string& targetDomain);
 
 // Runs the dialogue, appending to result (transcript, capabilities, commands) and setting its
 // class, phase, reply code and reason.

@@ -55,6 +55,11 @@ std::optional<std::string> validateProbes(pugi::xml_node probes) {
                 return problem;
         if (!endpoint.attribute("authBeforeTls"))
             return problemWith(endpoint, "authBeforeTls", {});
+        for (auto form : endpoint.children("form"))
+            if (!form.attribute("address") || !oneOf(form.attribute("class").value(), classes))
+                return "a <form> of <endpoint key=\"" +
+                       std::string(endpoint.attribute("key").value()) +
+                       "\"> lacks its address or has a class that is not allowed";
         if (auto guest = endpoint.child("guest")) {
             if (!oneOf(guest.attribute("accepted").value(), booleans))
                 return "the <guest> of <endpoint key=\"" +
