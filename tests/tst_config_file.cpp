@@ -144,7 +144,7 @@ private slots:
         QFile sample(RELAYAUDIT_SOURCE_DIR "/samples/relayaudit.conf");
         QVERIFY(sample.open(QIODevice::ReadOnly));
         QString text = sample.readAll();
-        for (const char* command : {"analyze", "audit", "collect", "rules"})
+        for (const char* command : {"analyze", "audit", "collect", "rules", "probe"})
             for (const auto& name : optionsInHelp(command)) {
                 if (name == "help" || name == "config" || name == "no-config" || name == "check")
                     continue;

@@ -4,6 +4,7 @@
 #include "mail_report.h"
 #include "options.h"
 #include "pipeline.h"
+#include "probe_command.h"
 #include "rules_command.h"
 #include "run_failure.h"
 #include "suggestions.h"
@@ -55,8 +56,7 @@ int run(const std::vector<std::string>& arguments, std::ostream& out, std::ostre
         }
         if (command == "analyze")
             return dispatch(parseAnalyzeArguments(rest), out, [&](const AnalyzeOptions& options) {
-                return mailingFailures(options.mail,
-                                       [&] { return runAnalyze(options, out, err); });
+                return mailingFailures(options.mail, [&] { return runAnalyze(options, out, err); });
             });
         if (command == "audit")
             return dispatch(parseAuditArguments(rest), out, [&](const AuditOptions& options) {
@@ -71,9 +71,13 @@ int run(const std::vector<std::string>& arguments, std::ostream& out, std::ostre
             return dispatch(parseRulesArguments(rest), out, [&](const RulesOptions& options) {
                 return runRules(options, out, err);
             });
+        if (command == "probe")
+            return dispatch(
+                parseProbeArguments(rest), out,
+                [&](const ProbeCommandOptions& options) { return runProbe(options, out); });
         throw RunFailure{"unknown command '" + command + "'" +
-                         didYouMean(command, {"analyze", "audit", "collect", "rules"}) +
-                         "; use analyze, audit, collect or rules (see relayaudit --help)"};
+                         didYouMean(command, {"analyze", "audit", "collect", "probe", "rules"}) +
+                         "; use analyze, audit, collect, probe or rules (see relayaudit --help)"};
     } catch (const RunFailure& failure) {
         StderrLog(err).write(LogLevel::Error, failure.message);
         return kExitFailure;

@@ -13,7 +13,7 @@ namespace po = boost::program_options;
 
 namespace {
 
-const std::vector<std::string> kSections{"analyze", "audit", "collect", "rules"};
+const std::vector<std::string> kSections{"analyze", "audit", "collect", "rules", "probe"};
 
 bool exists(const std::string& path) {
     struct stat status {};

@@ -23,6 +23,7 @@ Usage:
   relayaudit collect --uri URI [connection options] --snapshot-out FILE
   relayaudit rules   [--rules PATH ...] [--explain ID]
   relayaudit rules   --check PACK...
+  relayaudit probe   --target HOST[:PORT] ... [probe options]
   relayaudit --help | --version
   relayaudit COMMAND --help          the options of one command
 
@@ -33,6 +34,8 @@ Commands:
             saved snapshot
   audit     read the configuration from a domain controller over LDAP, then analyze it
   collect   read the configuration over LDAP and save it as a snapshot, judging nothing
+  probe     test SMTP endpoints for open relay with a dialogue that stops after RCPT
+            (never DATA); analyze/audit --probe probe the endpoints of the snapshot
   rules     list the rule catalogue: ID, severity, kind, title; --explain ID prints one
             rule whole; --check PACK... loads packs and runs every example in them
 
@@ -48,6 +51,7 @@ Exit codes (for cron and systemd timers):
      threshold (the built-in manual checks are info); findings accepted by --waivers do
      not count, and with --fail-on-new only new findings count
   For rules --check: 0 every pack loads and every example holds, 1 otherwise.
+  For probe: 2 when an endpoint accepted RCPT to the outside address (open relay).
 
 Configuration and mail (analyze, audit):
   Every option can also come from /etc/relayaudit/relayaudit.conf (or --config FILE); the
@@ -169,6 +173,41 @@ po::options_description mailOptions(MailOptions& options) {
     return description;
 }
 
+po::options_description probeOptions(ProbeOptions& options, bool optIn, bool withCaFile) {
+    po::options_description description("SMTP probe options (only your own servers)");
+    if (optIn)
+        description.add_options()("probe", po::bool_switch(&options.enabled),
+                                  "also probe every SMTP endpoint of the snapshot (virtual "
+                                  "servers, receive connectors) with a dialogue that stops "
+                                  "after RCPT; never the default");
+    description.add_options()("probe-map",
+                              po::value(&options.maps)->composing()->value_name("NAME=ADDRESS"),
+                              "NAME=ADDRESS: connect to ADDRESS for host NAME (tests, NAT, split "
+                              "DNS; repeatable)")(
+        "probe-from", po::value(&options.from)->default_value(options.from)->value_name("ADDR"),
+        "MAIL FROM address of the probe")(
+        "probe-to", po::value(&options.to)->default_value(options.to)->value_name("ADDR"),
+        "RCPT TO address of the probe: outside every domain the servers accept")(
+        "probe-timeout",
+        po::value(&options.timeoutSeconds)->default_value(10)->value_name("SECONDS"),
+        "seconds per endpoint, from connect to QUIT")(
+        "probe-parallel", po::value(&options.parallel)->default_value(4)->value_name("N"),
+        "at most this many endpoints at once")(
+        "probe-guest", po::bool_switch(&options.guest),
+        "after a refusal, AUTH with a random user name and password that cannot exist; if "
+        "accepted (the Guest fallback, KB Q251149), repeat MAIL/RCPT authenticated")(
+        "probe-starttls", po::bool_switch(&options.startTls),
+        "upgrade with STARTTLS when offered (certificate checked against --ca-file or the "
+        "system's trust store, and the endpoint's name), then EHLO again")(
+        "probe-forms", po::value(&options.forms)->value_name("FORMS"),
+        "all: also RCPT the classic relay-bypass forms (percent hack, quoted local part, bang "
+        "path, source route), one each, RSET between them");
+    if (withCaFile)
+        description.add_options()("ca-file", po::value(&options.caFile)->value_name("FILE"),
+                                  "trust anchors (PEM) for the SMTP servers' certificates");
+    return description;
+}
+
 po::options_description connectionOptions(LiveOptions& options) {
     auto& connection = options.connection;
     po::options_description description("Connection options");
@@ -286,7 +325,10 @@ po::options_description describeAnalyze(AnalyzeOptions& options) {
                                             po::value(&options.snapshotIn)->value_name("FILE"),
                                             "snapshot saved by --snapshot-out");
     po::options_description all;
-    all.add(inputs).add(analyzeOutputOptions(options)).add(mailOptions(options.mail));
+    all.add(inputs)
+        .add(analyzeOutputOptions(options))
+        .add(mailOptions(options.mail))
+        .add(probeOptions(options.probe, true, true));
     return all;
 }
 
@@ -294,7 +336,8 @@ po::options_description describeAudit(AuditOptions& options) {
     po::options_description all;
     all.add(connectionOptions(options.live))
         .add(analyzeOutputOptions(options.analysis))
-        .add(mailOptions(options.analysis.mail));
+        .add(mailOptions(options.analysis.mail))
+        .add(probeOptions(options.analysis.probe, true, false));
     return all;
 }
 
@@ -320,15 +363,27 @@ po::options_description describeRules(RulesOptions& options) {
     return all;
 }
 
+po::options_description describeProbe(ProbeCommandOptions& options) {
+    po::options_description targets("Targets");
+    targets.add_options()("target",
+                          po::value(&options.targets)->composing()->value_name("HOST[:PORT]"),
+                          "HOST[:PORT] to probe (port 25 by default; repeatable)");
+    po::options_description all;
+    all.add(targets).add(probeOptions(options.probe, false, true));
+    return all;
+}
+
 // The options of every command: a configuration file may hold any of them.
 std::vector<std::string> everyOptionName() {
     AnalyzeOptions analyze;
     AuditOptions audit;
     CollectOptions collect;
     RulesOptions rules;
+    ProbeCommandOptions probe;
     std::vector<std::string> names;
-    for (const auto& description : {describeAnalyze(analyze), describeAudit(audit),
-                                    describeCollect(collect), describeRules(rules)})
+    for (const auto& description :
+         {describeAnalyze(analyze), describeAudit(audit), describeCollect(collect),
+          describeRules(rules), describeProbe(probe)})
         for (auto& name : optionNames(description))
             if (std::find(names.begin(), names.end(), name) == names.end())
                 names.push_back(name);
@@ -430,6 +485,25 @@ ParsedCommand<RulesOptions> parseRulesArguments(const std::vector<std::string>& 
                          "': pack files are given after --check (or with --rules)"};
     if (options.check && (!options.explainId.empty() || !options.rulePaths.empty()))
         throw RunFailure{"--check takes only pack files; leave out --rules and --explain"};
+    return parsed;
+}
+
+ParsedCommand<ProbeCommandOptions> parseProbeArguments(const std::vector<std::string>& arguments) {
+    ParsedCommand<ProbeCommandOptions> parsed;
+    auto all = describeProbe(parsed.options);
+    if (wantsHelp(arguments)) {
+        parsed.help = helpText("relayaudit probe --target HOST[:PORT] ... [probe options]", all,
+                               "Exit codes:\n"
+                               "  0  no endpoint relayed\n"
+                               "  1  the run failed (arguments)\n"
+                               "  2  at least one endpoint accepted relay\n\n"
+                               "Example (only your own servers):\n"
+                               "  relayaudit probe --target mail.corp.example:25\n");
+        return parsed;
+    }
+    parse("probe", arguments, all);
+    if (parsed.options.targets.empty())
+        throw RunFailure{"probe needs at least one --target HOST[:PORT]"};
     return parsed;
 }
 

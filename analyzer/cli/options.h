@@ -19,10 +19,28 @@ struct ImsRegistryInput {
 struct MailOptions {
     std::vector<std::string> to; // as given: each may be a comma-separated list
     std::string from;
-    std::string when =
-        "new";            // always, findings, new (= findings until runs have a history), failure
-    std::string outbox;   // write the message here instead of running sendmail
-    std::string sendmail; // program; empty: $RELAYAUDIT_SENDMAIL or /usr/sbin/sendmail
+    std::string when = "new"; // always, findings, new (since the previous run), failure
+    std::string outbox;       // write the message here instead of running sendmail
+    std::string sendmail;     // program; empty: $RELAYAUDIT_SENDMAIL or /usr/sbin/sendmail
+};
+
+// The SMTP relay probe (relayaudit probe; analyze/audit --probe, opt-in).
+struct ProbeOptions {
+    bool enabled = false;          // analyze/audit: --probe given
+    std::vector<std::string> maps; // NAME=ADDRESS
+    std::string from = "relayaudit-probe@example.com";
+    std::string to = "relay-test@example.net";
+    unsigned timeoutSeconds = 10;
+    unsigned parallel = 4;
+    bool guest = false;    // --probe-guest
+    bool startTls = false; // --probe-starttls
+    std::string forms;     // --probe-forms: "" or "all"
+    std::string caFile;    // --ca-file (audit: the LDAP one)
+};
+
+struct ProbeCommandOptions {
+    std::vector<std::string> targets; // HOST[:PORT]
+    ProbeOptions probe;
 };
 
 // Outputs and rule selection shared by analyze and audit.
@@ -47,6 +65,7 @@ struct AnalyzeOptions {
     // unless the run fails.
     bool list = false;
     bool quiet = false;
+    ProbeOptions probe;
 };
 
 // How to reach and bind to a domain controller (audit and collect).
@@ -89,6 +108,7 @@ ParsedCommand<AnalyzeOptions> parseAnalyzeArguments(const std::vector<std::strin
 ParsedCommand<AuditOptions> parseAuditArguments(const std::vector<std::string>& arguments);
 ParsedCommand<CollectOptions> parseCollectArguments(const std::vector<std::string>& arguments);
 ParsedCommand<RulesOptions> parseRulesArguments(const std::vector<std::string>& arguments);
+ParsedCommand<ProbeCommandOptions> parseProbeArguments(const std::vector<std::string>& arguments);
 
 // The overview printed by "relayaudit --help" and, on stderr, when no command is given.
 std::string_view generalUsage();

@@ -12,6 +12,7 @@
 #include "mail_report.h"
 #include "manual_checks.h"
 #include "password_prompt.h"
+#include "probe_command.h"
 #include "reporters.h"
 #include "rules.h"
 #include "rules_command.h"
@@ -25,6 +26,7 @@
 #include <cstdlib>
 #include <ctime>
 #include <functional>
+#include <iostream>
 #include <ostream>
 #include <tuple>
 #include <unistd.h>
@@ -181,6 +183,7 @@ int analyzeSnapshot(const pugi::xml_document& snapshot, const RuleCatalogue& cat
     report.manualChecks = manualCheckTexts(manual);
     report.inventory = inventoryOf(snapshot);
     applyHistoryAndWaivers(report, triage);
+    addWireEvidence(snapshot, report);
 
     // Render everything before writing anything, so a failure cannot leave a mixed set.
     bool history = !options.historyDir.empty();
@@ -288,6 +291,8 @@ int runAnalyze(const AnalyzeOptions& options, std::ostream& out, std::ostream& e
         buildSnapshot(entries, context, snapshot);
         appendImsServers(snapshot, imsServers);
     }
+    if (options.probe.enabled)
+        probeSnapshotEndpoints(snapshot, catalogue, options.probe, err);
     return analyzeSnapshot(snapshot, catalogue, options, triage, out, err);
 }
 
@@ -299,7 +304,14 @@ int runAudit(const AuditOptions& options, std::ostream& out, std::ostream& err) 
     auto catalogue = loadRules(options.analysis.rulePaths);
     auto triage = readHistoryAndWaivers(options.analysis);
     pugi::xml_document snapshot;
+    if (options.analysis.probe.enabled)
+        probeSettingsFrom(options.analysis.probe); // fail on bad probe options before connecting
     collectSnapshot(options.live, snapshot, err, options.analysis.quiet);
+    if (options.analysis.probe.enabled) {
+        auto probe = options.analysis.probe;
+        probe.caFile = options.live.connection.caFile; // one --ca-file, as for LDAP
+        probeSnapshotEndpoints(snapshot, catalogue, probe, err);
+    }
     return analyzeSnapshot(snapshot, catalogue, options.analysis, triage, out, err);
 }
 

@@ -72,6 +72,25 @@ struct WaiverOutcome {
     std::size_t expiredMatches = 0; // expired: findings it would cover, which count again
 };
 
+// An object listening on a probed SMTP endpoint and what the wire says of its configuration.
+struct WireObject {
+    std::string dn;
+    std::string name;
+    std::string server;
+    std::string configFindings; // IDs of the open-relay findings on it, space-separated
+    std::string status; // "confirmed", "contradicted", "not reached", "consistent", "no verdict"
+};
+
+// One probed SMTP endpoint (analyze/audit --probe): the outcome and the whole dialogue.
+struct WireEvidence {
+    std::string endpoint; // host:port
+    std::string probeClass;
+    std::string phase;
+    std::string reason;
+    std::vector<WireObject> objects;
+    std::vector<std::string> transcript; // "client: RCPT TO:<...>", "server: 250 ..."
+};
+
 struct AuditReport {
     RunInfo run;
     std::vector<Finding> findings; // most severe first
@@ -79,8 +98,10 @@ struct AuditReport {
     std::vector<std::string> manualChecks; // what the tool could not read and a person must check
     std::vector<const Rule*> rules; // every rule evaluated, in catalogue order (for "passed")
     Comparison comparison;
-    bool waiversGiven = false;          // --waivers: the report lists the outcomes below
-    std::vector<WaiverOutcome> waivers; // in file order
+    bool waiversGiven = false;              // --waivers: the report lists the outcomes below
+    std::vector<WaiverOutcome> waivers;     // in file order
+    std::vector<WireEvidence> wireEvidence; // empty unless the snapshot holds probe results
+    std::string probeStatement;             // what the probe sent, for the reader
 };
 
 } // namespace relayaudit

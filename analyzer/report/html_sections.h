@@ -21,6 +21,9 @@ void renderSeverityCounts(std::string& out, const SeverityCounts& counts);
 // One line per generation (2003, 2007+, 5.5, directory): objects examined, unsafe, unknown.
 void renderScores(std::string& out, const AuditReport& report);
 
+// Probed SMTP endpoints (html_wire_evidence.cpp); nothing when the run did not probe.
+void renderWireEvidence(std::string& out, const AuditReport& report);
+
 // An index (when more than one rule fired), then one card per rule, in the order of the rules'
 // first findings (the engine's: most severe first). causeAnchors: see html_causes.h.
 void renderFindings(std::string& out, const std::vector<Finding>& findings,

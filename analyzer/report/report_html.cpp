@@ -72,6 +72,7 @@ std::string renderHtmlReport(const AuditReport& report) {
     auto causes = sharedCausesOf(report.findings);
     renderSharedCauses(out, causes);
     renderFindings(out, report.findings, causeAnchorsOf(causes));
+    renderWireEvidence(out, report);
     renderAcceptedRisks(out, report);
     renderPassedRules(out, report);
     renderInventory(out, report.inventory);

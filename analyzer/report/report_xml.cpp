@@ -1,5 +1,6 @@
 // The machine-readable report: everything the HTML shows plus the full evidence lists. Its shape
 // is pinned by schemas/report.xsd; bump formatVersion on any incompatible change.
+#include "report_xml_probes.h"
 #include "reporters.h"
 #include "severity_counts.h"
 #include "text_encoding.h"
@@ -173,6 +174,7 @@ std::string renderXmlReport(const AuditReport& report) {
 
     appendInventory(root, report.inventory);
     appendManualChecks(root, report.manualChecks);
+    appendWireEvidence(root, report);
 
     std::ostringstream out;
     document.save(out, "  ", pugi::format_default, pugi::encoding_utf8);

@@ -292,6 +292,8 @@ std::optional<std::string> validateSnapshot(const pugi::xml_document& snapshot) 
     for (auto server : exchange.children("imsServer"))
         if (auto problem = checkImsServer(server))
             return problem;
+    if (auto probes = root.child("probes"))
+        return validateProbes(probes);
     return std::nullopt;
 }
 

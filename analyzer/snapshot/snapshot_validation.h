@@ -10,4 +10,7 @@ namespace relayaudit {
 // nullopt when valid, else what is wrong and on which element.
 std::optional<std::string> validateSnapshot(const pugi::xml_document& snapshot);
 
+// /snapshot/probes (SMTP probe results, optional): snapshot_probes.cpp.
+std::optional<std::string> validateProbes(pugi::xml_node probes);
+
 } // namespace relayaudit

@@ -86,6 +86,21 @@ std::string transportRoleOf(const DirectoryEntry& entry, const std::string& gene
     return boolText(roles.value & kRoleHubTransport);
 }
 
+// The server's DNS name, where the SMTP probe connects: dNSHostName when present, else the
+// TCP/IP entry of networkAddress ("ncacn_ip_tcp:exch001.corp.example"), a fully qualified one
+// preferred over a bare NetBIOS-like name.
+std::string hostNameOf(const DirectoryEntry& entry) {
+    if (const auto* dns = entry.first("dNSHostName"); dns && !dns->empty())
+        return *dns;
+    std::string found;
+    if (const auto* addresses = entry.find("networkAddress"))
+        for (const auto& value : addresses->values)
+            if (startsWithIgnoreCase(value, "ncacn_ip_tcp:") && value.size() > 13 &&
+                (found.empty() || value.find('.') != std::string::npos))
+                found = value.substr(13);
+    return found;
+}
+
 } // namespace
 
 void appendOrganizationsAndServers(pugi::xml_node exchange,
@@ -136,6 +151,8 @@ void appendOrganizationsAndServers(pugi::xml_node exchange,
         set(node, "name", friendlyName(*entry));
         if (const auto* serial = entry->first("serialNumber"))
             set(node, "version", *serial);
+        if (auto host = hostNameOf(*entry); !host.empty())
+            set(node, "hostName", host);
         auto major = majorVersion(*entry);
         auto generation = generationOf(*entry, major);
         set(node, "generation", generation);

@@ -322,7 +322,8 @@ private:
                               "routingList",
                               "serialNumber",
                               "msExchCurrentServerRoles",
-                              "networkAddress"};
+                              "networkAddress",
+                              "dNSHostName"};
         request.paged = true;
         request.sdFlags = true;
         auto outcome = searcher_.run(*main_, request);

@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# Private Postfix instances for the relay-probe tests, on loopback ports 39140-39143, each in its
+# own directory under DIR (the system instance is never touched). Needs root (the Postfix master
+# starts as root) and the postfix package. Nothing can be delivered: DATA/BDAT are refused, every
+# transport is an error transport, and master.cf defines no delivery service.
+#   postfix_fixture.sh setup DIR     build, check and start open, closed554, closed454, tls
+#   postfix_fixture.sh cleanup DIR   stop them by the PIDs setup recorded, wait for their children
+# Recipe: docs of the test servers (relay-probe-servers.md, section 2).
+set -euo pipefail
+action=$1 dir=$2
+declare -A PORTS=([open]=39140 [closed554]=39141 [closed454]=39142 [tls]=39143)
+die() { echo "postfix_fixture.sh: $*" >&2; exit 1; }
+
+make_instance() { # BASE MODE PORT
+  local B=$1 MODE=$2 PORT=$3 C=$1/postfix
+  mkdir -p "$C" "$B/spool" "$B/data"
+  chmod 755 "$B"; chown postfix "$B/data"
+  cat > "$C/main.cf" <<CF
+compatibility_level = 3.6
+queue_directory = $B/spool
+data_directory  = $B/data
+maillog_file    = $B/maillog
+maillog_file_prefixes = $B
+command_directory = /usr/sbin
+daemon_directory  = /usr/lib/postfix/sbin
+mail_owner = postfix
+setgid_group = postdrop
+myhostname = relaytest.invalid
+mydomain = invalid
+myorigin = \$myhostname
+inet_interfaces = 127.0.0.1
+inet_protocols = ipv4
+smtpd_banner = \$myhostname ESMTP relay-probe test server
+biff = no
+mydestination =
+relay_domains =
+local_recipient_maps =
+default_transport = error:5.7.1 relay test server - no delivery
+relay_transport   = error:5.7.1 relay test server - no delivery
+local_transport   = error:5.7.1 relay test server - no delivery
+virtual_transport = error:5.7.1 relay test server - no delivery
+smtpd_reject_unlisted_recipient = no
+smtpd_data_restrictions = reject
+smtpd_end_of_data_restrictions = reject
+smtpd_peername_lookup = no
+# log every command the client sends ("< unknown[127.0.0.1]: RCPT TO:<...>") so the tests can
+# prove the probe sent nothing after RCPT but RSET and QUIT
+debug_peer_list = 127.0.0.1
+debug_peer_level = 2
+CF
+  case $MODE in
+  open)      printf '%s\n' 'mynetworks = 0.0.0.0/0' 'smtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination' ;;
+  closed554) printf '%s\n' 'mynetworks = 127.0.0.2/32' 'smtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination' ;;
+  closed454) printf '%s\n' 'mynetworks = 127.0.0.2/32' 'smtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, defer_unauth_destination' ;;
+  tls)
+    openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=relaytest.invalid \
+      -keyout "$C/key.pem" -out "$C/cert.pem" 2>/dev/null
+    chmod 600 "$C/key.pem"
+    printf '%s\n' 'mynetworks = 127.0.0.2/32' 'smtpd_tls_security_level = encrypt' \
+      "smtpd_tls_chain_files = $C/key.pem, $C/cert.pem" \
+      'smtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination' ;;
+  esac >> "$C/main.cf"
+  cat > "$C/master.cf" <<CF
+127.0.0.1:$PORT inet n - n - - smtpd
+cleanup   unix  n - n - 0 cleanup
+qmgr      unix  n - n 300 1 qmgr
+tlsmgr    unix  - - n 1000? 1 tlsmgr
+rewrite   unix  - - n - - trivial-rewrite
+bounce    unix  - - n - 0 bounce
+defer     unix  - - n - 0 bounce
+trace     unix  - - n - 0 bounce
+verify    unix  - - n - 1 verify
+proxymap  unix  - - n - - proxymap
+error     unix  - - n - - error
+retry     unix  - - n - - error
+discard   unix  - - n - - discard
+anvil     unix  - - n - 1 anvil
+scache    unix  - - n - 1 scache
+postlog   unix-dgram n - n - 1 postlogd
+CF
+}
+
+stop_all() {
+  for pidfile in "$dir"/*/master.pid; do
+    [[ -f $pidfile ]] || continue
+    pid=$(cat "$pidfile")
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 100); do [[ -z $(ps -o pid= -s "$pid") ]] && break; sleep 0.05; done
+    rm -f "$pidfile"
+  done
+}
+
+case $action in
+  setup)
+    [[ $(id -u) -eq 0 ]] || die "needs root: the Postfix master starts as root"
+    [[ -x /usr/lib/postfix/sbin/master ]] || die "postfix is not installed (scripts/bootstrap test)"
+    stop_all
+    rm -rf "$dir"; mkdir -p "$dir"
+    for mode in "${!PORTS[@]}"; do
+      make_instance "$dir/$mode" "$mode" "${PORTS[$mode]}"
+      postfix -c "$dir/$mode/postfix" check </dev/null >/dev/null 2>&1 ||
+        die "postfix check failed for $mode (see $dir/$mode/maillog)"
+      setsid /usr/lib/postfix/sbin/master -c "$dir/$mode/postfix" </dev/null >/dev/null 2>&1 &
+      echo $! > "$dir/$mode/master.pid"
+    done
+    for mode in "${!PORTS[@]}"; do
+      port=${PORTS[$mode]}
+      for i in $(seq 200); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.05; done
+      (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null || die "$mode is not listening on $port"
+    done
+    echo "postfix_fixture.sh: open, closed554, closed454, tls listening on 39140-39143"
+    ;;
+  cleanup) stop_all ;;
+  *) die "unknown action '$action'" ;;
+esac
