@@ -1,6 +1,8 @@
 // The relayaudit command line end to end: the real binary on LDIF files, exit codes 0/1/2,
 // outputs, and that a failed run leaves an existing report untouched.
 #include "directory_builder.h"
+#include "relayaudit_process.h"
+#include "scratch_files.h"
 
 #include <QDir>
 #include <QFile>
@@ -10,60 +12,15 @@
 #include <QtTest/QtTest>
 
 using testsupport::Forest;
+using testsupport::forestWithSafeVirtualServer;
+using testsupport::readText;
+using testsupport::runRelayaudit;
+using testsupport::writeFile;
 
 namespace {
 
-struct Run {
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
-
-Run runRelayaudit(const QStringList& arguments, const QByteArray& input = {}) {
-    QProcess process;
-    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-    environment.insert("SOURCE_DATE_EPOCH", "1767225600"); // 2026-01-01: reproducible reports
-    process.setProcessEnvironment(environment);
-    process.start(RELAYAUDIT_BINARY, arguments);
-    process.write(input);
-    process.closeWriteChannel();
-    if (!process.waitForFinished(60000))
-        return {-1, {}, "relayaudit did not finish within 60 s"};
-    if (process.exitStatus() != QProcess::NormalExit)
-        return {-2, {}, "relayaudit crashed"};
-    return {process.exitCode(), process.readAllStandardOutput(), process.readAllStandardError()};
-}
-
-QString write(const QTemporaryDir& directory, const QString& name, const std::string& content) {
-    QString path = directory.filePath(name);
-    QFile file(path);
-    file.open(QIODevice::WriteOnly);
-    file.write(content.data(), qint64(content.size()));
-    return path;
-}
-
-QString readText(const QString& path) {
-    QFile file(path);
-    file.open(QIODevice::ReadOnly);
-    return QString::fromUtf8(file.readAll());
-}
-
-Forest cleanForest() {
-    Forest forest;
-    forest.domain();
-    forest.guest("66082");
-    forest.organizationEntry();
-    forest.virtualServer("EXCH01", 1,
-                         {{"msExchSmtpRelayIpList",
-                           testsupport::ipSecurityBlob({{"127.0.0.1", "255.255.255.255"}}, {})},
-                          {"msExchSmtpRelayForAuth", "TRUE"},
-                          {"msExchAuthenticationFlags", "7"},
-                          {"msExchAccessSSLFlags", "8"}});
-    return forest;
-}
-
 Forest openRelayForest() {
-    auto forest = cleanForest();
+    auto forest = forestWithSafeVirtualServer();
     forest.virtualServer("EXCH02", 1,
                          {{"msExchSmtpRelayIpList", testsupport::ipSecurityBlob({}, {})}});
     return forest;
@@ -104,20 +61,21 @@ private slots:
     void cleanForestExitsZero() {
         QTemporaryDir directory;
         auto run = runRelayaudit(
-            {"analyze", "--list", "--ldif", write(directory, "clean.ldif", cleanForest().ldif())});
+            {"analyze", "--list", "--ldif",
+             writeFile(directory, "clean.ldif", forestWithSafeVirtualServer().ldif())});
         QVERIFY2(run.exitCode == 0, qPrintable(run.out + run.err));
         QVERIFY(run.out.contains("0 finding(s)"));
     }
     void findingAtThresholdExitsTwoAndBelowExitsZero() {
         QTemporaryDir directory;
-        auto file = write(directory, "open.ldif", openRelayForest().ldif());
+        auto file = writeFile(directory, "open.ldif", openRelayForest().ldif());
         auto run = runRelayaudit({"analyze", "--list", "--ldif", file});
         QCOMPARE(run.exitCode, 2);
         QVERIFY(ruleIdsIn(run.out).contains("EXS-RELAY-OPEN"));
         // Only non-default findings, threshold warning: exit 0; threshold non-default: exit 2.
-        auto forest = cleanForest();
+        auto forest = forestWithSafeVirtualServer();
         Forest::set(forest.entries.back(), "msExchSmtpRelayForAuth", "FALSE");
-        auto nonDefault = write(directory, "nondefault.ldif", forest.ldif());
+        auto nonDefault = writeFile(directory, "nondefault.ldif", forest.ldif());
         QCOMPARE(runRelayaudit({"analyze", "--list", "--ldif", nonDefault}).exitCode, 0);
         QCOMPARE(
             runRelayaudit({"analyze", "--list", "--ldif", nonDefault, "--fail-on", "non-default"})
@@ -134,18 +92,18 @@ private slots:
         domain.guest("66080");
         config.entries.erase(config.entries.begin(), config.entries.begin() + 2); // no domain
         auto run = runRelayaudit({"analyze", "--list", "--ldif",
-                                  write(directory, "config.ldif", config.ldif()), "--ldif",
-                                  write(directory, "domain.ldif", domain.ldif())});
+                                  writeFile(directory, "config.ldif", config.ldif()), "--ldif",
+                                  writeFile(directory, "domain.ldif", domain.ldif())});
         QCOMPARE(run.exitCode, 2);
         QVERIFY(ruleIdsIn(run.out).contains("EXS-RELAY-GUEST"));
         QVERIFY(ruleIdsIn(run.out).contains("DIR-GUEST-ENABLED"));
     }
     void corruptLdifExitsOneNamingFileAndLineAndKeepsThePreviousReport() {
         QTemporaryDir directory;
-        auto report = write(directory, "report.html", "previous report");
-        auto xml = write(directory, "report.xml", "previous xml");
-        auto bad = write(directory, "bad.ldif",
-                         "dn: CN=x,DC=corp\nobjectClass: top\nnot an attribute line\n");
+        auto report = writeFile(directory, "report.html", "previous report");
+        auto xml = writeFile(directory, "report.xml", "previous xml");
+        auto bad = writeFile(directory, "bad.ldif",
+                             "dn: CN=x,DC=corp\nobjectClass: top\nnot an attribute line\n");
         auto run =
             runRelayaudit({"analyze", "--list", "--ldif", bad, "--html", report, "--xml", xml});
         QCOMPARE(run.exitCode, 1);
@@ -157,9 +115,9 @@ private slots:
     }
     void failureOnTheLastOutputLeavesEveryEarlierOutputUntouched() {
         QTemporaryDir directory;
-        auto file = write(directory, "open.ldif", openRelayForest().ldif());
-        auto xml = write(directory, "keep.xml", "previous xml");
-        auto snapshot = write(directory, "keep-snapshot.xml", "previous snapshot");
+        auto file = writeFile(directory, "open.ldif", openRelayForest().ldif());
+        auto xml = writeFile(directory, "keep.xml", "previous xml");
+        auto snapshot = writeFile(directory, "keep-snapshot.xml", "previous snapshot");
         auto run =
             runRelayaudit({"analyze", "--list", "--ldif", file, "--snapshot-out", snapshot, "--xml",
                            xml, "--html", directory.filePath("missing-dir/report.html")});
@@ -171,8 +129,8 @@ private slots:
     }
     void replacedReportKeepsItsPermissions() {
         QTemporaryDir directory;
-        auto file = write(directory, "clean.ldif", cleanForest().ldif());
-        auto snapshot = write(directory, "snapshot.xml", "old");
+        auto file = writeFile(directory, "clean.ldif", forestWithSafeVirtualServer().ldif());
+        auto snapshot = writeFile(directory, "snapshot.xml", "old");
         QFile::setPermissions(snapshot, QFile::ReadOwner | QFile::WriteOwner);
         QCOMPARE(runRelayaudit({"analyze", "--list", "--ldif", file, "--snapshot-out", snapshot})
                      .exitCode,
@@ -187,7 +145,7 @@ private slots:
     }
     void onlyOneOutputMayGoToStandardOutput() {
         QTemporaryDir directory;
-        auto file = write(directory, "clean.ldif", cleanForest().ldif());
+        auto file = writeFile(directory, "clean.ldif", forestWithSafeVirtualServer().ldif());
         auto run =
             runRelayaudit({"analyze", "--list", "--ldif", file, "--xml", "-", "--html", "-"});
         QCOMPARE(run.exitCode, 1);
@@ -195,7 +153,7 @@ private slots:
     }
     void abbreviatedOptionsAreRefused() {
         QTemporaryDir directory;
-        auto file = write(directory, "clean.ldif", cleanForest().ldif());
+        auto file = writeFile(directory, "clean.ldif", forestWithSafeVirtualServer().ldif());
         auto run =
             runRelayaudit({"analyze", "--list", "--ldif", file, "--htm", directory.filePath("x")});
         QCOMPARE(run.exitCode, 1);
@@ -216,8 +174,8 @@ private slots:
         auto at = ldif.find(plain);
         QVERIFY(at != std::string::npos);
         ldif.replace(at, plain.size(), "dn:: " + relayaudit::base64Encode(decoded) + "\n");
-        auto run =
-            runRelayaudit({"analyze", "--list", "--ldif", write(directory, "forged.ldif", ldif)});
+        auto run = runRelayaudit(
+            {"analyze", "--list", "--ldif", writeFile(directory, "forged.ldif", ldif)});
         QCOMPARE(run.exitCode, 2);
         for (const auto& line : run.out.split('\n', Qt::SkipEmptyParts))
             QVERIFY2(!line.startsWith("FAKE-RULE"), qPrintable(line));
@@ -231,8 +189,9 @@ private slots:
         forest.domain();
         forest.guest("66082");
         auto html = directory.filePath("report.html");
-        auto run = runRelayaudit({"analyze", "--list", "--ldif",
-                                  write(directory, "domain.ldif", forest.ldif()), "--html", html});
+        auto run =
+            runRelayaudit({"analyze", "--list", "--ldif",
+                           writeFile(directory, "domain.ldif", forest.ldif()), "--html", html});
         // Nothing could be judged: cannot-judge at severity error, so the default threshold fails.
         QCOMPARE(run.exitCode, 2);
         QVERIFY(ruleIdsIn(run.out).contains("ORG-NO-EXCHANGE"));
@@ -244,7 +203,7 @@ private slots:
     void emptyLdifIsNothingJudgedExitTwo() {
         QTemporaryDir directory;
         auto run =
-            runRelayaudit({"analyze", "--list", "--ldif", write(directory, "empty.ldif", "")});
+            runRelayaudit({"analyze", "--list", "--ldif", writeFile(directory, "empty.ldif", "")});
         QCOMPARE(run.exitCode, 2);
         QCOMPARE(ruleIdsIn(run.out), QStringList{"ORG-NO-EXCHANGE"});
     }
@@ -252,10 +211,10 @@ private slots:
         QTemporaryDir directory;
         auto run = runRelayaudit(
             {"analyze", "--list", "--ldif",
-             write(directory, "people.ldif",
-                   "version: 1\n\ndn: ou=people,dc=example,dc=org\nobjectClass: "
-                   "organizationalUnit\nou: people\n\ndn: uid=ann,ou=people,dc=example,dc=org\n"
-                   "objectClass: inetOrgPerson\nuid: ann\ncn: Ann\nsn: A\n")});
+             writeFile(directory, "people.ldif",
+                       "version: 1\n\ndn: ou=people,dc=example,dc=org\nobjectClass: "
+                       "organizationalUnit\nou: people\n\ndn: uid=ann,ou=people,dc=example,dc=org\n"
+                       "objectClass: inetOrgPerson\nuid: ann\ncn: Ann\nsn: A\n")});
         QCOMPARE(run.exitCode, 2);
         QCOMPARE(ruleIdsIn(run.out), QStringList{"ORG-NO-EXCHANGE"});
         QVERIFY(run.out.contains("2 entries read from the given files"));
@@ -264,10 +223,7 @@ private slots:
         // An export of the server objects alone (no subtree): two 2003 servers and a 2016 one
         // whose virtual servers and receive connectors are missing, each reported by name.
         QTemporaryDir directory;
-        Forest forest;
-        forest.domain();
-        forest.guest("66082");
-        forest.organizationEntry();
+        auto forest = testsupport::forestWithoutServers();
         for (const char* name : {"EXCH001", "EXCH002"})
             Forest::set(
                 forest.add(forest.serverDn(name), {"top", "server", "msExchExchangeServer"}),
@@ -278,7 +234,7 @@ private slots:
                                {"top", "server", "msExchExchangeServer"}),
                     "serialNumber", "Version 15.1 (Build 2507.6)");
         auto run = runRelayaudit(
-            {"analyze", "--list", "--ldif", write(directory, "servers.ldif", forest.ldif())});
+            {"analyze", "--list", "--ldif", writeFile(directory, "servers.ldif", forest.ldif())});
         QCOMPARE(run.exitCode, 2);
         QCOMPARE(run.out.count("EXS-SERVER-UNSEEN\terror\tunknown"), 2);
         QCOMPARE(run.out.count("EXR-SERVER-UNSEEN\terror\tunknown"), 1);
@@ -288,8 +244,8 @@ private slots:
     }
     void urlValuesAreRefusedNotFetched() {
         QTemporaryDir directory;
-        auto bad =
-            write(directory, "url.ldif", "dn: CN=x,DC=corp\ndescription:< file:///etc/passwd\n");
+        auto bad = writeFile(directory, "url.ldif",
+                             "dn: CN=x,DC=corp\ndescription:< file:///etc/passwd\n");
         auto run = runRelayaudit({"analyze", "--list", "--ldif", bad});
         QCOMPARE(run.exitCode, 1);
         QVERIFY(run.err.contains("url.ldif:2"));
@@ -297,7 +253,7 @@ private slots:
     }
     void badArgumentsExitOneWithAHint() {
         QTemporaryDir directory;
-        auto file = write(directory, "clean.ldif", cleanForest().ldif());
+        auto file = writeFile(directory, "clean.ldif", forestWithSafeVirtualServer().ldif());
         auto badThreshold =
             runRelayaudit({"analyze", "--list", "--ldif", file, "--fail-on", "severe"});
         QCOMPARE(badThreshold.exitCode, 1);
@@ -313,15 +269,15 @@ private slots:
     }
     void invalidCustomRulePackExitsOneNamingThePack() {
         QTemporaryDir directory;
-        auto pack = write(directory, "site.xml",
-                          "<rulePack name='s' version='1'><rule id='bad'/></rulePack>");
+        auto pack = writeFile(directory, "site.xml",
+                              "<rulePack name='s' version='1'><rule id='bad'/></rulePack>");
         auto run = runRelayaudit({"rules", "--rules", pack});
         QCOMPARE(run.exitCode, 1);
         QVERIFY2(run.err.contains("site.xml"), qPrintable(run.err));
     }
     void snapshotRoundTripGivesTheSameReport() {
         QTemporaryDir directory;
-        auto file = write(directory, "open.ldif", openRelayForest().ldif());
+        auto file = writeFile(directory, "open.ldif", openRelayForest().ldif());
         auto snapshot = directory.filePath("snapshot.xml");
         auto first = directory.filePath("first.xml");
         auto second = directory.filePath("second.xml");
@@ -342,11 +298,11 @@ private slots:
     }
     void xmlReportValidatesAgainstItsSchemaAndCanGoToStandardOutput() {
         QTemporaryDir directory;
-        auto file = write(directory, "open.ldif", openRelayForest().ldif());
+        auto file = writeFile(directory, "open.ldif", openRelayForest().ldif());
         auto run = runRelayaudit({"analyze", "--list", "--ldif", file, "--xml", "-"});
         QCOMPARE(run.exitCode, 2);
         QVERIFY(run.out.startsWith("<?xml"));
-        auto report = write(directory, "report.xml", run.out.toStdString());
+        auto report = writeFile(directory, "report.xml", run.out.toStdString());
         QProcess xmllint;
         xmllint.start(XMLLINT_PROGRAM,
                       {"--noout", "--schema", RELAYAUDIT_SOURCE_DIR "/schemas/report.xsd", report});
@@ -361,7 +317,7 @@ private slots:
             "CN=1,CN=SMTP,CN=Protocols,CN=<img src=x onerror=alert(2)>,CN=Servers,"
             "CN=First Administrative Group,CN=Administrative Groups," +
             forest.organization();
-        auto file = write(directory, "hostile.ldif", forest.ldif());
+        auto file = writeFile(directory, "hostile.ldif", forest.ldif());
         auto html = directory.filePath("report.html");
         auto xml = directory.filePath("report.xml");
         auto run =

@@ -1,27 +1,19 @@
 // The command line as a newcomer meets it: placeholders instead of "arg", exit codes and an
 // example in every command's help, "did you mean" for typos, and connection errors that give
 // only advice that fits the failure.
+#include "relayaudit_process.h"
 #include "suggestions.h"
 
 #include <QFile>
 #include <QProcess>
 #include <QtTest/QtTest>
+using testsupport::Run;
 
 namespace {
 
-struct Run {
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
-
+// These runs leave SOURCE_DATE_EPOCH as the test's own environment has it.
 Run runRelayaudit(const QStringList& arguments) {
-    QProcess process;
-    process.start(RELAYAUDIT_BINARY, arguments);
-    process.closeWriteChannel();
-    if (!process.waitForFinished(60000))
-        return {-1, {}, "relayaudit did not finish within 60 s"};
-    return {process.exitCode(), process.readAllStandardOutput(), process.readAllStandardError()};
+    return testsupport::runRelayaudit(arguments, {.sourceDateEpoch = nullptr});
 }
 
 const QStringList kCommands{"analyze", "audit", "collect", "rules"};

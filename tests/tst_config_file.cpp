@@ -1,6 +1,8 @@
 // --config FILE: every option can come from a Boost.Program_options configuration file, the
 // command line wins, sections limit keys to one command, and typos are refused with a hint.
 #include "directory_builder.h"
+#include "relayaudit_process.h"
+#include "scratch_files.h"
 
 #include <QFile>
 #include <QProcess>
@@ -10,37 +12,18 @@
 #include <QtTest/QtTest>
 
 using testsupport::Forest;
+using testsupport::Run;
+using testsupport::writeFile;
 
 namespace {
 
-struct Run {
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
-
+// These runs leave SOURCE_DATE_EPOCH as the test's own environment has it.
 Run runRelayaudit(const QStringList& arguments) {
-    QProcess process;
-    process.start(RELAYAUDIT_BINARY, arguments);
-    process.closeWriteChannel();
-    if (!process.waitForFinished(60000))
-        return {-1, {}, "relayaudit did not finish within 60 s"};
-    return {process.exitCode(), process.readAllStandardOutput(), process.readAllStandardError()};
-}
-
-QString write(const QTemporaryDir& directory, const QString& name, const QByteArray& content) {
-    QString path = directory.filePath(name);
-    QFile file(path);
-    file.open(QIODevice::WriteOnly);
-    file.write(content);
-    return path;
+    return testsupport::runRelayaudit(arguments, {.sourceDateEpoch = nullptr});
 }
 
 QByteArray openRelayLdif() {
-    Forest forest;
-    forest.domain();
-    forest.guest("66082");
-    forest.organizationEntry();
+    auto forest = testsupport::forestWithoutServers();
     forest.virtualServer("EXCH02", 1,
                          {{"msExchSmtpRelayIpList", testsupport::ipSecurityBlob({}, {})}});
     return QByteArray::fromStdString(forest.ldif());
@@ -64,10 +47,10 @@ class TestConfigFile : public QObject {
 private slots:
     void optionsComeFromTheConfigFile() {
         QTemporaryDir directory;
-        auto ldif = write(directory, "open.ldif", openRelayLdif());
+        auto ldif = writeFile(directory, "open.ldif", openRelayLdif());
         auto html = directory.filePath("report.html");
-        auto config = write(directory, "relayaudit.conf",
-                            ("# comment\nldif = " + ldif + "\nhtml = " + html + "\n").toUtf8());
+        auto config = writeFile(directory, "relayaudit.conf",
+                                ("# comment\nldif = " + ldif + "\nhtml = " + html + "\n").toUtf8());
         auto run = runRelayaudit({"analyze", "--config", config});
         QVERIFY2(run.exitCode == 2, qPrintable(run.err));
         QVERIFY(run.out.contains("EXS-RELAY-OPEN"));
@@ -75,11 +58,11 @@ private slots:
     }
     void commandLineWinsOverTheConfigFile() {
         QTemporaryDir directory;
-        auto ldif = write(directory, "open.ldif", openRelayLdif());
+        auto ldif = writeFile(directory, "open.ldif", openRelayLdif());
         auto fromFile = directory.filePath("from-file.html");
         auto fromLine = directory.filePath("from-line.html");
-        auto config = write(directory, "relayaudit.conf",
-                            ("ldif = /nonexistent.ldif\nhtml = " + fromFile + "\n").toUtf8());
+        auto config = writeFile(directory, "relayaudit.conf",
+                                ("ldif = /nonexistent.ldif\nhtml = " + fromFile + "\n").toUtf8());
         auto run =
             runRelayaudit({"analyze", "--config", config, "--ldif", ldif, "--html", fromLine});
         QVERIFY2(run.exitCode == 2, qPrintable(run.err));
@@ -88,28 +71,28 @@ private slots:
     }
     void sectionAppliesOnlyToItsCommand() {
         QTemporaryDir directory;
-        auto ldif = write(directory, "open.ldif", openRelayLdif());
+        auto ldif = writeFile(directory, "open.ldif", openRelayLdif());
         auto forAudit = directory.filePath("audit.html");
         auto forAnalyze = directory.filePath("analyze.html");
-        auto config = write(directory, "relayaudit.conf",
-                            ("[audit]\nhtml = " + forAudit + "\n[analyze]\nhtml = " + forAnalyze +
-                             "\nldif = " + ldif + "\n")
-                                .toUtf8());
+        auto config = writeFile(directory, "relayaudit.conf",
+                                ("[audit]\nhtml = " + forAudit +
+                                 "\n[analyze]\nhtml = " + forAnalyze + "\nldif = " + ldif + "\n")
+                                    .toUtf8());
         QCOMPARE(runRelayaudit({"analyze", "--config", config}).exitCode, 2);
         QVERIFY(QFile::exists(forAnalyze));
         QVERIFY(!QFile::exists(forAudit));
     }
     void optionOfAnotherCommandIsIgnored() {
         QTemporaryDir directory;
-        auto ldif = write(directory, "open.ldif", openRelayLdif());
-        auto config =
-            write(directory, "relayaudit.conf", "uri = ldaps://dc1.corp.example\ntimeout = 10\n");
+        auto ldif = writeFile(directory, "open.ldif", openRelayLdif());
+        auto config = writeFile(directory, "relayaudit.conf",
+                                "uri = ldaps://dc1.corp.example\ntimeout = 10\n");
         auto run = runRelayaudit({"analyze", "--config", config, "--ldif", ldif});
         QVERIFY2(run.exitCode == 2, qPrintable(run.err));
     }
     void unknownKeyIsRefusedWithASuggestion() {
         QTemporaryDir directory;
-        auto config = write(directory, "relayaudit.conf", "htlm = report.html\n");
+        auto config = writeFile(directory, "relayaudit.conf", "htlm = report.html\n");
         auto run = runRelayaudit({"analyze", "--config", config, "--ldif", "x.ldif"});
         QCOMPARE(run.exitCode, 1);
         QVERIFY2(run.err.contains("unknown option 'htlm'"), qPrintable(run.err));
@@ -117,7 +100,7 @@ private slots:
     }
     void unknownSectionIsRefused() {
         QTemporaryDir directory;
-        auto config = write(directory, "relayaudit.conf", "[analyse]\nhtml = report.html\n");
+        auto config = writeFile(directory, "relayaudit.conf", "[analyse]\nhtml = report.html\n");
         auto run = runRelayaudit({"analyze", "--config", config, "--ldif", "x.ldif"});
         QCOMPARE(run.exitCode, 1);
         QVERIFY2(run.err.contains("did you mean 'analyze'?"), qPrintable(run.err));
@@ -134,7 +117,7 @@ private slots:
     }
     void malformedLineNamesTheFile() {
         QTemporaryDir directory;
-        auto config = write(directory, "relayaudit.conf", "this line has no equals sign\n");
+        auto config = writeFile(directory, "relayaudit.conf", "this line has no equals sign\n");
         auto run = runRelayaudit({"analyze", "--config", config});
         QCOMPARE(run.exitCode, 1);
         QVERIFY2(run.err.contains(config), qPrintable(run.err));

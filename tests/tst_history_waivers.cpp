@@ -6,6 +6,8 @@
 #include "html_history_sections.h"
 #include "json_text.h"
 #include "object_pattern.h"
+#include "relayaudit_process.h"
+#include "scratch_files.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -19,6 +21,9 @@
 #include <pugixml.hpp>
 
 using testsupport::Forest;
+using testsupport::readBytes;
+using testsupport::Run;
+using testsupport::writeFile;
 
 namespace {
 
@@ -26,53 +31,15 @@ constexpr const char* kDay1 = "1767225600"; // 2026-01-01
 constexpr const char* kDay2 = "1767312000"; // 2026-01-02
 constexpr const char* kDay3 = "1767398400"; // 2026-01-03
 
-struct Run {
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
-
+// A run on the given day.
 Run runRelayaudit(const QStringList& arguments, const char* epoch = kDay1) {
-    QProcess process;
-    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-    environment.insert("SOURCE_DATE_EPOCH", epoch);
-    process.setProcessEnvironment(environment);
-    process.start(RELAYAUDIT_BINARY, arguments);
-    process.closeWriteChannel();
-    if (!process.waitForFinished(60000))
-        return {-1, {}, "relayaudit did not finish within 60 s"};
-    if (process.exitStatus() != QProcess::NormalExit)
-        return {-2, {}, "relayaudit crashed"};
-    return {process.exitCode(), process.readAllStandardOutput(), process.readAllStandardError()};
-}
-
-QString write(const QTemporaryDir& directory, const QString& name, const std::string& content) {
-    QString path = directory.filePath(name);
-    QFile file(path);
-    file.open(QIODevice::WriteOnly);
-    file.write(content.data(), qint64(content.size()));
-    return path;
-}
-
-QByteArray readBytes(const QString& path) {
-    QFile file(path);
-    file.open(QIODevice::ReadOnly);
-    return file.readAll();
+    return testsupport::runRelayaudit(arguments, {.sourceDateEpoch = epoch});
 }
 
 // A clean virtual server on EXCH01, and an open relay on each of the given servers.
 std::string forestWithOpenRelaysOn(const std::vector<std::string>& servers,
                                    const std::string& hostileName = {}) {
-    Forest forest;
-    forest.domain();
-    forest.guest("66082");
-    forest.organizationEntry();
-    forest.virtualServer("EXCH01", 1,
-                         {{"msExchSmtpRelayIpList",
-                           testsupport::ipSecurityBlob({{"127.0.0.1", "255.255.255.255"}}, {})},
-                          {"msExchSmtpRelayForAuth", "TRUE"},
-                          {"msExchAuthenticationFlags", "7"},
-                          {"msExchAccessSSLFlags", "8"}});
+    auto forest = testsupport::forestWithSafeVirtualServer();
     for (const auto& server : servers) {
         auto& entry = forest.virtualServer(
             server, 1, {{"msExchSmtpRelayIpList", testsupport::ipSecurityBlob({}, {})}});
@@ -126,8 +93,8 @@ class TestHistoryWaivers : public QObject {
 private slots:
     void initTestCase() {
         QVERIFY(directory.isValid());
-        day1 = write(directory, "day1.ldif", forestWithOpenRelaysOn({"EXCH02", "EXCH04"}));
-        day2 = write(directory, "day2.ldif", forestWithOpenRelaysOn({"EXCH03", "EXCH04"}));
+        day1 = writeFile(directory, "day1.ldif", forestWithOpenRelaysOn({"EXCH02", "EXCH04"}));
+        day2 = writeFile(directory, "day2.ldif", forestWithOpenRelaysOn({"EXCH03", "EXCH04"}));
     }
 
     void twoRunsShowNewOpenAndResolvedInXmlHtmlAndJson() {
@@ -157,7 +124,7 @@ private slots:
         bytes.replace("CN=EXCH02", "CN=&lt;script&gt;alert(1)&lt;/script&gt;&quot;&gt;&lt;img "
                                    "src=x onerror=alert(2)&gt;");
         QFile::remove(baseline);
-        write(directory, "hostile-baseline.xml", bytes.toStdString());
+        writeFile(directory, "hostile-baseline.xml", bytes.toStdString());
         auto html = directory.filePath("hostile.html");
         runRelayaudit({"analyze", "--ldif", day2, "--baseline", baseline, "--html", html}, kDay2);
         auto page = QString::fromUtf8(readBytes(html));
@@ -195,7 +162,7 @@ private slots:
         QByteArray upper = readBytes(baseline);
         upper.replace("CN=EXCH04", "cn=exch04").replace("EXS-RELAY-OPEN", "exs-relay-open");
         QFile::remove(baseline);
-        write(directory, "upper.xml", upper.toStdString());
+        writeFile(directory, "upper.xml", upper.toStdString());
         auto xml = directory.filePath("vs-upper.xml");
         runRelayaudit({"analyze", "--ldif", day1, "--baseline", baseline, "--xml", xml}, kDay2);
         auto findings = findingsInXml(readBytes(xml), "//findings/finding[@rule='EXS-RELAY-OPEN']");
@@ -232,13 +199,14 @@ private slots:
     }
 
     void waiverMovesAFindingToAcceptedAndChangesTheExitCode() {
-        auto waivers = write(directory, "one.xml",
-                             "<waivers>\n  <waiver rule=\"EXS-RELAY-OPEN\" object=\"CN=1,CN=SMTP,"
-                             "CN=Protocols,CN=exch02,*\" owner=\"mail team\" "
-                             "expires=\"2027-06-30\">Relay host behind the firewall</waiver>\n"
-                             "</waivers>\n");
+        auto waivers =
+            writeFile(directory, "one.xml",
+                      "<waivers>\n  <waiver rule=\"EXS-RELAY-OPEN\" object=\"CN=1,CN=SMTP,"
+                      "CN=Protocols,CN=exch02,*\" owner=\"mail team\" "
+                      "expires=\"2027-06-30\">Relay host behind the firewall</waiver>\n"
+                      "</waivers>\n");
         QVERIFY(validates(RELAYAUDIT_SOURCE_DIR "/schemas/waivers.xsd", waivers));
-        auto only = write(directory, "only-exch02.ldif", forestWithOpenRelaysOn({"EXCH02"}));
+        auto only = writeFile(directory, "only-exch02.ldif", forestWithOpenRelaysOn({"EXCH02"}));
         auto xml = directory.filePath("waived.xml"), html = directory.filePath("waived.html");
         auto json = directory.filePath("waived.json");
         QCOMPARE(runRelayaudit({"analyze", "--ldif", only, "--fail-on", "critical"}).exitCode, 2);
@@ -258,11 +226,11 @@ private slots:
         QCOMPARE(accepted["owner"].toString(), QString("mail team"));
     }
     void expiredWaiverCountsAgainAndTheReportSaysSo() {
-        auto waivers = write(directory, "expired.xml",
-                             "<waivers><waiver rule=\"EXS-RELAY-OPEN\" object=\"*CN=EXCH02,*\" "
-                             "owner=\"bob\" expires=\"2025-12-31\">until the move</waiver>"
-                             "</waivers>");
-        auto only = write(directory, "only-exch02.ldif", forestWithOpenRelaysOn({"EXCH02"}));
+        auto waivers = writeFile(directory, "expired.xml",
+                                 "<waivers><waiver rule=\"EXS-RELAY-OPEN\" object=\"*CN=EXCH02,*\" "
+                                 "owner=\"bob\" expires=\"2025-12-31\">until the move</waiver>"
+                                 "</waivers>");
+        auto only = writeFile(directory, "only-exch02.ldif", forestWithOpenRelaysOn({"EXCH02"}));
         auto xml = directory.filePath("expired-report.xml");
         auto html = directory.filePath("expired-report.html");
         auto run = runRelayaudit({"analyze", "--ldif", only, "--fail-on", "critical", "--waivers",
@@ -283,10 +251,10 @@ private slots:
                  0);
     }
     void waiverThatMatchesNothingIsListedAsStale() {
-        auto waivers = write(directory, "stale.xml",
-                             "<waivers><waiver rule=\"EXS-RELAY-OPEN\" object=\"CN=gone,*\" "
-                             "owner=\"bob\" expires=\"2030-01-01\">server retired</waiver>"
-                             "</waivers>");
+        auto waivers = writeFile(directory, "stale.xml",
+                                 "<waivers><waiver rule=\"EXS-RELAY-OPEN\" object=\"CN=gone,*\" "
+                                 "owner=\"bob\" expires=\"2030-01-01\">server retired</waiver>"
+                                 "</waivers>");
         auto xml = directory.filePath("stale-report.xml");
         auto run = runRelayaudit({"analyze", "--ldif", day1, "--waivers", waivers, "--xml", xml});
         QCOMPARE(run.exitCode, 2);
@@ -294,19 +262,19 @@ private slots:
         QVERIFY(run.out.contains("1 stale"));
     }
     void malformedWaiverFileExitsOneWithFileAndLine() {
-        auto waivers = write(directory, "bad.xml",
-                             "<waivers>\n<waiver rule=\"X\" object=\"*\" owner=\"o\" "
-                             "expires=\"2027-02-30\">why</waiver>\n</waivers>\n");
+        auto waivers = writeFile(directory, "bad.xml",
+                                 "<waivers>\n<waiver rule=\"X\" object=\"*\" owner=\"o\" "
+                                 "expires=\"2027-02-30\">why</waiver>\n</waivers>\n");
         auto run = runRelayaudit({"analyze", "--ldif", day1, "--waivers", waivers});
         QCOMPARE(run.exitCode, 1);
         QVERIFY2(run.err.contains(waivers + ":2:"), qPrintable(run.err));
-        auto broken = write(directory, "broken.xml", "<waivers>\n\n<waiver rule=\"X\"\n");
+        auto broken = writeFile(directory, "broken.xml", "<waivers>\n\n<waiver rule=\"X\"\n");
         auto second = runRelayaudit({"analyze", "--ldif", day1, "--waivers", broken});
         QCOMPARE(second.exitCode, 1);
         QVERIFY2(second.err.contains(broken + ":"), qPrintable(second.err));
-        auto noReason = write(directory, "noreason.xml",
-                              "<waivers><waiver rule=\"X\" object=\"*\" owner=\"o\" "
-                              "expires=\"2027-01-01\"/></waivers>");
+        auto noReason = writeFile(directory, "noreason.xml",
+                                  "<waivers><waiver rule=\"X\" object=\"*\" owner=\"o\" "
+                                  "expires=\"2027-01-01\"/></waivers>");
         QCOMPARE(runRelayaudit({"analyze", "--ldif", day1, "--waivers", noReason}).exitCode, 1);
     }
 
@@ -348,12 +316,13 @@ private slots:
     }
     void jsonReportCarriesTheXmlContent() {
         // Hostile text in a friendly name: control characters, invalid UTF-8, quotes, markup.
-        auto ldif = write(directory, "hostile.ldif",
-                          forestWithOpenRelaysOn({"EXCH02"}, "V\x01S \"<b>\" \xFF\\ \t end"));
-        auto waivers = write(directory, "mixed.xml",
-                             "<waivers><waiver rule=\"EXS-RELAY-OPEN\" object=\"*\" owner=\"o\" "
-                             "expires=\"2030-01-01\">ok</waiver><waiver rule=\"NONE\" object=\"*\" "
-                             "owner=\"o\" expires=\"2020-01-01\">old</waiver></waivers>");
+        auto ldif = writeFile(directory, "hostile.ldif",
+                              forestWithOpenRelaysOn({"EXCH02"}, "V\x01S \"<b>\" \xFF\\ \t end"));
+        auto waivers =
+            writeFile(directory, "mixed.xml",
+                      "<waivers><waiver rule=\"EXS-RELAY-OPEN\" object=\"*\" owner=\"o\" "
+                      "expires=\"2030-01-01\">ok</waiver><waiver rule=\"NONE\" object=\"*\" "
+                      "owner=\"o\" expires=\"2020-01-01\">old</waiver></waivers>");
         auto history = directory.filePath("h5");
         runRelayaudit({"analyze", "--ldif", day1, "--history", history});
         auto xml = directory.filePath("same.xml"), json = directory.filePath("same.json");
@@ -372,9 +341,9 @@ private slots:
     }
     void jsonReportMatchesItsSchema() {
         auto json = directory.filePath("schema.json");
-        auto waivers = write(directory, "schema-waivers.xml",
-                             "<waivers><waiver rule=\"EXS-RELAY-OPEN\" object=\"*EXCH04*\" "
-                             "owner=\"o\" expires=\"2030-01-01\">ok</waiver></waivers>");
+        auto waivers = writeFile(directory, "schema-waivers.xml",
+                                 "<waivers><waiver rule=\"EXS-RELAY-OPEN\" object=\"*EXCH04*\" "
+                                 "owner=\"o\" expires=\"2030-01-01\">ok</waiver></waivers>");
         auto history = directory.filePath("h6");
         runRelayaudit({"analyze", "--ldif", day1, "--history", history});
         runRelayaudit(
@@ -403,7 +372,7 @@ private slots:
         QVERIFY(run.out.contains("and 1 more"));
         QVERIFY(run.out.contains("XML report " + xml));
         QVERIFY(!run.out.contains('\t'));
-        auto clean = write(directory, "clean.ldif", forestWithOpenRelaysOn({}));
+        auto clean = writeFile(directory, "clean.ldif", forestWithOpenRelaysOn({}));
         QCOMPARE(runRelayaudit({"analyze", "--ldif", clean, "--quiet"}).out, QString());
         auto failing = runRelayaudit({"analyze", "--ldif", day1, "--quiet"});
         QVERIFY(failing.out.startsWith("Verdict: FAIL"));
@@ -426,10 +395,7 @@ private slots:
             piped.out.contains("  EXS-RELAY-OPEN  critical fail  2  CN=1,CN=SMTP,CN=Protocols"));
     }
     void summaryLinesCannotBeForgedByDirectoryText() {
-        Forest forest;
-        forest.domain();
-        forest.guest("66082");
-        forest.organizationEntry();
+        auto forest = testsupport::forestWithoutServers();
         forest.virtualServer("EXCH02", 1,
                              {{"msExchSmtpRelayIpList", testsupport::ipSecurityBlob({}, {})}});
         std::string decoded = "CN=1,CN=SMTP,CN=Protocols,CN=EX\nVerdict: PASS\x1b[31m,CN=Servers,"
@@ -441,7 +407,7 @@ private slots:
         auto at = ldif.find(plain);
         QVERIFY(at != std::string::npos);
         ldif.replace(at, plain.size(), "dn:: " + relayaudit::base64Encode(decoded) + "\n");
-        auto run = runRelayaudit({"analyze", "--ldif", write(directory, "forged.ldif", ldif)});
+        auto run = runRelayaudit({"analyze", "--ldif", writeFile(directory, "forged.ldif", ldif)});
         for (const auto& line : run.out.split('\n'))
             QVERIFY2(!line.startsWith("Verdict: PASS"), qPrintable(line));
         QVERIFY(!run.out.contains(QChar(0x1B)));

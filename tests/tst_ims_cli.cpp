@@ -4,6 +4,8 @@
 // inventory, both reports and the manual checks.
 #include "directory_builder.h"
 #include "registry_builder.h"
+#include "relayaudit_process.h"
+#include "scratch_files.h"
 
 #include <QFile>
 #include <QProcess>
@@ -13,43 +15,11 @@
 using testsupport::Forest;
 using testsupport::multiSzLine;
 using testsupport::parametersExport;
+using testsupport::readText;
+using testsupport::runRelayaudit;
+using testsupport::writeFile;
 
 namespace {
-
-struct Run {
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
-
-Run runRelayaudit(const QStringList& arguments, const QByteArray& input = {}) {
-    QProcess process;
-    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-    environment.insert("SOURCE_DATE_EPOCH", "1767225600");
-    process.setProcessEnvironment(environment);
-    process.start(RELAYAUDIT_BINARY, arguments);
-    process.write(input);
-    process.closeWriteChannel();
-    if (!process.waitForFinished(60000))
-        return {-1, {}, "relayaudit did not finish within 60 s"};
-    if (process.exitStatus() != QProcess::NormalExit)
-        return {-2, {}, "relayaudit crashed"};
-    return {process.exitCode(), process.readAllStandardOutput(), process.readAllStandardError()};
-}
-
-QString write(const QTemporaryDir& directory, const QString& name, const std::string& content) {
-    QString path = directory.filePath(name);
-    QFile file(path);
-    file.open(QIODevice::WriteOnly);
-    file.write(content.data(), qint64(content.size()));
-    return path;
-}
-
-QString readText(const QString& path) {
-    QFile file(path);
-    file.open(QIODevice::ReadOnly);
-    return QString::fromUtf8(file.readAll());
-}
 
 // "RULE\tobject" for every finding line of the summary.
 QStringList findingsIn(const QString& summary) {
@@ -85,9 +55,9 @@ class TestImsCli : public QObject {
     QStringList findings(const std::string& exportBytes, const std::string& ldif = {},
                          int* exitCode = nullptr) {
         QStringList arguments = {"analyze", "--list", "--ims-registry",
-                                 write(directory, "EXCH55.reg", exportBytes)};
+                                 writeFile(directory, "EXCH55.reg", exportBytes)};
         if (!ldif.empty())
-            arguments << "--ldif" << write(directory, "domain.ldif", ldif);
+            arguments << "--ldif" << writeFile(directory, "domain.ldif", ldif);
         auto run = runRelayaudit(arguments);
         if (exitCode)
             *exitCode = run.exitCode;
@@ -159,7 +129,7 @@ private slots:
     void guestUnknownFiresWhenNoDomainDataSaysAndIsAnError() {
         auto run = runRelayaudit(
             {"analyze", "--list", "--ims-registry",
-             write(directory, "EXCH55.reg", parametersExport(false, {flags("00000008")}))});
+             writeFile(directory, "EXCH55.reg", parametersExport(false, {flags("00000008")}))});
         QVERIFY(findingsIn(run.out).contains("IMS-RELAY-GUEST-UNKNOWN\tEXCH55"));
         QVERIFY(run.out.contains("IMS-RELAY-GUEST-UNKNOWN\terror\tunknown\t"));
         QCOMPARE(run.exitCode, 2);
@@ -205,10 +175,10 @@ private slots:
         auto xml = directory.filePath("report.xml");
         auto run = runRelayaudit(
             {"analyze", "--list", "--ims-server", "EXCH55", "--ims-registry",
-             write(directory, "a.reg", parametersExport(true, {flags("00000002")})),
+             writeFile(directory, "a.reg", parametersExport(true, {flags("00000002")})),
              "--ims-registry",
-             write(directory, "EXCH56.reg", parametersExport(false, {flags("00000002")})), "--xml",
-             xml});
+             writeFile(directory, "EXCH56.reg", parametersExport(false, {flags("00000002")})),
+             "--xml", xml});
         auto report = readText(xml);
         QCOMPARE(report.count("check \"Reroute incoming SMTP mail\" by hand"), 2);
         QVERIFY(report.contains("Internet Mail Service EXCH55:"));
@@ -217,34 +187,35 @@ private slots:
     }
     void rerouteManualCheckIsAbsentWithoutImsExports() {
         auto xml = directory.filePath("ldif-only.xml");
-        runRelayaudit({"analyze", "--list", "--ldif", write(directory, "d.ldif", domainLdif(false)),
-                       "--xml", xml});
+        runRelayaudit({"analyze", "--list", "--ldif",
+                       writeFile(directory, "d.ldif", domainLdif(false)), "--xml", xml});
         QVERIFY(!readText(xml).contains("Reroute incoming SMTP mail"));
     }
     void exchange55ReminderDoesNotAskForWhatWasJudged() {
         auto xml = directory.filePath("reminder.xml");
-        runRelayaudit({"analyze", "--list", "--ldif", write(directory, "d.ldif", domainLdif(false)),
-                       "--ims-registry",
-                       write(directory, "EXCH55.reg", parametersExport(true, {flags("00000002")})),
-                       "--xml", xml});
+        runRelayaudit(
+            {"analyze", "--list", "--ldif", writeFile(directory, "d.ldif", domainLdif(false)),
+             "--ims-registry",
+             writeFile(directory, "EXCH55.reg", parametersExport(true, {flags("00000002")})),
+             "--xml", xml});
         auto report = readText(xml);
         QVERIFY(report.contains(
             "relayaudit judged the registry exports of 1 Internet Mail Service server(s)"));
         QVERIFY(!report.contains("check RelayFlags and the relay lists under"));
         auto withoutXml = directory.filePath("reminder-ldif.xml");
-        runRelayaudit({"analyze", "--list", "--ldif", write(directory, "d.ldif", domainLdif(false)),
-                       "--xml", withoutXml});
+        runRelayaudit({"analyze", "--list", "--ldif",
+                       writeFile(directory, "d.ldif", domainLdif(false)), "--xml", withoutXml});
         QVERIFY(readText(withoutXml).contains("check RelayFlags and the relay lists under"));
     }
 
     // --- broken exports: exit 1, file and line ---
     void brokenExportExitsOneWithFileAndLine() {
-        auto path = write(
+        auto path = writeFile(
             directory, "broken.reg",
             "REGEDIT4\r\n\r\n" + std::string(testsupport::kParametersKey) +
                 "\r\n\"RelayFlags\"=dword:00000002\r\n\"RelayAllowList\"=hex(7):31,00,\\\r\n");
         auto xml = directory.filePath("untouched.xml");
-        write(directory, "untouched.xml", "previous report");
+        writeFile(directory, "untouched.xml", "previous report");
         auto run = runRelayaudit({"analyze", "--list", "--ims-registry", path, "--xml", xml});
         QCOMPARE(run.exitCode, 1);
         QVERIFY2(run.err.contains(path + ":5: "), qPrintable(run.err));
@@ -253,17 +224,18 @@ private slots:
     }
     void oddUtf16ExportExitsOne() {
         auto bytes = parametersExport(true, {flags("00000002")});
-        auto run = runRelayaudit({"analyze", "--list", "--ims-registry",
-                                  write(directory, "odd.reg", bytes.substr(0, bytes.size() - 1))});
+        auto run =
+            runRelayaudit({"analyze", "--list", "--ims-registry",
+                           writeFile(directory, "odd.reg", bytes.substr(0, bytes.size() - 1))});
         QCOMPARE(run.exitCode, 1);
         QVERIFY(run.err.contains("odd.reg:"));
         QVERIFY(run.err.contains("odd number of bytes"));
     }
     void exportOfAnotherKeyExitsOne() {
-        auto run =
-            runRelayaudit({"analyze", "--list", "--ims-registry",
-                           write(directory, "other.reg",
-                                 testsupport::regFile(true, {"[HKEY_CURRENT_USER\\Software]"}))});
+        auto run = runRelayaudit(
+            {"analyze", "--list", "--ims-registry",
+             writeFile(directory, "other.reg",
+                       testsupport::regFile(true, {"[HKEY_CURRENT_USER\\Software]"}))});
         QCOMPARE(run.exitCode, 1);
         QVERIFY(run.err.contains("MSExchangeIMC\\Parameters"));
     }
@@ -278,8 +250,8 @@ private slots:
 
     // --- naming ---
     void imsServerNamesOnlyTheNextExport() {
-        auto a = write(directory, "first.reg", parametersExport(true, {flags("00000001")}));
-        auto b = write(directory, "second.reg", parametersExport(false, {flags("00000000")}));
+        auto a = writeFile(directory, "first.reg", parametersExport(true, {flags("00000001")}));
+        auto b = writeFile(directory, "second.reg", parametersExport(false, {flags("00000000")}));
         auto run = runRelayaudit({"analyze", "--list", "--ims-server", "EXIMS01", "--ims-registry",
                                   a, "--ims-registry", b});
         auto found = findingsIn(run.out);
@@ -287,7 +259,7 @@ private slots:
         QVERIFY(found.contains("IMS-RELAY-OPEN\tsecond"));
     }
     void imsServerWithoutAnExportAfterItIsRefused() {
-        auto a = write(directory, "x.reg", parametersExport(true, {flags("00000002")}));
+        auto a = writeFile(directory, "x.reg", parametersExport(true, {flags("00000002")}));
         auto dangling =
             runRelayaudit({"analyze", "--list", "--ims-registry", a, "--ims-server", "EXCH55"});
         QCOMPARE(dangling.exitCode, 1);
@@ -297,9 +269,9 @@ private slots:
         QCOMPARE(twice.exitCode, 1);
     }
     void sameServerNameTwiceIsRefused() {
-        auto a = write(directory, "EXCH55.reg", parametersExport(true, {flags("00000002")}));
+        auto a = writeFile(directory, "EXCH55.reg", parametersExport(true, {flags("00000002")}));
         auto other = QTemporaryDir();
-        auto b = write(other, "exch55.reg", parametersExport(true, {flags("00000002")}));
+        auto b = writeFile(other, "exch55.reg", parametersExport(true, {flags("00000002")}));
         auto run = runRelayaudit({"analyze", "--list", "--ims-registry", a, "--ims-registry", b});
         QCOMPARE(run.exitCode, 1);
         QVERIFY(run.err.contains("--ims-server NAME"));
@@ -314,7 +286,7 @@ private slots:
     void snapshotAndImsRegistryTogetherAreRefused() {
         auto run = runRelayaudit(
             {"analyze", "--list", "--snapshot", directory.filePath("s.xml"), "--ims-registry",
-             write(directory, "EXCH55.reg", parametersExport(true, {flags("00000002")}))});
+             writeFile(directory, "EXCH55.reg", parametersExport(true, {flags("00000002")}))});
         QCOMPARE(run.exitCode, 1);
         QVERIFY(run.err.contains("--ims-registry"));
     }
@@ -323,13 +295,13 @@ private slots:
     void snapshotIsSchemaValidAndReloadsToTheSameFindings() {
         auto snapshot = directory.filePath("snapshot.xml");
         auto first = runRelayaudit(
-            {"analyze", "--list", "--ldif", write(directory, "d.ldif", domainLdif(true)),
+            {"analyze", "--list", "--ldif", writeFile(directory, "d.ldif", domainLdif(true)),
              "--ims-registry",
-             write(directory, "EXCH55.reg",
-                   parametersExport(false,
-                                    {flags("0000000a"),
-                                     multiSzLine("RelayAllowList",
-                                                 {"10.0.0.0;255.0.0.0", "bad entry"}, false)})),
+             writeFile(directory, "EXCH55.reg",
+                       parametersExport(false,
+                                        {flags("0000000a"),
+                                         multiSzLine("RelayAllowList",
+                                                     {"10.0.0.0;255.0.0.0", "bad entry"}, false)})),
              "--snapshot-out", snapshot});
         QProcess xmllint;
         xmllint.start(XMLLINT_PROGRAM, {"--noout", "--schema",
@@ -342,11 +314,12 @@ private slots:
     }
     void damagedImsSnapshotIsRefusedOnLoad() {
         auto snapshot = directory.filePath("damaged.xml");
-        runRelayaudit({"analyze", "--list", "--ims-registry",
-                       write(directory, "EXCH55.reg", parametersExport(true, {flags("00000001")})),
-                       "--snapshot-out", snapshot});
+        runRelayaudit(
+            {"analyze", "--list", "--ims-registry",
+             writeFile(directory, "EXCH55.reg", parametersExport(true, {flags("00000001")})),
+             "--snapshot-out", snapshot});
         auto text = readText(snapshot).replace("useAllowList=\"false\"", "useAllowList=\"true\"");
-        write(directory, "damaged.xml", text.toStdString());
+        writeFile(directory, "damaged.xml", text.toStdString());
         auto run = runRelayaudit({"analyze", "--list", "--snapshot", snapshot});
         QCOMPARE(run.exitCode, 1);
         QVERIFY(run.err.contains("imsServer"));
@@ -356,9 +329,10 @@ private slots:
         auto html = directory.filePath("r.html");
         runRelayaudit(
             {"analyze", "--list", "--ims-server", "<script>EVIL</script>", "--ims-registry",
-             write(directory, "EXCH55.reg",
-                   parametersExport(true, {flags("00000002"),
-                                           multiSzLine("RelayAllowList", {"10.1.2.25"}, true)})),
+             writeFile(
+                 directory, "EXCH55.reg",
+                 parametersExport(true, {flags("00000002"),
+                                         multiSzLine("RelayAllowList", {"10.1.2.25"}, true)})),
              "--xml", xml, "--html", html});
         auto xmlText = readText(xml);
         auto htmlText = readText(html);

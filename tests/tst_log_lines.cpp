@@ -1,6 +1,7 @@
 // Lines on stderr (analyzer/cli/log_lines.h): a level for logs, systemd's <N> priority under
 // journald, the old plain form on a terminal, and nothing but failures with --quiet.
 #include "log_lines.h"
+#include "relayaudit_process.h"
 
 #include <QProcess>
 #include <QTemporaryDir>
@@ -12,15 +13,11 @@ using relayaudit::LogLevel;
 namespace {
 
 QString runAndReadStderr(const QStringList& arguments, bool journal) {
-    QProcess process;
-    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-    environment.remove("JOURNAL_STREAM");
+    testsupport::RunOptions options{.sourceDateEpoch = nullptr,
+                                    .unsetEnvironment = {"JOURNAL_STREAM"}};
     if (journal)
-        environment.insert("JOURNAL_STREAM", "8:12345");
-    process.setProcessEnvironment(environment);
-    process.start(RELAYAUDIT_BINARY, arguments);
-    process.waitForFinished(60000);
-    return QString::fromUtf8(process.readAllStandardError());
+        options.environment = {{"JOURNAL_STREAM", "8:12345"}};
+    return testsupport::runRelayaudit(arguments, options).err;
 }
 
 } // namespace

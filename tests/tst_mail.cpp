@@ -3,7 +3,9 @@
 // from the directory or the command line can break.
 #include "directory_builder.h"
 #include "mail_message.h"
+#include "relayaudit_process.h"
 #include "run_failure.h"
+#include "scratch_files.h"
 
 #include <QFile>
 #include <QProcess>
@@ -12,14 +14,12 @@
 #include <QtTest/QtTest>
 
 using testsupport::Forest;
+using testsupport::readText;
+using testsupport::Run;
+using testsupport::runRelayaudit;
+using testsupport::writeFile;
 
 namespace {
-
-struct Run {
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
 
 // The fake sendmail records its arguments and standard input, then exits with FAKE_EXIT.
 const char* kFakeSendmail = "#!/bin/sh\n"
@@ -30,27 +30,14 @@ const char* kFakeSendmail = "#!/bin/sh\n"
 class FakeSendmail {
 public:
     FakeSendmail() {
-        path_ = directory_.filePath("sendmail");
-        QFile file(path_);
-        file.open(QIODevice::WriteOnly);
-        file.write(kFakeSendmail);
-        file.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+        path_ = writeFile(directory_, "sendmail", kFakeSendmail);
+        QFile::setPermissions(path_, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
     }
     Run run(const QStringList& arguments, int exitStatus = 0) const {
-        QProcess process;
-        auto environment = QProcessEnvironment::systemEnvironment();
-        environment.insert("SOURCE_DATE_EPOCH", "1767225600");
-        environment.insert("RELAYAUDIT_SENDMAIL", path_);
-        environment.insert("FAKE_DIR", directory_.path());
-        environment.insert("FAKE_EXIT", QString::number(exitStatus));
-        process.setProcessEnvironment(environment);
-        process.start(RELAYAUDIT_BINARY,
-                      QStringList{arguments.front(), "--no-config"} + arguments.mid(1));
-        process.closeWriteChannel();
-        if (!process.waitForFinished(60000))
-            return {-1, {}, "relayaudit did not finish within 60 s"};
-        return {process.exitCode(), process.readAllStandardOutput(),
-                process.readAllStandardError()};
+        return runRelayaudit(QStringList{arguments.front(), "--no-config"} + arguments.mid(1),
+                             {.environment = {{"RELAYAUDIT_SENDMAIL", path_},
+                                              {"FAKE_DIR", directory_.path()},
+                                              {"FAKE_EXIT", QString::number(exitStatus)}}});
     }
     bool called() const { return QFile::exists(directory_.filePath("message")); }
     // Forgets the recorded message, so the next run can be checked on its own.
@@ -61,35 +48,18 @@ public:
     QString message() const { return read("message"); }
     QString argv() const { return read("argv"); }
     QString file(const QString& name, const QByteArray& content) const {
-        QString path = directory_.filePath(name);
-        QFile out(path);
-        out.open(QIODevice::WriteOnly);
-        out.write(content);
-        return path;
+        return writeFile(directory_, name, content);
     }
     QString path(const QString& name) const { return directory_.filePath(name); }
 
 private:
-    QString read(const QString& name) const {
-        QFile in(directory_.filePath(name));
-        in.open(QIODevice::ReadOnly);
-        return QString::fromUtf8(in.readAll());
-    }
+    QString read(const QString& name) const { return readText(directory_.filePath(name)); }
     QTemporaryDir directory_;
     QString path_;
 };
 
 QByteArray ldif(bool openRelay) {
-    Forest forest;
-    forest.domain();
-    forest.guest("66082");
-    forest.organizationEntry();
-    forest.virtualServer("EXCH01", 1,
-                         {{"msExchSmtpRelayIpList",
-                           testsupport::ipSecurityBlob({{"127.0.0.1", "255.255.255.255"}}, {})},
-                          {"msExchSmtpRelayForAuth", "TRUE"},
-                          {"msExchAuthenticationFlags", "7"},
-                          {"msExchAccessSSLFlags", "8"}});
+    auto forest = testsupport::forestWithSafeVirtualServer();
     if (openRelay)
         forest.virtualServer("EXCH02", 1,
                              {{"msExchSmtpRelayIpList", testsupport::ipSecurityBlob({}, {})}});

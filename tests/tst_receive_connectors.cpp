@@ -13,6 +13,7 @@
 using namespace relayaudit;
 using testsupport::binarySid;
 using testsupport::Forest;
+using testsupport::forestWithoutServers;
 using testsupport::guidBytes;
 using testsupport::kAcceptAnyRecipient;
 using testsupport::securityDescriptor;
@@ -32,18 +33,10 @@ TestAce objectAce(std::uint8_t type, const std::string& sid, const char* right,
     return TestAce{type, flags, mask, guidBytes(right), sid};
 }
 
-Forest cleanForest() {
-    Forest forest;
-    forest.domain();
-    forest.guest("66082");
-    forest.organizationEntry();
-    return forest;
-}
-
 // One enabled connector on EX2016 with the given attributes and a descriptor of these ACEs.
 Forest withConnector(std::map<std::string, std::string> values,
                      const std::vector<TestAce>& aces = {}) {
-    auto forest = cleanForest();
+    auto forest = forestWithoutServers();
     if (!values.count("nTSecurityDescriptor"))
         values["nTSecurityDescriptor"] = securityDescriptor(aces);
     forest.receiveConnector("EX2016", "Connector", values);
@@ -364,7 +357,7 @@ private slots:
 
     // ---- SMTP connectors ------------------------------------------------------------------------
     void smtpConnectorCarriesAddressSpacesAndSmartHosts() {
-        auto forest = cleanForest();
+        auto forest = forestWithoutServers();
         forest.smtpConnector("Internet", {"SMTP:*;1", "Local:SMTP:corp.example;5", "bogus"},
                              "[192.0.2.25]; relay.example.com");
         auto snapshot = snapshotOf(forest);
@@ -385,7 +378,7 @@ private slots:
         QCOMPARE(hosts, (std::vector<std::string>{"[192.0.2.25]", "relay.example.com"}));
     }
     void relayDomainsManualCheckIsPerConnectorAndStrongerForStar() {
-        auto forest = cleanForest();
+        auto forest = forestWithoutServers();
         forest.smtpConnector("Internet", {"SMTP:*;1"});
         forest.smtpConnector("Partner", {"SMTP:partner.example;10"});
         std::vector<Finding> manual;
@@ -402,7 +395,7 @@ private slots:
     }
     void relayDomainsManualCheckSilentWithoutSmtpConnectors() {
         std::vector<Finding> manual;
-        ruleIds(cleanForest(), &manual);
+        ruleIds(forestWithoutServers(), &manual);
         for (const auto& finding : manual)
             QVERIFY(finding.rule->id != "EXC-RELAY-DOMAINS-MANUAL");
     }

@@ -14,21 +14,13 @@
 using namespace relayaudit;
 using testsupport::AddressGrant;
 using testsupport::Forest;
+using testsupport::forestWithoutServers;
 
 namespace {
 
 const std::string kOnlyLocalhost =
     testsupport::ipSecurityBlob({{"127.0.0.1", "255.255.255.255"}}, {});
 const std::string kGrantByDefault = testsupport::ipSecurityBlob({}, {});
-
-// A forest with a domain whose Guest is disabled and one organisation: the neutral background.
-Forest cleanForest() {
-    Forest forest;
-    forest.domain();
-    forest.guest("66082");
-    forest.organizationEntry();
-    return forest;
-}
 
 // The safe virtual server: restricted list, TLS required for basic authentication.
 std::map<std::string, std::string> safeSettings() {
@@ -80,7 +72,7 @@ class TestRules : public QObject {
     }
 
     Forest withVirtualServer(const std::map<std::string, std::string>& settings) {
-        auto forest = cleanForest();
+        auto forest = forestWithoutServers();
         forest.virtualServer("EXCH01", 1, settings);
         return forest;
     }
@@ -287,7 +279,7 @@ private slots:
                  QString("CN=Gast,CN=Users,DC=corp,DC=example"));
     }
     void guestEnabledSilentForDisabledGuestAndForAccountNamedGuestWithOtherRid() {
-        QVERIFY(!fires(cleanForest(), "DIR-GUEST-ENABLED"));
+        QVERIFY(!fires(forestWithoutServers(), "DIR-GUEST-ENABLED"));
         Forest forest;
         forest.domain();
         forest.guest("66082");
@@ -335,7 +327,7 @@ private slots:
         QVERIFY(fires(noControl, "DIR-GUEST-UNREADABLE"));
     }
     void guestUnreadableFiresForPartitionOnlyKnownFromConfiguration() {
-        Forest forest = cleanForest();
+        Forest forest = forestWithoutServers();
         auto& crossRef =
             forest.add("CN=CHILD,CN=Partitions," + forest.configuration(), {"top", "crossRef"});
         Forest::set(crossRef, "nCName", "DC=child,DC=corp,DC=example");
@@ -347,7 +339,7 @@ private slots:
                  QString("DC=child,DC=corp,DC=example"));
     }
     void guestUnreadableSilentWhenGuestIsRead() {
-        QVERIFY(!fires(cleanForest(), "DIR-GUEST-UNREADABLE"));
+        QVERIFY(!fires(forestWithoutServers(), "DIR-GUEST-UNREADABLE"));
     }
 
     // ORG-NO-EXCHANGE
@@ -357,11 +349,13 @@ private slots:
         forest.guest("66082");
         QVERIFY(fires(forest, "ORG-NO-EXCHANGE"));
     }
-    void noExchangeSilentWithAnOrganisation() { QVERIFY(!fires(cleanForest(), "ORG-NO-EXCHANGE")); }
+    void noExchangeSilentWithAnOrganisation() {
+        QVERIFY(!fires(forestWithoutServers(), "ORG-NO-EXCHANGE"));
+    }
 
     // EXR-RECV-ANONYMOUS-RELAY
     void anonymousRelayFiresForAcceptAnyRecipientGrantedToAnonymous() {
-        auto forest = cleanForest();
+        auto forest = forestWithoutServers();
         auto sd = testsupport::securityDescriptor(
             {{5, 0, 0x100, testsupport::guidBytes(testsupport::kAcceptAnyRecipient),
               testsupport::binarySid({7})}});
@@ -372,7 +366,7 @@ private slots:
         // DACL-present flag with no DACL: Windows grants everything to everybody.
         std::string nullDacl = {1, 0, 0x04, char(0x80), 0, 0, 0, 0, 0, 0,
                                 0, 0, 0,    0,          0, 0, 0, 0, 0, 0};
-        auto forest = cleanForest();
+        auto forest = forestWithoutServers();
         forest.receiveConnector("EX2016", "Null", {{"nTSecurityDescriptor", nullDacl}});
         QVERIFY(fires(forest, "EXR-RECV-ANONYMOUS-RELAY"));
         QVERIFY(!fires(forest, "EXR-RECV-PERMISSIONS-UNREADABLE"));
@@ -389,7 +383,7 @@ private slots:
         authenticated.sid = testsupport::binarySid({11});
         for (const auto& aces : std::vector<std::vector<testsupport::TestAce>>{
                  {grant, deny}, {inheritOnly}, {authenticated}}) {
-            auto forest = cleanForest();
+            auto forest = forestWithoutServers();
             forest.receiveConnector(
                 "EX2016", "Default",
                 {{"nTSecurityDescriptor", testsupport::securityDescriptor(aces)}});
@@ -401,14 +395,14 @@ private slots:
     // EXR-RECV-EXTERNAL-AUTH
     void externalAuthorityFiresCriticalForEveryAddressAndWarningForRanges() {
         auto sd = testsupport::securityDescriptor({});
-        auto forest = cleanForest();
+        auto forest = forestWithoutServers();
         forest.receiveConnector("EX2016", "Partner",
                                 {{"msExchSMTPReceiveInboundSecurityFlag", "32"},
                                  {"msExchSmtpReceiveRemoteIPRanges", "0.0.0.0-255.255.255.255"},
                                  {"nTSecurityDescriptor", sd}});
         QVERIFY(fires(forest, "EXR-RECV-EXTERNAL-AUTH-WIDE"));
         QVERIFY(!fires(forest, "EXR-RECV-EXTERNAL-AUTH"));
-        auto narrow = cleanForest();
+        auto narrow = forestWithoutServers();
         narrow.receiveConnector("EX2016", "Partner",
                                 {{"msExchSMTPReceiveInboundSecurityFlag", "33"},
                                  {"msExchSmtpReceiveRemoteIPRanges", "192.0.2.0/28"},
@@ -417,7 +411,7 @@ private slots:
         QVERIFY(!fires(narrow, "EXR-RECV-EXTERNAL-AUTH-WIDE"));
     }
     void externalAuthoritySilentWithoutTheBit() {
-        auto forest = cleanForest();
+        auto forest = forestWithoutServers();
         forest.receiveConnector("EX2016", "Default",
                                 {{"msExchSMTPReceiveInboundSecurityFlag", "29"},
                                  {"nTSecurityDescriptor", testsupport::securityDescriptor({})}});
@@ -427,16 +421,16 @@ private slots:
 
     // EXR-RECV-PERMISSIONS-UNREADABLE
     void permissionsUnreadableFiresWithoutDescriptor() {
-        auto forest = cleanForest();
+        auto forest = forestWithoutServers();
         forest.receiveConnector("EX2016", "Default", {});
         QVERIFY(fires(forest, "EXR-RECV-PERMISSIONS-UNREADABLE"));
     }
     void permissionsUnreadableSilentWithReadableDescriptorOrDisabledConnector() {
-        auto forest = cleanForest();
+        auto forest = forestWithoutServers();
         forest.receiveConnector("EX2016", "Default",
                                 {{"nTSecurityDescriptor", testsupport::securityDescriptor({})}});
         QVERIFY(!fires(forest, "EXR-RECV-PERMISSIONS-UNREADABLE"));
-        auto disabled = cleanForest();
+        auto disabled = forestWithoutServers();
         disabled.receiveConnector("EX2016", "Old", {{"msExchSmtpReceiveEnabled", "FALSE"}});
         QVERIFY(!fires(disabled, "EXR-RECV-PERMISSIONS-UNREADABLE"));
     }

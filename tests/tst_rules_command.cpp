@@ -1,28 +1,21 @@
 // relayaudit rules --check, --explain, and manual checks in a run, through the real binary.
 #include "directory_builder.h"
+#include "relayaudit_process.h"
+#include "scratch_files.h"
 
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
 
 using testsupport::Forest;
+using testsupport::Run;
+using testsupport::writeFile;
 
 namespace {
 
-struct Run {
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
-
+// These runs leave SOURCE_DATE_EPOCH as the test's own environment has it.
 Run runRelayaudit(const QStringList& arguments) {
-    QProcess process;
-    process.start(RELAYAUDIT_BINARY, arguments);
-    if (!process.waitForFinished(60000))
-        return {-1, {}, "relayaudit did not finish within 60 s"};
-    if (process.exitStatus() != QProcess::NormalExit)
-        return {-2, {}, "relayaudit crashed"};
-    return {process.exitCode(), process.readAllStandardOutput(), process.readAllStandardError()};
+    return testsupport::runRelayaudit(arguments, {.sourceDateEpoch = nullptr});
 }
 
 QString testPack(const char* name) {
@@ -31,21 +24,13 @@ QString testPack(const char* name) {
 
 // A safe Exchange 2003 virtual server: no findings, two manual checks (relay users, 5.5).
 QString writeCleanForest(const QTemporaryDir& directory) {
-    Forest forest;
-    forest.domain();
-    forest.guest("66082");
-    forest.organizationEntry();
+    auto forest = testsupport::forestWithoutServers();
     forest.virtualServer("EXCH01", 1,
                          {{"msExchSmtpRelayIpList",
                            testsupport::ipSecurityBlob({{"127.0.0.1", "255.255.255.255"}}, {})},
                           {"msExchAuthenticationFlags", "7"},
                           {"msExchAccessSSLFlags", "8"}});
-    QString path = directory.filePath("clean.ldif");
-    QFile file(path);
-    file.open(QIODevice::WriteOnly);
-    auto text = forest.ldif();
-    file.write(text.data(), qint64(text.size()));
-    return path;
+    return writeFile(directory, "clean.ldif", forest.ldif());
 }
 
 } // namespace

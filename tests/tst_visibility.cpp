@@ -34,10 +34,7 @@ DirectoryEntry& addServer(Forest& forest, const std::string& dn, const std::stri
 }
 
 Forest organisationWithDomain() {
-    Forest forest;
-    forest.domain();
-    forest.guest("66082");
-    forest.organizationEntry();
+    auto forest = testsupport::forestWithoutServers();
     return forest;
 }
 

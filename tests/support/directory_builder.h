@@ -320,4 +320,28 @@ public:
     }
 };
 
+// A domain whose Guest is disabled and one organisation, with no Exchange server yet: the
+// neutral background to which each test adds the objects it is about.
+inline Forest forestWithoutServers() {
+    Forest forest;
+    forest.domain();
+    forest.guest("66082");
+    forest.organizationEntry();
+    return forest;
+}
+
+// The neutral background of the end-to-end tests, with no findings: a domain whose Guest is
+// disabled, one organisation, and EXCH01 with a safe SMTP virtual server (relay only for
+// localhost and for authenticated users, TLS required for basic authentication).
+inline Forest forestWithSafeVirtualServer() {
+    auto forest = forestWithoutServers();
+    forest.virtualServer(
+        "EXCH01", 1,
+        {{"msExchSmtpRelayIpList", ipSecurityBlob({{"127.0.0.1", "255.255.255.255"}}, {})},
+         {"msExchSmtpRelayForAuth", "TRUE"},
+         {"msExchAuthenticationFlags", "7"},
+         {"msExchAccessSSLFlags", "8"}});
+    return forest;
+}
+
 } // namespace testsupport
