@@ -1,7 +1,8 @@
 // "relayaudit probe" and "analyze --probe" against private Postfix instances (open, closed 554,
-// closed 454, TLS required) that tests/probe/postfix_fixture.sh starts on loopback ports
-// 39140-39143 before this test and stops after it. Postfix logs every command the client sent
-// (debug_peer_list), so the test proves the probe sent nothing after RCPT but RSET and QUIT.
+// closed 454, TLS required, AUTH required, TLS+AUTH) that tests/probe/postfix_fixture.sh starts on
+// loopback ports 39140-39145 before this test and stops after it. Postfix logs every command the
+// client sent (debug_peer_list), so the test proves the probe sent nothing after RCPT but RSET and
+// QUIT.
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTemporaryDir>
@@ -21,33 +22,54 @@ QString probe(int port, const QStringList& extra = {}) {
     return QString::fromUtf8(relayaudit.readAllStandardOutput());
 }
 
-// The commands the instance logged, in order ("EHLO ...", "MAIL FROM:<...>", ...).
-QStringList commandsLogged(const QString& mode) {
+// The commands the instance logged, one list per client session in the order sent ("EHLO ...",
+// "MAIL FROM:<...>", ...). analyze --probe opens several sessions at once, so their lines
+// interleave: a session is one smtpd process (by PID) from its "connect from" line on.
+QList<QStringList> sessionsLogged(const QString& mode) {
     QFile log(kServers + "/" + mode + "/maillog");
     if (!log.open(QIODevice::ReadOnly))
         return {};
-    QStringList commands;
-    QRegularExpression sent(R"(: < unknown\[127\.0\.0\.1\]: (.*)$)");
+    QList<QStringList> sessions;
+    QMap<QString, qsizetype> openSession; // smtpd PID -> index in sessions
+    QRegularExpression connect(R"(postfix/smtpd\[(\d+)\]: connect from )");
+    QRegularExpression sent(R"(postfix/smtpd\[(\d+)\]: < unknown\[127\.0\.0\.1\]: (.*)$)");
     for (const auto& line : QString::fromUtf8(log.readAll()).split('\n')) {
-        auto match = sent.match(line);
-        if (match.hasMatch())
-            commands << match.captured(1);
+        if (auto match = connect.match(line); match.hasMatch()) {
+            openSession[match.captured(1)] = sessions.size();
+            sessions.append(QStringList{});
+        } else if (auto command = sent.match(line); command.hasMatch()) {
+            auto pid = command.captured(1);
+            if (!openSession.contains(pid)) { // no "connect from" seen: keep it anyway
+                openSession[pid] = sessions.size();
+                sessions.append(QStringList{});
+            }
+            sessions[openSession[pid]] << command.captured(2);
+        }
     }
-    return commands;
+    return sessions;
 }
 
-bool nothingButRsetQuitAfterRcpt(const QStringList& commands) {
-    bool afterRcpt = false;
-    for (const auto& command : commands) {
-        auto verb = command.section(' ', 0, 0).section(':', 0, 0).toUpper();
-        if (verb == "DATA" || verb == "BDAT" || (afterRcpt && verb != "RSET" && verb != "QUIT"))
-            return false;
-        afterRcpt = afterRcpt || verb == "RCPT";
+QString describe(const QList<QStringList>& sessions) {
+    QStringList text;
+    for (const auto& session : sessions)
+        text << "[" + session.join(" | ") + "]";
+    return text.join(" ");
+}
+
+bool nothingButRsetQuitAfterRcpt(const QList<QStringList>& sessions) {
+    for (const auto& commands : sessions) {
+        bool afterRcpt = false;
+        for (const auto& command : commands) {
+            auto verb = command.section(' ', 0, 0).section(':', 0, 0).toUpper();
+            if (verb == "DATA" || verb == "BDAT" || (afterRcpt && verb != "RSET" && verb != "QUIT"))
+                return false;
+            afterRcpt = afterRcpt || verb == "RCPT";
+        }
     }
     return true;
 }
 
-QString analyzeAgainst(int port) {
+QString analyzeAgainst(int port, const QStringList& extra = {}) {
     QTemporaryDir dir;
     QFile sample(RELAYAUDIT_SOURCE_DIR "/samples/corp-config.ldif");
     if (!sample.open(QIODevice::ReadOnly))
@@ -62,12 +84,13 @@ QString analyzeAgainst(int port) {
     config.close();
     QProcess relayaudit;
     relayaudit.start(RELAYAUDIT_BINARY,
-                     {"analyze", "--list", "--ldif", config.fileName(), "--ldif",
-                      RELAYAUDIT_SOURCE_DIR "/samples/corp-domain.ldif", "--probe", "--probe-map",
-                      "exch001.corp.example=127.0.0.1", "--probe-map",
-                      "exch002.corp.example=127.0.0.1", "--probe-map",
-                      "exmbx001.corp.example=127.0.0.1", "--probe-map", "10.0.0.5=127.0.0.1",
-                      "--probe-timeout", "3"});
+                     QStringList{"analyze", "--list", "--ldif", config.fileName(), "--ldif",
+                                 RELAYAUDIT_SOURCE_DIR "/samples/corp-domain.ldif", "--probe",
+                                 "--probe-map", "exch001.corp.example=127.0.0.1", "--probe-map",
+                                 "exch002.corp.example=127.0.0.1", "--probe-map",
+                                 "exmbx001.corp.example=127.0.0.1", "--probe-map",
+                                 "10.0.0.5=127.0.0.1", "--probe-timeout", "3"} +
+                         extra);
     relayaudit.waitForFinished(60000);
     return QString::fromUtf8(relayaudit.readAllStandardOutput());
 }
@@ -87,6 +110,9 @@ private slots:
         QTest::newRow("closed454")
             << "closed454" << 39142 << "temporary-refusal (at RCPT, reply 454";
         QTest::newRow("tls") << "tls" << 39143 << "tls-required (at MAIL, reply 530";
+        QTest::newRow("authreq") << "authreq" << 39144 << "auth-required (at RCPT, reply 530";
+        // "530 5.7.0 Must issue a STARTTLS command first": the STARTTLS wording wins over the 530.
+        QTest::newRow("tlsauth") << "tlsauth" << 39145 << "tls-required (at MAIL, reply 530";
     }
     void eachPostfixModeGivesItsClass() {
         QFETCH(QString, mode);
@@ -94,9 +120,9 @@ private slots:
         QFETCH(QString, expected);
         auto output = probe(port);
         QVERIFY2(output.contains(expected), qPrintable(output));
-        auto commands = commandsLogged(mode);
-        QVERIFY2(!commands.isEmpty(), "Postfix logged no client command");
-        QVERIFY2(nothingButRsetQuitAfterRcpt(commands), qPrintable(commands.join(" | ")));
+        auto sessions = sessionsLogged(mode);
+        QVERIFY2(!sessions.isEmpty(), "Postfix logged no client command");
+        QVERIFY2(nothingButRsetQuitAfterRcpt(sessions), qPrintable(describe(sessions)));
     }
     void starttlsWithTheRightTrustAnchorReachesRcptInsideTls() {
         // The certificate names relaytest.invalid: probe that name, mapped to loopback.
@@ -125,6 +151,43 @@ private slots:
             probe(39143, {"--probe-starttls", "--ca-file", kServers + "/tls/postfix/cert.pem"});
         QVERIFY2(output.contains("STARTTLS: failed") && output.contains("does not match"),
                  qPrintable(output));
+    }
+    void tlsauthOffersAuthOnlyInsideTlsAndStillRefusesRelay() {
+        QProcess relayaudit;
+        relayaudit.start(RELAYAUDIT_BINARY,
+                         {"probe", "--target", "relaytest.invalid:39145", "--probe-map",
+                          "relaytest.invalid=127.0.0.1", "--probe-starttls", "--ca-file",
+                          kServers + "/tlsauth/postfix/cert.pem", "--probe-timeout", "5"});
+        relayaudit.waitForFinished(60000);
+        auto output = QString::fromUtf8(relayaudit.readAllStandardOutput());
+        QVERIFY2(output.contains("relaytest.invalid:39145  refused (at RCPT, reply 554"),
+                 qPrintable(output));
+        QVERIFY2(
+            output.contains(QRegularExpression("\n  offered: ESMTP, STARTTLS(, SIZE \\d+)?\n")),
+            qPrintable(output)); // no AUTH before TLS
+        QVERIFY2(output.contains("STARTTLS: established; AUTH after TLS: PLAIN LOGIN"),
+                 qPrintable(output));
+        auto sessions = sessionsLogged("tlsauth");
+        QVERIFY2(!sessions.isEmpty() && sessions.last().contains("STARTTLS"),
+                 qPrintable(describe(sessions)));
+        QVERIFY2(nothingButRsetQuitAfterRcpt(sessions), qPrintable(describe(sessions)));
+    }
+    void authreqOffersAuthInClearText() {
+        auto output = analyzeAgainst(39144);
+        QVERIFY2(output.contains(
+                     QRegularExpression("PRB-AUTH-CLEARTEXT\t[^\n]*exch001.corp.example:39144\t")),
+                 qPrintable(output));
+        auto sessions = sessionsLogged("authreq");
+        QVERIFY2(nothingButRsetQuitAfterRcpt(sessions), qPrintable(describe(sessions)));
+    }
+    void tlsauthKeepsAuthCleartextSilent() {
+        auto output = analyzeAgainst(
+            39145, {"--probe-starttls", "--ca-file", kServers + "/tlsauth/postfix/cert.pem"});
+        QVERIFY2(output.contains("exch001.corp.example:39145"), qPrintable(output));
+        QVERIFY2(!output.contains("PRB-AUTH-CLEARTEXT"), qPrintable(output));
+        QVERIFY2(!output.contains("PRB-OPEN-RELAY"), qPrintable(output));
+        auto sessions = sessionsLogged("tlsauth");
+        QVERIFY2(nothingButRsetQuitAfterRcpt(sessions), qPrintable(describe(sessions)));
     }
     void openPostfixConfirmsTheOpenRelayFinding() {
         auto output = analyzeAgainst(39140);
