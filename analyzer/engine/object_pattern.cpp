@@ -50,9 +50,9 @@ bool objectMatches(std::string_view pattern, std::string_view dn) {
     // The middle pieces must occur in order between the head and the tail, without overlapping.
     std::size_t position = head.size();
     std::size_t limit = text.size() - tail.size();
-    std::string_view middle =
-        firstStar == lastStar ? std::string_view()
-                              : whole.substr(firstStar + 1, lastStar - firstStar - 1);
+    std::string_view middle = firstStar == lastStar
+                                  ? std::string_view()
+                                  : whole.substr(firstStar + 1, lastStar - firstStar - 1);
     std::string_view bounded = std::string_view(text).substr(0, limit);
     while (!middle.empty()) {
         auto star = middle.find('*');

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A private Postfix on 127.0.0.1 that delivers mail for @audit.invalid into one mbox file, for
-# the end-to-end mail test (docs: /work/shared/docs/relay-probe-servers.md, adapted to deliver).
+# the end-to-end mail test (after the recipe for a private Postfix on loopback in the shared test-server notes, adapted to deliver).
 #   postfix_fixture.sh start DIR PORT   builds DIR, starts the master, writes DIR/master.pid and
 #                                       DIR/sendmail (sendmail bound to this instance)
 #   postfix_fixture.sh stop DIR         stops the master by its PID and waits for its children
