@@ -11,6 +11,8 @@ set -euo pipefail
 action=$1; B=$2
 
 fail() { echo "postfix fixture: $*" >&2; exit 1; }
+# shellcheck source=../support/postfix_instance.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../support/postfix_instance.sh"
 
 start() {
   local port=$1
@@ -19,27 +21,11 @@ start() {
   (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null && fail "127.0.0.1:$port is already in use"
   rm -rf "$B"; mkdir -p "$B/postfix" "$B/spool" "$B/data" "$B/vmail"
   chmod 755 "$B"; chown postfix "$B/data"; chown nobody:nogroup "$B/vmail"
-  cat > "$B/postfix/main.cf" <<CF
-compatibility_level = 3.6
-queue_directory = $B/spool
-data_directory = $B/data
-maillog_file = $B/maillog
-maillog_file_prefixes = $B
-command_directory = /usr/sbin
-daemon_directory = /usr/lib/postfix/sbin
-mail_owner = postfix
-setgid_group = postdrop
-myhostname = relayaudit-test.invalid
-mydomain = relayaudit-test.invalid
-myorigin = \$myhostname
-inet_interfaces = 127.0.0.1
-inet_protocols = ipv4
+  {
+    postfix_base_config "$B" relayaudit-test.invalid relayaudit-test.invalid
+    cat <<CF
 mynetworks = 127.0.0.1/32
 smtpd_peername_lookup = no
-biff = no
-mydestination =
-relay_domains =
-local_recipient_maps =
 default_transport = error:5.7.1 test instance - no delivery outside audit.invalid
 relay_transport = error:5.7.1 test instance - no delivery outside audit.invalid
 local_transport = error:5.7.1 test instance - no delivery outside audit.invalid
@@ -50,6 +36,7 @@ virtual_uid_maps = static:65534
 virtual_gid_maps = static:65534
 virtual_minimum_uid = 100
 CF
+  } > "$B/postfix/main.cf"
   cat > "$B/postfix/master.cf" <<CF
 127.0.0.1:$port inet n - n - - smtpd
 pickup    unix  n - n 60 1 pickup

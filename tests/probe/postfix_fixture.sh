@@ -14,31 +14,17 @@ set -euo pipefail
 action=$1 dir=$2
 declare -A PORTS=([open]=39140 [closed554]=39141 [closed454]=39142 [tls]=39143 [authreq]=39144 [tlsauth]=39145)
 die() { echo "postfix_fixture.sh: $*" >&2; exit 1; }
+# shellcheck source=../support/postfix_instance.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../support/postfix_instance.sh"
 
 make_instance() { # BASE MODE PORT
   local B=$1 MODE=$2 PORT=$3 C=$1/postfix
   mkdir -p "$C" "$B/spool" "$B/data"
   chmod 755 "$B"; chown postfix "$B/data"
-  cat > "$C/main.cf" <<CF
-compatibility_level = 3.6
-queue_directory = $B/spool
-data_directory  = $B/data
-maillog_file    = $B/maillog
-maillog_file_prefixes = $B
-command_directory = /usr/sbin
-daemon_directory  = /usr/lib/postfix/sbin
-mail_owner = postfix
-setgid_group = postdrop
-myhostname = relaytest.invalid
-mydomain = invalid
-myorigin = \$myhostname
-inet_interfaces = 127.0.0.1
-inet_protocols = ipv4
+  {
+    postfix_base_config "$B" relaytest.invalid invalid
+    cat <<CF
 smtpd_banner = \$myhostname ESMTP relay-probe test server
-biff = no
-mydestination =
-relay_domains =
-local_recipient_maps =
 default_transport = error:5.7.1 relay test server - no delivery
 relay_transport   = error:5.7.1 relay test server - no delivery
 local_transport   = error:5.7.1 relay test server - no delivery
@@ -52,6 +38,7 @@ smtpd_peername_lookup = no
 debug_peer_list = 127.0.0.1
 debug_peer_level = 2
 CF
+  } > "$C/main.cf"
   case $MODE in
   open)      printf '%s\n' 'mynetworks = 0.0.0.0/0' 'smtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination' ;;
   closed554) printf '%s\n' 'mynetworks = 127.0.0.2/32' 'smtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination' ;;
