@@ -495,10 +495,11 @@ class Generator:
                      "ms-Exch-Servers-Container", [], samba_classes=["container"])
             count = a.virtual_servers
             server_dn = None
+            per = a.virtual_servers_per_server
             for i in range(count):
-                n = i % 4 + 1
+                n = i % per + 1
                 if n == 1:
-                    server_dn = self.add_server(servers, "EXCH%03d" % (i // 4 + 1),
+                    server_dn = self.add_server(servers, "EXCH%03d" % (i // per + 1),
                                                 "Version 6.5 (Build 7638.2: Service Pack 2)")
                 case = CASES[i % len(CASES)] if a.mix == "sample" else "safe"
                 self.add_vs(server_dn, n, case)
@@ -848,6 +849,9 @@ def main(argv=None):
                         "krbtgt; samba target: ignored, Samba refuses a crossRef whose nCName "
                         "does not exist)")
     p.add_argument("--virtual-servers", type=int, default=6)
+    p.add_argument("--virtual-servers-per-server", type=int, default=4,
+                   help="virtual servers on each Exchange 2000/2003 server (the benchmark: 100, "
+                        "10,000 virtual servers on 100 servers as in issue 10)")
     p.add_argument("--receive-connectors", type=int, default=2)
     p.add_argument("--smtp-connectors", type=int, default=1)
     p.add_argument("--mix", choices=["sample", "safe"], default="sample")
@@ -868,6 +872,8 @@ def main(argv=None):
     for name in ("virtual_servers", "receive_connectors", "smtp_connectors"):
         if getattr(args, name) < 0:
             p.error("--%s must be >= 0" % name.replace("_", "-"))
+    if args.virtual_servers_per_server < 1:
+        p.error("--virtual-servers-per-server must be >= 1")
     if args.hostile and args.target != "export":
         p.error("--hostile is for --target export only")
     if args.part != "all" and args.target != "export":

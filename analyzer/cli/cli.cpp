@@ -3,6 +3,7 @@
 #include "log_lines.h"
 #include "mail_report.h"
 #include "options.h"
+#include "phase_timings.h"
 #include "pipeline.h"
 #include "probe_command.h"
 #include "rules_command.h"
@@ -36,9 +37,32 @@ template <class Body> int mailingFailures(const MailOptions& mail, Body body) {
     }
 }
 
+int runCommand(const std::vector<std::string>& arguments, std::ostream& out, std::ostream& err);
+
 } // namespace
 
+// --timings is global (any command, anywhere on the line): taken out before the command's own
+// options are parsed, and the breakdown goes to stderr after the run, whatever its outcome.
 int run(const std::vector<std::string>& arguments, std::ostream& out, std::ostream& err) {
+    std::vector<std::string> rest;
+    bool timed = false;
+    for (const auto& argument : arguments) {
+        if (argument == "--timings")
+            timed = true;
+        else
+            rest.push_back(argument);
+    }
+    if (!timed)
+        return runCommand(arguments, out, err);
+    timings::enable();
+    int code = runCommand(rest, out, err);
+    err << timings::report();
+    return code;
+}
+
+namespace {
+
+int runCommand(const std::vector<std::string>& arguments, std::ostream& out, std::ostream& err) {
     try {
         if (arguments.empty()) {
             err << generalUsage();
@@ -91,5 +115,7 @@ int run(const std::vector<std::string>& arguments, std::ostream& out, std::ostre
         return kExitFailure;
     }
 }
+
+} // namespace
 
 } // namespace relayaudit

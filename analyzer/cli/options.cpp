@@ -26,6 +26,9 @@ Usage:
   relayaudit probe   --target HOST[:PORT] ... [probe options]
   relayaudit --help | --version
   relayaudit COMMAND --help          the options of one command
+  relayaudit COMMAND ... --timings   after the run, print to stderr the time of each phase
+                                     (connect+bind, search wait, decode, snapshot build, rule
+                                     evaluation, XML, HTML, other outputs) and the peak RSS
 
 Commands:
   analyze   judge an LDIF export (ldapsearch or ldifde; several files are merged: the

@@ -12,6 +12,7 @@
 #include "mail_report.h"
 #include "manual_checks.h"
 #include "password_prompt.h"
+#include "phase_timings.h"
 #include "probe_command.h"
 #include "reporters.h"
 #include "rules.h"
@@ -142,6 +143,7 @@ void collectSnapshot(const LiveOptions& options, pugi::xml_document& snapshot, s
     if (connection.tlsInsecure)
         result.context.notes.push_back("certificate checks were disabled (--tls-insecure): the "
                                        "server's identity was not verified");
+    PhaseSpan building(Phase::SnapshotBuild);
     buildSnapshot(result.entries, result.context, snapshot);
 }
 
@@ -176,7 +178,10 @@ int analyzeSnapshot(const pugi::xml_document& snapshot, const RuleCatalogue& cat
         report.run.notes.push_back(note.child_value());
     for (const auto& pack : catalogue.packs())
         report.run.packs.push_back({pack->name, pack->version, pack->source});
-    report.findings = catalogue.evaluate(snapshot);
+    {
+        PhaseSpan evaluating(Phase::RuleEvaluation);
+        report.findings = catalogue.evaluate(snapshot);
+    }
     report.rules = catalogue.rules();
     // Rules of kind manual are reminders: the report lists them as manual checks.
     auto manual = takeManualFindings(report.findings, catalogue);
@@ -189,9 +194,16 @@ int analyzeSnapshot(const pugi::xml_document& snapshot, const RuleCatalogue& cat
     bool history = !options.historyDir.empty();
     bool mailing = !options.mail.to.empty(); // the mail attaches both reports
     bool needBoth = history || mailing;
-    std::string xml = options.xmlOut.empty() && !needBoth ? std::string() : renderXmlReport(report);
-    std::string html =
-        options.htmlOut.empty() && !needBoth ? std::string() : renderHtmlReport(report);
+    std::string xml, html;
+    if (!options.xmlOut.empty() || needBoth) {
+        PhaseSpan rendering(Phase::XmlReport);
+        xml = renderXmlReport(report);
+    }
+    if (!options.htmlOut.empty() || needBoth) {
+        PhaseSpan rendering(Phase::HtmlReport);
+        html = renderHtmlReport(report);
+    }
+    PhaseSpan otherOutputs(Phase::OtherOutputs);
     std::string json = options.jsonOut.empty() ? std::string() : renderJsonReport(report);
     std::string snapshotText =
         options.snapshotOut.empty() ? std::string() : snapshotToString(snapshot);
@@ -271,6 +283,7 @@ int runAnalyze(const AnalyzeOptions& options, std::ostream& out, std::ostream& e
     auto catalogue = loadRules(options.rulePaths);
     pugi::xml_document snapshot;
     if (!options.snapshotIn.empty()) {
+        PhaseSpan reading(Phase::Decode);
         if (auto problem = loadSnapshot(options.snapshotIn, snapshot))
             throw RunFailure{*problem};
     } else {
@@ -281,13 +294,18 @@ int runAnalyze(const AnalyzeOptions& options, std::ostream& out, std::ostream& e
             context.inputs.push_back(registry.file);
         context.toolVersion = toolVersion();
         context.collectedAt = utcNow();
-        auto entries = readLdifFiles(options.ldifFiles);
+        std::vector<DirectoryEntry> entries;
+        {
+            PhaseSpan reading(Phase::Decode);
+            entries = readLdifFiles(options.ldifFiles);
+        }
         if (!options.ldifFiles.empty())
             StderrLog(err, options.quiet)
                 .write(LogLevel::Info, "read " + std::to_string(entries.size()) + " entries from " +
                                            std::to_string(options.ldifFiles.size()) +
                                            " LDIF file(s)");
         auto imsServers = readImsExports(options.imsRegistries);
+        PhaseSpan building(Phase::SnapshotBuild);
         buildSnapshot(entries, context, snapshot);
         appendImsServers(snapshot, imsServers);
     }
@@ -320,6 +338,7 @@ int runCollect(const CollectOptions& options, std::ostream& err) {
         throw RunFailure{"--snapshot-out FILE is required (\"-\" for standard output)"};
     pugi::xml_document snapshot;
     collectSnapshot(options.live, snapshot, err);
+    PhaseSpan writing(Phase::OtherOutputs);
     writeOutput(options.snapshotOut, snapshotToString(snapshot), "snapshot");
     if (options.snapshotOut != "-")
         StderrLog(err).write(LogLevel::Info, "snapshot written to " + options.snapshotOut);

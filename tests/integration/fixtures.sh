@@ -20,6 +20,9 @@ PYTHON=/usr/bin/python3
 export SLAPD_PORT=${SLAPD_PORT:-38911} SLAPD_TLS_PORT=${SLAPD_TLS_PORT:-38647}
 # Sizes: more virtual servers than AD's MaxPageSize (1000), so only a paging client gets them all.
 SLAPD_VIRTUAL_SERVERS=1200
+# Child domains beside DC=corp,DC=example, each with its Guest: more than one batch of Guest SIDs
+# (500 to a search), so the search-count test sees that searches do not grow with domains.
+SLAPD_EXTRA_DOMAINS=600
 SAMBA_VIRTUAL_SERVERS=8
 
 die() { echo "fixtures.sh: $*" >&2; exit 1; }
@@ -32,8 +35,12 @@ case $action in
     "$SLAPD_SH" stop "$dir" >/dev/null 2>&1 || true
     rm -rf "$dir"
     "$SLAPD_SH" start "$dir"
+    extra=()
+    for i in $(seq 1 "$SLAPD_EXTRA_DOMAINS"); do
+      extra+=(--extra-domain "DC=child$i,DC=corp,DC=example:S-1-5-21-1000-2000-$i")
+    done
     "$PYTHON" "$GENERATOR" --target slapd --virtual-servers "$SLAPD_VIRTUAL_SERVERS" \
-      --receive-connectors 20 > "$dir/data.ldif" || die "gen_directory.py failed"
+      --receive-connectors 20 "${extra[@]}" > "$dir/data.ldif" || die "gen_directory.py failed"
     "$SLAPD_SH" load "$dir" "$dir/data.ldif"
     echo "fixtures.sh: slapd ready in $dir"
     ;;

@@ -200,6 +200,24 @@ private slots:
         QVERIFY(fullCollectionBytes_ > 0);
     }
 
+    // The number of LDAP searches does not grow with the number of domains (issue 10): the
+    // fixture holds DC=corp,DC=example and 600 child domains, each with its Guest. The heads come
+    // in one paged search and the Guests in OR filters of 500 SIDs each: rootDSE, crossRefs,
+    // Exchange objects, Exchange container, domain heads and 2 Guest batches are 7 searches
+    // (one base read and one Guest search per domain made 1206).
+    void searchesDoNotGrowWithDomains() {
+        QString snapshot = work_.filePath("domains-snapshot.xml");
+        auto run = runRelayaudit(QStringList{"collect"} + ldaps() +
+                                 QStringList{"--snapshot-out", snapshot});
+        QVERIFY2(run.exitCode == 0, qPrintable(run.describe()));
+        int domains = countOf(readText(dir_ + "/data.ldif"), "objectClass: domainDNS\n") + 1;
+        QVERIFY2(domains > 500, "the fixture must hold more domains than one batch of Guest SIDs");
+        QString xml = readText(snapshot);
+        QCOMPARE(countOf(xml, "guestStatus=\"found\""), domains);
+        QVERIFY2(run.err.contains("collection done: 7 LDAP search operations"),
+                 qPrintable(run.err.right(1500)));
+    }
+
     void ldapsWithCaFileAudits() {
         auto run = runRelayaudit(QStringList{"audit", "--list"} + ldaps() +
                                  QStringList{"--fail-on", "critical"});

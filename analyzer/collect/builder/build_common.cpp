@@ -15,8 +15,19 @@ std::string boolText(bool value) {
     return value ? "true" : "false";
 }
 
+// Clean text (nearly all of it) goes into the document without a copy of its own.
 void set(pugi::xml_node node, const char* name, std::string_view value) {
-    node.append_attribute(name).set_value(xmlSafeText(value).c_str());
+    auto attribute = node.append_attribute(name);
+    if (value.empty()) {
+        attribute.set_value("");
+        return;
+    }
+    if (isXmlSafe(value)) {
+        attribute.set_value(value.data(), value.size());
+        return;
+    }
+    auto safe = xmlSafeText(value);
+    attribute.set_value(safe.data(), safe.size());
 }
 
 void setNumber(pugi::xml_node node, const char* name, double value) {
@@ -39,7 +50,10 @@ std::string friendlyName(const DirectoryEntry& entry) {
 }
 
 std::string rdnBefore(std::string_view dn, std::string_view anchor) {
-    auto parsed = parseDn(dn);
+    return rdnBefore(parseDn(dn), anchor);
+}
+
+std::string rdnBefore(const Decoded<DistinguishedName>& parsed, std::string_view anchor) {
     if (!parsed.ok())
         return {};
     const auto& names = parsed.value();
@@ -50,7 +64,11 @@ std::string rdnBefore(std::string_view dn, std::string_view anchor) {
 }
 
 std::vector<std::string> dnProblems(const DirectoryEntry& entry) {
-    if (parseDn(entry.dn).ok())
+    return dnProblems(parseDn(entry.dn));
+}
+
+std::vector<std::string> dnProblems(const Decoded<DistinguishedName>& parsed) {
+    if (parsed.ok())
         return {};
     return {"distinguishedName"};
 }
@@ -64,7 +82,7 @@ void appendRaw(pugi::xml_node parent, const DirectoryEntry& entry) {
             set(raw, "name", attribute.name);
             if (isXmlSafe(value)) {
                 raw.append_attribute("encoding").set_value("text");
-                raw.text().set(value.c_str());
+                raw.text().set(value.data(), value.size());
             } else {
                 raw.append_attribute("encoding").set_value("base64");
                 raw.text().set(base64Encode(value).c_str());

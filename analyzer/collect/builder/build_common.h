@@ -2,6 +2,7 @@
 // What the per-kind snapshot builders share: attributes written XML-safe, objects named after
 // their DN, raw values kept, and single-valued INTEGER/Boolean settings read strictly.
 #include "directory.h"
+#include "dn.h"
 
 #include <cstdint>
 #include <optional>
@@ -27,10 +28,13 @@ std::string friendlyName(const DirectoryEntry& entry);
 // The value of the RDN just left of the first RDN named `anchor` (e.g. the server of a virtual
 // server is the RDN left of "CN=Servers"); empty when there is none or the DN does not parse.
 std::string rdnBefore(std::string_view dn, std::string_view anchor);
+// The same on a DN parsed once by the caller (a DN parse is the dearest step of a builder).
+std::string rdnBefore(const Decoded<DistinguishedName>& parsed, std::string_view anchor);
 
 // {"distinguishedName"} when the entry's DN does not parse, else nothing: the start of an
 // object's invalidAttributes, so that the object is still judged but said to be misplaced.
 std::vector<std::string> dnProblems(const DirectoryEntry& entry);
+std::vector<std::string> dnProblems(const Decoded<DistinguishedName>& parsed);
 
 // Every value except objectClass, as <raw> children: text when XML can carry it, else base64.
 void appendRaw(pugi::xml_node parent, const DirectoryEntry& entry);

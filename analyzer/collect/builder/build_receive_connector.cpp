@@ -159,9 +159,10 @@ void appendReceiveConnector(pugi::xml_node exchange, const DirectoryEntry& entry
     auto node = exchange.append_child("receiveConnector");
     set(node, "dn", entry.dn);
     set(node, "name", friendlyName(entry));
-    set(node, "server", rdnBefore(entry.dn, "Servers"));
+    const auto parsedDn = parseDn(entry.dn); // once for both uses
+    set(node, "server", rdnBefore(parsedDn, "Servers"));
     set(node, "origin", entry.origin);
-    auto invalid = dnProblems(entry);
+    auto invalid = dnProblems(parsedDn);
     if (auto enabled = readBoolean(entry, "msExchSmtpReceiveEnabled"); enabled.present) {
         set(node, "enabled", enabled.value ? boolText(*enabled.value) : "invalid");
         if (!enabled.value)

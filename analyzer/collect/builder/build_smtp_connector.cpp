@@ -68,11 +68,12 @@ void appendSmtpConnector(pugi::xml_node exchange, const DirectoryEntry& entry) {
     auto node = exchange.append_child("smtpConnector");
     set(node, "dn", entry.dn);
     set(node, "name", friendlyName(entry));
-    set(node, "routingGroup", rdnBefore(entry.dn, "Routing Groups"));
+    const auto parsedDn = parseDn(entry.dn); // once for both uses
+    set(node, "routingGroup", rdnBefore(parsedDn, "Routing Groups"));
     set(node, "origin", entry.origin);
     appendAddressSpaces(node, entry);
     appendSmartHosts(node, entry);
-    setInvalidAttributes(node, dnProblems(entry));
+    setInvalidAttributes(node, dnProblems(parsedDn));
     appendRaw(node, entry);
 }
 

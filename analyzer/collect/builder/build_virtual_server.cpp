@@ -116,10 +116,11 @@ void appendVirtualServer(pugi::xml_node exchange, const DirectoryEntry& entry) {
     auto node = exchange.append_child("virtualServer");
     set(node, "dn", entry.dn);
     set(node, "name", friendlyName(entry));
-    set(node, "server", rdnBefore(entry.dn, "Servers"));
-    set(node, "organization", rdnBefore(entry.dn, "Microsoft Exchange"));
+    const auto parsedDn = parseDn(entry.dn); // once for the three uses below
+    set(node, "server", rdnBefore(parsedDn, "Servers"));
+    set(node, "organization", rdnBefore(parsedDn, "Microsoft Exchange"));
     set(node, "origin", entry.origin);
-    auto invalid = dnProblems(entry);
+    auto invalid = dnProblems(parsedDn);
 
     // msExchSmtpRelayForAuth: default TRUE when absent (facts 2).
     if (auto relayForAuth = readBoolean(entry, "msExchSmtpRelayForAuth"); relayForAuth.present) {

@@ -3,6 +3,7 @@
 #include "directory_facts.h"
 #include "ldap_connection.h"
 #include "ldap_diagnostics.h"
+#include "ldap_domains.h"
 #include "ldap_search.h"
 #include "string_helpers.h"
 
@@ -55,29 +56,8 @@ private:
 };
 
 // DNs from the rootDSE and from crossRef values come from the same server, but slapd lowercases
-// attribute types ("dc=corp") while the rootDSE file says "DC=corp"; spaces after separators are
-// legal too. Good enough to compare DNs that name the same naming context.
-std::string dnKey(std::string_view dn) {
-    std::string out;
-    out.reserve(dn.size());
-    bool afterSeparator = true;
-    for (std::size_t i = 0; i < dn.size(); ++i) {
-        char c = dn[i];
-        if (c == '\\' && i + 1 < dn.size()) {
-            out += c;
-            out += dn[++i];
-            afterSeparator = false;
-            continue;
-        }
-        if (c == ' ' && afterSeparator)
-            continue;
-        out += (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c;
-        afterSeparator = (c == ',' || c == '=' || c == '+');
-    }
-    while (!out.empty() && out.back() == ' ')
-        out.pop_back();
-    return out;
-}
+// attribute types ("dc=corp") while the rootDSE file says "DC=corp"; dnKey (ldap_domains.h)
+// compares them the way the server writes them back.
 
 // True when dn is base itself or lies below it.
 bool dnIsUnder(std::string_view dn, std::string_view base) {
@@ -89,21 +69,6 @@ bool dnIsUnder(std::string_view dn, std::string_view base) {
         return true;
     return child.size() > parent.size() + 1 && child.ends_with(parent) &&
            child[child.size() - parent.size() - 1] == ',';
-}
-
-// The binary SID of <domain SID>-<rid>: one more sub-authority, appended little-endian.
-std::optional<std::string> sidWithRelativeId(const std::string& domainSid, std::uint32_t rid) {
-    // revision(1) count(1) authority(6) then count x 4 bytes
-    if (domainSid.size() < 8 || static_cast<unsigned char>(domainSid[0]) != 1)
-        return std::nullopt;
-    auto count = static_cast<unsigned char>(domainSid[1]);
-    if (count >= 15 || domainSid.size() != 8 + 4 * std::size_t(count))
-        return std::nullopt;
-    std::string sid = domainSid;
-    sid[1] = static_cast<char>(count + 1);
-    for (int shift = 0; shift < 32; shift += 8)
-        sid += static_cast<char>((rid >> shift) & 0xFF);
-    return sid;
 }
 
 class Collector {
@@ -123,11 +88,12 @@ public:
         readRootDse();
         auto domains = readCrossRefs();
         readExchangeObjects();
-        for (const auto& domain : domains)
-            readDomain(domain);
+        readDomains(domains);
         if (!options_.globalCatalogUri.empty() && gc_)
             result_.context.inputs.push_back(options_.globalCatalogUri);
         result_.searchOperations = searcher_.operations();
+        say("collection done: " + std::to_string(result_.searchOperations) +
+            " LDAP search operations");
         return std::move(result_);
     }
 
@@ -294,7 +260,9 @@ private:
         request.name = "Exchange objects";
         request.base = configurationNC_;
         // One search for every Exchange object the rules need: the number of search operations
-        // stays the same whatever the number of servers.
+        // stays the same whatever the number of servers. Only attributes a builder, decoder,
+        // rule or the probe reads (docs/design.md, "Collector speed"): msExchSecureBindings,
+        // msExchSmtpFullyQualifiedDomainName and msExchSmtpMaxMessageSize are read by none.
         request.filter = "(|(objectClass=msExchOrganizationContainer)"
                          "(objectClass=msExchExchangeServer)"
                          "(objectClass=protocolCfgSMTPServer)"
@@ -310,10 +278,7 @@ private:
                               "msExchAccessSSLFlags",
                               "msExchIPSecurity",
                               "msExchServerBindings",
-                              "msExchSecureBindings",
                               "msExchSmtpSmartHost",
-                              "msExchSmtpFullyQualifiedDomainName",
-                              "msExchSmtpMaxMessageSize",
                               "msExchSmtpReceiveBindings",
                               "msExchSmtpReceiveRemoteIPRanges",
                               "msExchSMTPReceiveInboundSecurityFlag",
@@ -392,81 +357,47 @@ private:
         return gc_.get();
     }
 
-    // Reads the domain head (for the SID) and the Guest (RID 501) of one domain. Every way this
-    // can go wrong becomes an UnreadableDomain with the reason, never a silent pass.
-    void readDomain(const std::string& dn) {
-        Connection* connection = nullptr;
-        std::string via;
-        bool served = !defaultNC_.empty() && dnIsUnder(dn, defaultNC_);
-        if (served) {
-            connection = main_.get();
-        } else if (Connection* gc = globalCatalog()) {
-            connection = gc;
-            via = " (via the global catalog)";
-        } else {
-            unreadable(dn,
-                       "this domain controller serves " +
-                           (defaultNC_.empty() ? std::string("no domain") : printable(defaultNC_)) +
-                           ", not this domain; give --gc with a global catalog URI (e.g. "
-                           "ldaps://gc.corp.example:3269) to read its Guest account");
+    // The head (for the SID) and the Guest (RID 501) of every domain, with searches that do not
+    // grow with the number of domains (ldap_domains.h). Every way this can go wrong becomes an
+    // UnreadableDomain with the reason, never a silent pass.
+    void readDomains(const std::vector<std::string>& dns) {
+        std::vector<std::string> onMain, onGlobalCatalog;
+        for (const auto& dn : dns) {
+            if (!defaultNC_.empty() && dnIsUnder(dn, defaultNC_))
+                onMain.push_back(dn);
+            else if (globalCatalog())
+                onGlobalCatalog.push_back(dn);
+            else
+                unreadable(dn, "this domain controller serves " +
+                                   (defaultNC_.empty() ? std::string("no domain")
+                                                       : printable(defaultNC_)) +
+                                   ", not this domain; give --gc with a global catalog URI (e.g. "
+                                   "ldaps://gc.corp.example:3269) to read its Guest account");
+        }
+        for (auto& domain : ldapcollect::readDomains(searcher_, *main_, onMain, defaultNC_)) {
+            // A domain the DC does not hold answers with a referral: the GC may have it.
+            if (domain.problem && domain.referred && globalCatalog()) {
+                onGlobalCatalog.push_back(domain.dn);
+                continue; // no copy of what the DC said about it
+            }
+            keep(domain, "");
+        }
+        if (onGlobalCatalog.empty())
             return;
-        }
-        auto entriesBefore = result_.entries.size();
-        auto problem = readDomainOn(*connection, dn);
-        // A domain the DC does not hold answers with a referral: the GC may have it.
-        if (problem && connection == main_.get() && lastWasReferral_ && globalCatalog()) {
-            result_.entries.resize(entriesBefore); // no second copy of the domain head
-            via = " (via the global catalog)";
-            problem = readDomainOn(*globalCatalog(), dn);
-        }
-        if (problem)
-            unreadable(dn, *problem + via);
+        for (auto& domain :
+             ldapcollect::readDomains(searcher_, *globalCatalog(), onGlobalCatalog, std::string()))
+            keep(domain, " (via the global catalog)");
     }
 
-    std::optional<std::string> readDomainOn(Connection& connection, const std::string& dn) {
-        lastWasReferral_ = false;
-        SearchRequest head;
-        head.label = "the read of the domain head " + printable(dn);
-        head.base = dn;
-        head.scope = LDAP_SCOPE_BASE;
-        head.attributes = {"objectSid", "objectClass", "name"};
-        auto outcome = searcher_.run(connection, head);
-        if (!outcome.ok() || outcome.entries.empty()) {
-            lastWasReferral_ = outcome.resultCode == LDAP_REFERRAL;
-            return "cannot read the domain head " + printable(dn) + ": " +
-                   (outcome.ok() ? std::string("not visible to the bind account")
-                                 : outcome.describe());
-        }
-        auto headEntry = std::move(outcome.entries.front());
-        const auto* sid = headEntry.first("objectSid");
-        std::string domainSid = sid ? *sid : std::string();
-        result_.entries.push_back(std::move(headEntry));
-        if (domainSid.empty())
-            return "the domain head " + printable(dn) +
-                   " has no readable objectSid, so its Guest account (RID 501) cannot be found";
-        auto guestSid = sidWithRelativeId(domainSid, kGuestRelativeId);
-        if (!guestSid)
-            return "the objectSid of the domain head " + printable(dn) +
-                   " is not a valid SID, so its Guest account (RID 501) cannot be found";
-
-        SearchRequest guest;
-        guest.label = "the search for the Guest account (RID 501) of " + printable(dn);
-        guest.base = dn;
-        guest.scope = LDAP_SCOPE_SUBTREE;
-        guest.filter = equalityFilter("objectSid", *guestSid);
-        guest.attributes = {"objectClass", "sAMAccountName", "userAccountControl", "objectSid",
-                            "cn"};
-        auto found = searcher_.run(connection, guest);
-        if (!found.ok()) {
-            lastWasReferral_ = found.resultCode == LDAP_REFERRAL;
-            return "cannot search for the Guest account (RID 501) under " + printable(dn) + ": " +
-                   found.describe();
-        }
-        say("domain " + printable(dn) + ": Guest account " +
-            (found.entries.empty() ? std::string("not found") : "read"));
-        for (auto& entry : found.entries)
+    void keep(DomainOutcome& domain, const std::string& via) {
+        bool guest = domain.entries.size() > 1;
+        for (auto& entry : domain.entries)
             result_.entries.push_back(std::move(entry));
-        return std::nullopt;
+        if (domain.problem)
+            unreadable(domain.dn, *domain.problem + via);
+        else
+            say("domain " + printable(domain.dn) + ": Guest account " +
+                (guest ? std::string("read") : std::string("not found")));
     }
 
     void unreadable(const std::string& dn, const std::string& reason) {
@@ -482,7 +413,6 @@ private:
     std::unique_ptr<Connection> gc_;
     std::string defaultNC_;
     std::string configurationNC_;
-    bool lastWasReferral_ = false;
 };
 
 } // namespace

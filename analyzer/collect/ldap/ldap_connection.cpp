@@ -1,6 +1,7 @@
 #include "ldap_connection.h"
 
 #include "ldap_diagnostics.h"
+#include "phase_timings.h"
 #include "socket_watchdog.h"
 #include "string_helpers.h"
 #include "tcp_connect.h"
@@ -32,6 +33,7 @@ void Connection::open() {
              " is empty: a simple bind with an empty password is an unauthenticated bind that "
              "many servers accept as anonymous; check the password file");
 
+    PhaseSpan connecting(Phase::ConnectBind);
     establish();
     bind();
 }
@@ -39,7 +41,11 @@ void Connection::open() {
 Message Connection::next(int msgid, const std::string& what, const std::string& soFar) {
     timeval wait{options_.timeoutSeconds, 0};
     LDAPMessage* raw = nullptr;
-    int type = ldap_result(ld_.get(), msgid, LDAP_MSG_ONE, &wait, &raw);
+    int type = 0;
+    {
+        PhaseSpan waiting(Phase::SearchWait);
+        type = ldap_result(ld_.get(), msgid, LDAP_MSG_ONE, &wait, &raw);
+    }
     Message message(raw);
     if (type == 0) {
         ldap_abandon_ext(ld_.get(), msgid, nullptr, nullptr);

@@ -36,6 +36,13 @@ struct ValuesFree {
 };
 using Values = std::unique_ptr<berval*, ValuesFree>;
 
+// The value array ldap_get_attribute_ber hands out: the array is ours, the bytes stay in the
+// message's BER buffer.
+struct BerVarrayFree {
+    void operator()(berval* values) const noexcept { ber_memfree(values); }
+};
+using BerValues = std::unique_ptr<berval, BerVarrayFree>;
+
 struct MemFree {
     void operator()(char* text) const noexcept { ldap_memfree(text); }
 };

@@ -1,6 +1,7 @@
 #include "ldap_search.h"
 
 #include "attribute_options.h"
+#include "phase_timings.h"
 #include "string_helpers.h"
 
 #include <algorithm>
@@ -135,9 +136,11 @@ Controls Searcher::receiveAnswer(Connection& connection, int msgid, const std::s
     for (bool done = false; !done;) {
         Message message = connection.next(msgid, what, receivedSoFar(outcome));
         switch (ldap_msgtype(message.get())) {
-        case LDAP_RES_SEARCH_ENTRY:
+        case LDAP_RES_SEARCH_ENTRY: {
+            PhaseSpan decoding(Phase::Decode);
             outcome.entries.push_back(toEntry(ld, message.get(), connection.uri()));
             break;
+        }
         case LDAP_RES_SEARCH_REFERENCE:
             ++outcome.references;
             break;
@@ -167,33 +170,48 @@ Controls Searcher::receiveAnswer(Connection& connection, int msgid, const std::s
     return responseControls;
 }
 
+// One pass over the entry's BER: the DN, then each attribute with its values as it comes
+// (ldap_get_attribute_ber), where ldap_get_values_len per attribute re-read the entry from its
+// start each time (61% of decoding, issue 10). Values point into the message until copied here.
 DirectoryEntry Searcher::toEntry(LDAP* ld, LDAPMessage* message, const std::string& origin) {
     DirectoryEntry entry;
     entry.origin = origin;
-    if (LdapText dn{ldap_get_dn(ld, message)})
-        entry.dn = dn.get();
     BerElement* rawBer = nullptr;
-    LdapText name{ldap_first_attribute(ld, message, &rawBer)};
+    berval dn{};
+    int rc = ldap_get_dn_ber(ld, message, &rawBer, &dn);
     BerElementPtr ber(rawBer);
-    for (; name; name.reset(ldap_next_attribute(ld, message, ber.get()))) {
-        Values values{ldap_get_values_len(ld, message, name.get())};
+    if (rc != LDAP_SUCCESS)
+        return entry; // no DN, no attributes: the builder reports the entry as malformed
+    entry.dn.assign(dn.bv_val, dn.bv_len);
+    for (;;) {
+        berval name{};
+        berval* rawValues = nullptr;
+        if (ldap_get_attribute_ber(ld, message, ber.get(), &name, &rawValues) != LDAP_SUCCESS)
+            break;
+        BerValues values(rawValues);
+        if (name.bv_val == nullptr)
+            break; // the end of the attribute list
         // Options are dropped ("x;binary" is x); a range that does not end in "*" means more
         // values wait on the server.
-        const auto description = splitAttributeDescription(name.get());
-        const std::string type(description.type);
+        const auto description =
+            splitAttributeDescription(std::string_view(name.bv_val, name.bv_len));
         if (description.range)
             if (auto nextLow = description.range->nextLow())
-                pendingRanges_.push_back({entry.dn, type, *nextLow});
+                pendingRanges_.push_back({entry.dn, std::string(description.type), *nextLow});
         DirectoryAttribute* target = nullptr;
         for (auto& attribute : entry.attributes)
-            if (equalsIgnoreCase(attribute.name, type))
+            if (equalsIgnoreCase(attribute.name, description.type))
                 target = &attribute;
         if (!target) {
-            entry.attributes.push_back({type, {}});
+            entry.attributes.push_back({std::string(description.type), {}});
             target = &entry.attributes.back();
         }
-        for (berval** v = values.get(); v && *v; ++v)
-            target->values.emplace_back((*v)->bv_val, (*v)->bv_len);
+        std::size_t count = 0;
+        for (berval* v = values.get(); v && v->bv_val; ++v)
+            ++count;
+        target->values.reserve(target->values.size() + count);
+        for (berval* v = values.get(); v && v->bv_val; ++v)
+            target->values.emplace_back(v->bv_val, v->bv_len);
     }
     return entry;
 }

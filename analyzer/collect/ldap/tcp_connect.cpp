@@ -6,6 +6,8 @@
 #include <fcntl.h>
 #include <memory>
 #include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -69,6 +71,11 @@ TcpResult connectTcp(const std::string& host, int port, int seconds) {
         int flags = ::fcntl(fd, F_GETFL);
         if (flags >= 0)
             ::fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+        // LDAP is request/answer in small messages: without TCP_NODELAY the bind's second TLS
+        // record waits on the server's delayed ACK (~40 ms, issue 10). Best effort: a socket
+        // that refuses it still works, only slower.
+        int noDelay = 1;
+        ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &noDelay, sizeof noDelay);
         result.fd = fd;
         return result;
     }

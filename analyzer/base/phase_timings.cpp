@@ -1,0 +1,60 @@
+#include "phase_timings.h"
+
+#include <array>
+#include <cstdio>
+#include <sys/resource.h>
+
+namespace relayaudit::timings {
+namespace {
+
+constexpr std::size_t kPhases = static_cast<std::size_t>(Phase::Count);
+std::array<std::atomic<std::int64_t>, kPhases> gNanoseconds{};
+std::chrono::steady_clock::time_point gStart;
+
+constexpr const char* kNames[kPhases] = {"connect+bind",   "search wait",     "decode",
+                                         "snapshot build", "rule evaluation", "XML report",
+                                         "HTML report",    "other outputs"};
+
+} // namespace
+
+void enable() {
+    gStart = std::chrono::steady_clock::now();
+    gEnabled.store(true, std::memory_order_relaxed);
+}
+
+void add(Phase phase, std::chrono::steady_clock::duration spent) {
+    gNanoseconds[static_cast<std::size_t>(phase)].fetch_add(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(spent).count(),
+        std::memory_order_relaxed);
+}
+
+long peakRssKib() {
+    rusage usage{};
+    if (getrusage(RUSAGE_SELF, &usage) != 0)
+        return -1;
+    return usage.ru_maxrss; // KiB on Linux
+}
+
+std::string report() {
+    auto total = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                     std::chrono::steady_clock::now() - gStart)
+                     .count();
+    std::string text = "timings (ms):\n";
+    std::int64_t accounted = 0;
+    char line[96];
+    for (std::size_t i = 0; i < kPhases; ++i) {
+        auto spent = gNanoseconds[i].load(std::memory_order_relaxed);
+        accounted += spent;
+        std::snprintf(line, sizeof line, "  %-16s %10.1f\n", kNames[i], spent / 1e6);
+        text += line;
+    }
+    std::snprintf(line, sizeof line, "  %-16s %10.1f\n", "unaccounted", (total - accounted) / 1e6);
+    text += line;
+    std::snprintf(line, sizeof line, "  %-16s %10.1f\n", "total", total / 1e6);
+    text += line;
+    std::snprintf(line, sizeof line, "peak RSS: %.1f MB\n", peakRssKib() / 1024.0);
+    text += line;
+    return text;
+}
+
+} // namespace relayaudit::timings
