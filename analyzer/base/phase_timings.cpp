@@ -9,6 +9,9 @@ namespace {
 
 constexpr std::size_t kPhases = static_cast<std::size_t>(Phase::Count);
 std::array<std::atomic<std::int64_t>, kPhases> gNanoseconds{};
+// Peak RSS when each coarse phase last ended: where the memory goes (the per-entry phases,
+// search wait and decode, are too frequent for a system call each).
+std::array<std::atomic<long>, kPhases> gPeakAfter{};
 std::chrono::steady_clock::time_point gStart;
 
 constexpr const char* kNames[kPhases] = {"connect+bind",   "search wait",     "decode",
@@ -26,6 +29,8 @@ void add(Phase phase, std::chrono::steady_clock::duration spent) {
     gNanoseconds[static_cast<std::size_t>(phase)].fetch_add(
         std::chrono::duration_cast<std::chrono::nanoseconds>(spent).count(),
         std::memory_order_relaxed);
+    if (phase != Phase::SearchWait && phase != Phase::Decode)
+        gPeakAfter[static_cast<std::size_t>(phase)].store(peakRssKib(), std::memory_order_relaxed);
 }
 
 long peakRssKib() {
@@ -45,7 +50,12 @@ std::string report() {
     for (std::size_t i = 0; i < kPhases; ++i) {
         auto spent = gNanoseconds[i].load(std::memory_order_relaxed);
         accounted += spent;
-        std::snprintf(line, sizeof line, "  %-16s %10.1f\n", kNames[i], spent / 1e6);
+        auto peak = gPeakAfter[i].load(std::memory_order_relaxed);
+        if (peak > 0)
+            std::snprintf(line, sizeof line, "  %-16s %10.1f   (peak RSS after it: %.1f MB)\n",
+                          kNames[i], spent / 1e6, peak / 1024.0);
+        else
+            std::snprintf(line, sizeof line, "  %-16s %10.1f\n", kNames[i], spent / 1e6);
         text += line;
     }
     std::snprintf(line, sizeof line, "  %-16s %10.1f\n", "unaccounted", (total - accounted) / 1e6);

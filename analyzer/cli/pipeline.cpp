@@ -134,7 +134,13 @@ void collectSnapshot(const LiveOptions& options, pugi::xml_document& snapshot, s
     std::function<void(const std::string&)> progress = [&log](const std::string& line) {
         log.write(LogLevel::Info, line);
     };
-    auto result = collectFromLdap(connection, progress);
+    // Entries are built into the snapshot as they arrive (overlapping the network wait); only
+    // what needs every entry waits for finish().
+    SnapshotBuilder builder(snapshot);
+    auto result = collectFromLdap(connection, progress, [&builder](DirectoryEntry&& entry) {
+        PhaseSpan building(Phase::SnapshotBuild);
+        builder.add(std::move(entry));
+    });
     std::fill(connection.password.begin(), connection.password.end(), '\0');
     if (result.error)
         throw RunFailure{*result.error};
@@ -144,7 +150,7 @@ void collectSnapshot(const LiveOptions& options, pugi::xml_document& snapshot, s
         result.context.notes.push_back("certificate checks were disabled (--tls-insecure): the "
                                        "server's identity was not verified");
     PhaseSpan building(Phase::SnapshotBuild);
-    buildSnapshot(result.entries, result.context, snapshot);
+    builder.finish(result.context);
 }
 
 void writeOutput(const std::string& path, std::string_view content, const char* what) {

@@ -12,7 +12,7 @@
 #include "string_helpers.h"
 #include "text_encoding.h"
 
-#include <set>
+#include <utility>
 
 namespace relayaudit {
 
@@ -20,21 +20,6 @@ namespace {
 
 using build::friendlyName;
 using build::set;
-
-// Several exports may overlap: the first entry of a DN wins, later copies are counted.
-std::vector<const DirectoryEntry*> firstOfEachDn(const std::vector<DirectoryEntry>& entries,
-                                                 std::size_t& duplicates) {
-    std::vector<const DirectoryEntry*> unique;
-    std::set<std::string> seen;
-    duplicates = 0;
-    for (const auto& entry : entries) {
-        if (seen.insert(toLowerAscii(entry.dn)).second)
-            unique.push_back(&entry);
-        else
-            ++duplicates;
-    }
-    return unique;
-}
 
 void appendForest(pugi::xml_node root, const std::vector<const DirectoryEntry*>& unique,
                   std::size_t duplicates, const CollectionContext& context) {
@@ -79,26 +64,63 @@ void appendForest(pugi::xml_node root, const std::vector<const DirectoryEntry*>&
     build::appendUnreadable(forest, unique, context);
 }
 
-void appendExchange(pugi::xml_node root, const std::vector<const DirectoryEntry*>& unique) {
-    auto exchange = root.append_child("exchange");
-    build::appendOrganizationsAndServers(exchange, unique);
-    for (const auto* entry : unique)
-        if (entry->hasObjectClass("protocolCfgSMTPServer"))
-            build::appendVirtualServer(exchange, *entry);
-    for (const auto* entry : unique)
-        if (entry->hasObjectClass("msExchSmtpReceiveConnector"))
-            build::appendReceiveConnector(exchange, *entry);
-    for (const auto* entry : unique)
-        if (entry->hasObjectClass("msExchRoutingSMTPConnector"))
-            build::appendSmtpConnector(exchange, *entry);
-}
-
 } // namespace
 
-void buildSnapshot(const std::vector<DirectoryEntry>& entries, const CollectionContext& context,
-                   pugi::xml_document& snapshot) {
-    snapshot.reset();
-    auto root = snapshot.append_child("snapshot");
+// Several exports may overlap: the first entry of a DN wins, later copies are counted.
+bool SnapshotBuilder::firstOfItsDn(const DirectoryEntry& entry) {
+    if (seen_.insert(toLowerAscii(entry.dn)).second)
+        return true;
+    ++duplicates_;
+    return false;
+}
+
+SnapshotBuilder::SnapshotBuilder(pugi::xml_document& snapshot) : snapshot_(snapshot) {
+    snapshot_.reset();
+    root_ = snapshot_.append_child("snapshot");
+    virtualServers_ = root_.append_child("pending");
+    receiveConnectors_ = root_.append_child("pending");
+    smtpConnectors_ = root_.append_child("pending");
+}
+
+// What the builders of finish() read of an object built at once: where it is and what it is.
+DirectoryEntry SnapshotBuilder::placeOnly(const DirectoryEntry& entry) {
+    DirectoryEntry stub;
+    stub.dn = entry.dn;
+    stub.origin = entry.origin;
+    if (const auto* classes = entry.find("objectClass"))
+        stub.attributes.push_back(*classes);
+    return stub;
+}
+
+bool SnapshotBuilder::buildAtOnce(const DirectoryEntry& entry) {
+    if (entry.hasObjectClass("protocolCfgSMTPServer"))
+        build::appendVirtualServer(virtualServers_, entry);
+    if (entry.hasObjectClass("msExchSmtpReceiveConnector"))
+        build::appendReceiveConnector(receiveConnectors_, entry);
+    if (entry.hasObjectClass("msExchRoutingSMTPConnector"))
+        build::appendSmtpConnector(smtpConnectors_, entry);
+    // Organisations, servers, domains and accounts are read again by finish(): kept whole.
+    return !entry.hasObjectClass("msExchOrganizationContainer") &&
+           !entry.hasObjectClass("msExchExchangeServer") && !entry.find("objectSid") &&
+           (entry.hasObjectClass("protocolCfgSMTPServer") ||
+            entry.hasObjectClass("msExchSmtpReceiveConnector") ||
+            entry.hasObjectClass("msExchRoutingSMTPConnector"));
+}
+
+void SnapshotBuilder::add(const DirectoryEntry& entry) {
+    if (!firstOfItsDn(entry))
+        return;
+    kept_.push_back(buildAtOnce(entry) ? placeOnly(entry) : entry);
+}
+
+void SnapshotBuilder::add(DirectoryEntry&& entry) {
+    if (!firstOfItsDn(entry))
+        return;
+    kept_.push_back(buildAtOnce(entry) ? placeOnly(entry) : std::move(entry));
+}
+
+void SnapshotBuilder::finish(const CollectionContext& context) {
+    auto root = root_;
     set(root, "formatVersion", kSnapshotFormatVersion);
     set(root, "tool", "relayaudit");
     set(root, "toolVersion", context.toolVersion);
@@ -109,11 +131,30 @@ void buildSnapshot(const std::vector<DirectoryEntry>& entries, const CollectionC
     for (const auto& note : context.notes)
         root.append_child("note").text().set(xmlSafeText(note).c_str());
 
-    std::size_t duplicates = 0;
-    auto unique = firstOfEachDn(entries, duplicates);
-    appendForest(root, unique, duplicates, context);
+    std::vector<const DirectoryEntry*> unique;
+    unique.reserve(kept_.size());
+    for (const auto& entry : kept_)
+        unique.push_back(&entry);
+    appendForest(root, unique, duplicates_, context);
     build::appendDomains(root, unique, context);
-    appendExchange(root, unique);
+    auto exchange = root.append_child("exchange");
+    build::appendOrganizationsAndServers(exchange, unique);
+    // The objects built at once, in the order they came, after the organisations and servers.
+    for (auto holder : {virtualServers_, receiveConnectors_, smtpConnectors_}) {
+        while (auto child = holder.first_child())
+            exchange.append_move(child);
+        root.remove_child(holder);
+    }
+    kept_.clear();
+    seen_.clear();
+}
+
+void buildSnapshot(const std::vector<DirectoryEntry>& entries, const CollectionContext& context,
+                   pugi::xml_document& snapshot) {
+    SnapshotBuilder builder(snapshot);
+    for (const auto& entry : entries)
+        builder.add(entry);
+    builder.finish(context);
 }
 
 } // namespace relayaudit

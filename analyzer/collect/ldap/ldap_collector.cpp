@@ -74,8 +74,9 @@ bool dnIsUnder(std::string_view dn, std::string_view base) {
 class Collector {
 public:
     Collector(const ConnectionOptions& options,
-              const std::function<void(const std::string&)>& progress)
-        : options_(options), progress_(progress), searcher_(options.pageSize, progress) {}
+              const std::function<void(const std::string&)>& progress, const EntrySink& sink)
+        : options_(options), progress_(progress), sink_(sink),
+          searcher_(options.pageSize, progress) {}
 
     CollectResult run() {
         result_.context.sourceKind = "ldap";
@@ -98,6 +99,13 @@ public:
     }
 
 private:
+    void deliver(DirectoryEntry&& entry) {
+        if (sink_)
+            sink_(std::move(entry));
+        else
+            result_.entries.push_back(std::move(entry));
+    }
+
     void say(const std::string& line) const {
         if (progress_)
             progress_(line);
@@ -227,7 +235,7 @@ private:
                 }
                 if (nc && (value & kCrossRefDomainPartition))
                     domains.push_back(*nc);
-                result_.entries.push_back(std::move(entry));
+                deliver(std::move(entry));
             }
             if (domains.empty())
                 fallbackReason = "no domain crossRef (systemFlags 0x2) was readable under " +
@@ -291,6 +299,8 @@ private:
                               "dNSHostName"};
         request.paged = true;
         request.sdFlags = true;
+        // Thousands of entries: each goes on as soon as it is complete, not after the last page.
+        request.stream = [this](DirectoryEntry&& entry) { deliver(std::move(entry)); };
         auto outcome = searcher_.run(*main_, request);
         if (!outcome.ok() && refusedForThisAccount(outcome)) {
             // The naming context exists (the rootDSE names it): a refusal is something this
@@ -303,7 +313,7 @@ private:
         say("Exchange objects: " + std::to_string(outcome.entries.size()) + " in " +
             std::to_string(outcome.pages) + (outcome.pages == 1 ? " page" : " pages"));
         for (auto& entry : outcome.entries)
-            result_.entries.push_back(std::move(entry));
+            deliver(std::move(entry));
         readExchangeContainer();
     }
 
@@ -335,7 +345,7 @@ private:
         auto outcome = searcher_.run(*main_, request);
         if (outcome.ok()) {
             for (auto& entry : outcome.entries)
-                result_.entries.push_back(std::move(entry));
+                deliver(std::move(entry));
         } else if (outcome.resultCode != LDAP_NO_SUCH_OBJECT &&
                    outcome.resultCode != LDAP_REFERRAL) {
             cannotSee(request.base, "the Exchange configuration container", outcome);
@@ -392,7 +402,7 @@ private:
     void keep(DomainOutcome& domain, const std::string& via) {
         bool guest = domain.entries.size() > 1;
         for (auto& entry : domain.entries)
-            result_.entries.push_back(std::move(entry));
+            deliver(std::move(entry));
         if (domain.problem)
             unreadable(domain.dn, *domain.problem + via);
         else
@@ -407,6 +417,7 @@ private:
 
     const ConnectionOptions& options_;
     const std::function<void(const std::string&)>& progress_;
+    const EntrySink& sink_;
     CollectResult result_;
     Searcher searcher_;
     std::unique_ptr<Connection> main_;
@@ -418,10 +429,11 @@ private:
 } // namespace
 
 CollectResult collectFromLdap(const ConnectionOptions& options,
-                              const std::function<void(const std::string&)>& progress) {
+                              const std::function<void(const std::string&)>& progress,
+                              const EntrySink& sink) {
     IgnoreSigpipe noSigpipe;
     try {
-        Collector collector(options, progress);
+        Collector collector(options, progress, sink);
         return collector.run();
     } catch (const CollectFailure& failure) {
         CollectResult result;

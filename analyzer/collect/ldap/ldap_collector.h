@@ -19,9 +19,15 @@ struct CollectResult {
     int searchOperations = 0;         // for tests and the benchmark: must not grow with servers
 };
 
+// Takes each entry as soon as it is decoded and complete (SnapshotBuilder::add): building then
+// overlaps the network wait, and no page of entries waits for the end of the collection.
+using EntrySink = std::function<void(DirectoryEntry&&)>;
+
 // progress: called with short status lines ("page 3 of protocolCfgSMTPServer: 3000 entries");
-// may be empty.
+// may be empty. sink: when given, every entry goes to it, in the order CollectResult::entries
+// would hold them, and CollectResult::entries stays empty.
 CollectResult collectFromLdap(const ConnectionOptions& options,
-                              const std::function<void(const std::string&)>& progress);
+                              const std::function<void(const std::string&)>& progress,
+                              const EntrySink& sink = {});
 
 } // namespace relayaudit

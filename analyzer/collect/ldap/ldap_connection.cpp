@@ -38,7 +38,7 @@ void Connection::open() {
     bind();
 }
 
-Message Connection::next(int msgid, const std::string& what, const std::string& soFar) {
+Message Connection::next(int msgid, const std::string& what, std::size_t receivedSoFar) {
     timeval wait{options_.timeoutSeconds, 0};
     LDAPMessage* raw = nullptr;
     int type = 0;
@@ -52,7 +52,8 @@ Message Connection::next(int msgid, const std::string& what, const std::string& 
         fail(timeoutMessage(what));
     }
     if (type == -1)
-        failLost(lastErrorOf(ld_.get()), what, soFar);
+        failLost(lastErrorOf(ld_.get()), what,
+                 std::to_string(receivedSoFar) + " entries received so far");
     answered_ = true;
     return message;
 }

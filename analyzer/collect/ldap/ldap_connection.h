@@ -23,7 +23,9 @@ public:
 
     // Waits for the next message of msgid, never longer than the timeout. Throws on timeout and
     // on a lost connection, naming the operation (what) so the user knows where it stopped.
-    Message next(int msgid, const std::string& what, const std::string& soFar);
+    // receivedSoFar: entries of this search already in, for the message if the connection drops
+    // (a number, not a text: this runs once per entry).
+    Message next(int msgid, const std::string& what, std::size_t receivedSoFar);
 
     std::string timeoutMessage(const std::string& what) const;
 

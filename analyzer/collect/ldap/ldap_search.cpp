@@ -14,8 +14,8 @@ namespace {
 // server that never says "-*" from looping us forever.
 constexpr int kMaxRangeRounds = 100000;
 
-std::string receivedSoFar(const SearchOutcome& outcome) {
-    return std::to_string(outcome.entries.size()) + " entries received so far";
+std::string receivedSoFar(std::size_t entries) {
+    return std::to_string(entries) + " entries received so far";
 }
 
 // BER SEQUENCE { INTEGER 4 }: owner/group/DACL/SACL bit set = DACL only, which non-administrators
@@ -69,6 +69,7 @@ std::string equalityFilter(std::string_view attribute, std::string_view value) {
 
 SearchOutcome Searcher::run(Connection& connection, const SearchRequest& request) {
     ++operations_;
+    streamed_ = 0;
     SearchOutcome outcome;
     std::vector<char*> attributes;
     for (const auto& attribute : request.attributes)
@@ -106,16 +107,16 @@ SearchOutcome Searcher::run(Connection& connection, const SearchRequest& request
                                  LDAP_NO_LIMIT, &msgid);
         if (rc != LDAP_SUCCESS) {
             if (isTransportError(rc))
-                connection.failLost(rc, what, receivedSoFar(outcome));
+                connection.failLost(rc, what, receivedSoFar(streamed_ + outcome.entries.size()));
             outcome.resultCode = rc;
             outcome.diagnostic = diagnosticOf(ld);
             return outcome;
         }
-        Controls responseControls = receiveAnswer(connection, msgid, what, outcome);
+        Controls responseControls = receiveAnswer(connection, msgid, what, request, outcome);
         if (paged)
             say("page " + std::to_string(outcome.pages) + " of " +
                 (request.name.empty() ? request.label : request.name) + ": " +
-                std::to_string(outcome.entries.size()) + " entries");
+                std::to_string(streamed_ + outcome.entries.size()) + " entries");
         if (!paged || outcome.resultCode != LDAP_SUCCESS)
             break;
         cookie = nextPageCookie(ld, responseControls.get(), what, request.label);
@@ -124,21 +125,36 @@ SearchOutcome Searcher::run(Connection& connection, const SearchRequest& request
     }
     if (request.followRanges)
         fetchRanges(connection, outcome.entries, request.label);
+    if (request.stream) {
+        for (auto& entry : outcome.entries)
+            request.stream(std::move(entry));
+        outcome.entries.clear();
+    }
     return outcome;
 }
 
 // Entries and references up to the result message, whose code, diagnostic and referrals go into
 // outcome; returns the result's controls (the paging cookie).
 Controls Searcher::receiveAnswer(Connection& connection, int msgid, const std::string& what,
-                                 SearchOutcome& outcome) {
+                                 const SearchRequest& request, SearchOutcome& outcome) {
     LDAP* ld = connection.handle();
     Controls responseControls;
     for (bool done = false; !done;) {
-        Message message = connection.next(msgid, what, receivedSoFar(outcome));
+        Message message = connection.next(msgid, what, streamed_ + outcome.entries.size());
         switch (ldap_msgtype(message.get())) {
         case LDAP_RES_SEARCH_ENTRY: {
-            PhaseSpan decoding(Phase::Decode);
-            outcome.entries.push_back(toEntry(ld, message.get(), connection.uri()));
+            DirectoryEntry entry;
+            {
+                PhaseSpan decoding(Phase::Decode);
+                entry = toEntry(ld, message.get(), connection.uri());
+            }
+            message.reset(); // the BER copy is no longer needed
+            if (request.stream && pendingRanges_.empty() && outcome.entries.empty()) {
+                ++streamed_;
+                request.stream(std::move(entry));
+            } else {
+                outcome.entries.push_back(std::move(entry));
+            }
             break;
         }
         case LDAP_RES_SEARCH_REFERENCE:
@@ -155,7 +171,7 @@ Controls Searcher::receiveAnswer(Connection& connection, int msgid, const std::s
             LdapTexts referralHolder(referrals);
             responseControls.reset(controls);
             if (rc != LDAP_SUCCESS)
-                connection.failLost(rc, what, receivedSoFar(outcome));
+                connection.failLost(rc, what, receivedSoFar(streamed_ + outcome.entries.size()));
             outcome.resultCode = code;
             outcome.diagnostic = trimmedDiagnostic(diagnostic);
             for (char** r = referrals; r && *r; ++r)

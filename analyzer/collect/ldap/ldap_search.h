@@ -27,6 +27,10 @@ struct SearchRequest {
     bool paged = false;
     bool sdFlags = false;
     bool followRanges = true; // false for the range retrieval rounds themselves
+    // When set, entries go here as they arrive instead of into SearchOutcome::entries; from the
+    // first entry with values still on the server (range retrieval) on, they wait for the end
+    // of the search, so the order is always the server's.
+    std::function<void(DirectoryEntry&&)> stream;
 };
 
 struct SearchOutcome {
@@ -80,7 +84,7 @@ private:
     };
 
     Controls receiveAnswer(Connection& connection, int msgid, const std::string& what,
-                           SearchOutcome& outcome);
+                           const SearchRequest& request, SearchOutcome& outcome);
     DirectoryEntry toEntry(LDAP* ld, LDAPMessage* message, const std::string& origin);
     void fetchRanges(Connection& connection, std::vector<DirectoryEntry>& entries,
                      const std::string& label);
@@ -94,6 +98,7 @@ private:
     bool pagingSupported_ = false;
     bool sdFlagsSupported_ = false;
     int operations_ = 0;
+    std::size_t streamed_ = 0; // entries of the current search already handed to its stream
     std::vector<PendingRange> pendingRanges_;
 };
 
