@@ -124,6 +124,8 @@ if [[ $scale == 1 ]]; then
     audit_ms[$n]=$(median "${a[@]}") analyze_ms[$n]=$(median "${b[@]}")
     live --timings > /dev/null 2> "$work/timings.txt" || true
     audit_rss[$n]=$(peak_mb "$work/timings.txt")
+    echo "audit --timings at $n:"
+    sed -n '/^timings/,$p' "$work/timings.txt"
     offline_analyze --timings > /dev/null 2> "$work/timings.txt" || true
     analyze_rss[$n]=$(peak_mb "$work/timings.txt")
     echo "$n virtual servers: audit ${audit_ms[$n]} ms (peak RSS ${audit_rss[$n]} MB), analyze --snapshot ${analyze_ms[$n]} ms (peak RSS ${analyze_rss[$n]} MB)"
