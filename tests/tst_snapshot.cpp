@@ -8,6 +8,7 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
+#include <sstream>
 
 using namespace relayaudit;
 using testsupport::Forest;
@@ -128,6 +129,31 @@ private slots:
                              .value()),
                  QString("1"));
     }
+    // A live collection hands each entry over and drops it (SnapshotBuilder::add by move): what
+    // finish() still needs (server counts, forest, domains) must survive, in the same document.
+    void entriesHandedOverOneByOneGiveTheSameSnapshot() {
+        auto forest = sampleForest();
+        auto whole = build(forest);
+        CollectionContext context;
+        context.sourceKind = "ldif";
+        context.toolVersion = "test";
+        context.collectedAt = "2026-01-01T00:00:00Z";
+        pugi::xml_document streamed;
+        SnapshotBuilder builder(streamed);
+        for (auto& entry : forest.entries) {
+            builder.add(std::move(entry));
+            entry = DirectoryEntry{}; // nothing of it is left behind
+        }
+        builder.finish(context);
+        std::ostringstream a, b;
+        whole.save(a);
+        streamed.save(b);
+        QCOMPARE(QString::fromStdString(b.str()), QString::fromStdString(a.str()));
+        auto organization = streamed.select_node("//organization").node();
+        QCOMPARE(QString(organization.attribute("virtualServers").value()), QString("3"));
+        QVERIFY(streamed.select_node("//organization/following-sibling::virtualServer"));
+    }
+
     void unreadableDomainFromCollectorIsRecordedWithReason() {
         Forest forest;
         CollectionContext context;
