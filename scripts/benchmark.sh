@@ -39,3 +39,8 @@ for run in 1 2 3; do
 done
 servers=$(grep -c '<virtualServer ' "$work/snapshot.xml")
 echo "snapshot holds $servers virtual servers"
+
+echo
+echo "== 3. Hostile shapes (issue 10): time at n/10 and at n through the offline pipeline =="
+cmake --build "$build" -j"$(nproc)" --target relayaudit_bench_hostile >/dev/null
+"$build/bench/relayaudit_bench_hostile"
