@@ -8,7 +8,8 @@
 #     ratio, and one --timings phase breakdown;
 #  3. scaling (--scale): 10,000 against 100,000 virtual servers for `audit` and for
 #     `analyze --snapshot`, with the peak RSS of each (about 4 minutes more on 2 shared cores,
-#     most of it ldapadd loading 100,000 entries).
+#     most of it ldapadd loading 100,000 entries);
+#  4. hostile shapes (bench/bench_hostile.cpp): each at n/10 and at n, the ratio (target <= 10).
 # The directory is gen_directory.py's sample mix with 100 virtual servers per server: 10,000
 # virtual servers on 100 servers, most of them breaking a rule (about 14,000 findings).
 #
@@ -135,3 +136,8 @@ if [[ $scale == 1 ]]; then
   echo "peak RSS audit: ${audit_rss[10000]} MB at 10k (target <= 60), ${audit_rss[100000]} MB at 100k (target <= 500)"
   echo "peak RSS analyze --snapshot: ${analyze_rss[10000]} MB at 10k (target <= 60), ${analyze_rss[100000]} MB at 100k (target <= 500)"
 fi
+
+echo
+echo "== 4. Hostile shapes: time at n/10 and at n through the offline pipeline =="
+cmake --build "$build" -j"$(nproc)" --target relayaudit_bench_hostile >/dev/null
+"$build/bench/relayaudit_bench_hostile"

@@ -257,6 +257,39 @@ private slots:
         QCOMPARE(rightsOf(snapshot),
                  (std::set<std::string>{"S-1-5-7 " + std::string(other) + " allow"}));
     }
+    void everyRightAceIsSpelledOutForExchangeRightsAndTheTrusteesOwnRights() {
+        const std::string other = "00299570-246d-11d0-a768-00aa006e0529";
+        auto snapshot =
+            snapshotOf(withConnector({}, {TestAce{kAllow, 0, kControlAccess, "", kEveryone},
+                                          objectAce(kAllowObject, kAnonymous, other.c_str()),
+                                          objectAce(kDenyObject, kEveryone, other.c_str())}));
+        auto rows = rightsOf(snapshot);
+        // Everyone: the six Exchange rights and the GUID its own deny names; ANONYMOUS LOGON:
+        // only its own GUID, not the rights Everyone's ACE speaks for.
+        QCOMPARE(rows.size(), std::size_t(8));
+        QVERIFY(rows.count("S-1-1-0 ms-Exch-SMTP-Submit allow"));
+        QVERIFY(rows.count("S-1-1-0 " + other + " deny"));
+        QVERIFY(rows.count("S-1-5-7 " + other + " allow"));
+        for (auto row : connectorOf(snapshot).child("permissions").children("extendedRight"))
+            if (attr(row, "trustee") == "S-1-1-0" && attr(row, "rightGuid") == other)
+                QCOMPARE(attr(row, "allowedVia") + "/" + attr(row, "deniedVia"),
+                         std::string("all extended rights/extended right"));
+    }
+    void summaryHasAtMostSixRowsPerTrusteePlusOnePerAce() {
+        // Many trustees granted every right beside many GUIDs: rows must not be their product.
+        const std::uint32_t count = 200;
+        std::vector<TestAce> aces;
+        for (std::uint32_t i = 0; i < count; ++i) {
+            aces.push_back(
+                TestAce{kAllow, 0, kControlAccess, "", binarySid({21, 1, 2, 3, 1000 + i})});
+            char guid[37];
+            std::snprintf(guid, sizeof guid, "%08x-1234-4321-8888-%012x", i, i);
+            aces.push_back(objectAce(kAllowObject, kAnonymous, guid));
+        }
+        auto snapshot = snapshotOf(withConnector({}, aces));
+        auto rows = connectorOf(snapshot).child("permissions").children("extendedRight");
+        QCOMPARE(std::size_t(std::distance(rows.begin(), rows.end())), std::size_t(7 * count));
+    }
     void truncatedDescriptorIsInvalidWithoutSummaryAndCannotBeJudged() {
         auto full = securityDescriptor({objectAce(kAllowObject, kAnonymous, kAcceptAnyRecipient)});
         for (std::size_t length : {std::size_t(3), std::size_t(20), full.size() - 1}) {

@@ -80,6 +80,31 @@ private slots:
         QCOMPARE(QString(wide.attribute("addresses").value()), QString("65536"));
         QVERIFY(QString(list.attribute("summary").value()).contains("relay.corp.example"));
     }
+    void relayListCarriesItsWidestGrantOnlyWhenItGrantsAnAddress() {
+        auto snapshot = build(sampleForest());
+        auto first = snapshot.select_node("//virtualServer[@server='EXCH01'][1]/relayList").node();
+        QCOMPARE(QString(first.attribute("widestGrantHostBits").value()), QString("16"));
+        auto second =
+            snapshot.select_node("//virtualServer[contains(@dn,'CN=2,')]/relayList").node();
+        QVERIFY(!second.attribute("widestGrantHostBits"));
+    }
+    void loadingRefusesARelayListWhoseWidestGrantIsMissingOrWrong() {
+        QTemporaryDir directory;
+        for (const char* value : {"", "8"}) {
+            auto snapshot = build(sampleForest());
+            auto list =
+                snapshot.select_node("//virtualServer[@server='EXCH01'][1]/relayList").node();
+            if (*value)
+                list.attribute("widestGrantHostBits").set_value(value);
+            else
+                list.remove_attribute("widestGrantHostBits");
+            QString file = directory.filePath("snapshot.xml");
+            QVERIFY(!writeFileAtomically(file.toStdString(), snapshotToString(snapshot)));
+            pugi::xml_document loaded;
+            auto problem = loadSnapshot(file.toStdString(), loaded);
+            QVERIFY(problem && problem->find("widestGrantHostBits") != std::string::npos);
+        }
+    }
     void absentAttributesTakeExchangeDefaultsAndSayTheyWereAbsent() {
         auto snapshot = build(sampleForest());
         auto second = snapshot.select_node("//virtualServer[@dn and contains(@dn,'CN=2,')]").node();
@@ -108,6 +133,32 @@ private slots:
         QCOMPARE(QString(domain.attribute("guestStatus").value()), QString("found"));
         QCOMPARE(QString(domain.child("guest").attribute("enabled").value()), QString("true"));
         QCOMPARE(QString(domain.attribute("dnsName").value()), QString("corp.example"));
+    }
+    void guestOfEachOfManyDomainsIsFoundInItsOwnDomain() {
+        Forest forest;
+        for (std::uint32_t i = 0; i < 40; ++i) {
+            forest.base = "DC=d" + std::to_string(i) + ",DC=corp,DC=example";
+            forest.domain(testsupport::domainSid(i, 7, 7));
+            if (i % 3 != 2) // every third domain has no Guest in the input
+                forest.guest(i % 2 ? "66080" : "66082", "Guest", testsupport::guestSid(i, 7, 7));
+        }
+        auto snapshot = build(forest);
+        auto domains = snapshot.select_nodes("//domain");
+        QCOMPARE(domains.size(), std::size_t(40));
+        for (const auto& item : domains) {
+            auto domain = item.node();
+            std::string dn = domain.attribute("dn").value();
+            int i = std::stoi(dn.substr(4));
+            if (i % 3 == 2) {
+                QCOMPARE(QString(domain.attribute("guestStatus").value()), QString("not-found"));
+                continue;
+            }
+            QCOMPARE(QString(domain.attribute("guestStatus").value()), QString("found"));
+            QCOMPARE(std::string(domain.child("guest").attribute("dn").value()),
+                     "CN=Guest,CN=Users," + dn);
+            QCOMPARE(QString(domain.child("guest").attribute("enabled").value()),
+                     QString(i % 2 ? "true" : "false"));
+        }
     }
     void configurationContextIsInferredFromDistinguishedNames() {
         auto snapshot = build(sampleForest());

@@ -82,6 +82,7 @@ std::optional<std::string> checkRelayList(pugi::xml_node server) {
         if (auto problem =
                 checkAttributes(list, {{"mode", {"only-list-below", "all-except-list-below"}}}))
             return problem;
+    int widestGrant = -1;
     for (auto address : list.children("address")) {
         if (auto problem = checkAttributes(
                 address, {{"list", {"grant", "deny"}}, {"mask", {}}, {"hostBits", {}}}))
@@ -89,7 +90,20 @@ std::optional<std::string> checkRelayList(pugi::xml_node server) {
         int hostBits = address.attribute("hostBits").as_int(-1);
         if (hostBits < 0 || hostBits > 32)
             return "an <address> of a relay list has hostBits outside 0..32";
+        if (std::string_view(address.attribute("list").value()) == "grant")
+            widestGrant = std::max(widestGrant, hostBits);
     }
+    // EXS-RELAY-WIDE names the granted range with this many host bits: it must be the widest.
+    auto widest = list.attribute("widestGrantHostBits");
+    if (widestGrant >= 0 && !widest)
+        return "a <relayList> with granted addresses has no widestGrantHostBits (snapshot written "
+               "by an older relayaudit: collect it again)";
+    if (widest && widestGrant < 0)
+        return "a <relayList> has widestGrantHostBits but grants no address";
+    if (widest && widest.as_int(-1) != widestGrant)
+        return "a <relayList> has widestGrantHostBits=\"" + std::string(widest.value()) +
+               "\", but its widest granted address has " + std::to_string(widestGrant) +
+               " host bits";
     return std::nullopt;
 }
 
@@ -247,7 +261,8 @@ std::optional<std::string> checkImsServer(pugi::xml_node server) {
                 list, {{"value", {"RelayDenyList", "RelayAllowList", "RelayLocalIPList"}},
                        {"use", {"deny", "allow", "local"}},
                        {"status", {"valid", "invalid", "absent"}},
-                       {"inUse", {"true", "false", "unknown"}}}))
+                       {"inUse", {"true", "false", "unknown"}},
+                       {"largestEntryAddresses", {}}}))
             return problem;
         lists.emplace_back(list.attribute("value").value());
         for (auto entry : list.children("entry")) {

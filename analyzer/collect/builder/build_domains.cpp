@@ -9,6 +9,7 @@
 
 #include <map>
 #include <string>
+#include <unordered_map>
 
 namespace relayaudit::build {
 
@@ -38,17 +39,29 @@ public:
         }
         return record;
     }
+    // Gives a domain its SID. Several domains may claim one SID (a damaged or hostile input);
+    // the one whose DN sorts last owns it, as it did when the lookup was a scan of the table.
+    void assignSid(DomainRecord& record, const std::string& sid) {
+        record.sid = sid;
+        const std::string key = toLowerAscii(record.dn);
+        auto [it, inserted] = bySid_.try_emplace(sid, key);
+        if (!inserted && it->second < key)
+            it->second = key;
+    }
+    // The domain of a SID, by index: one lookup per Guest-SID account rather than a scan of
+    // every domain, which made many domains with many Guest accounts quadratic.
     DomainRecord* withSid(const std::string& sid) {
-        DomainRecord* owner = nullptr;
-        for (auto& [key, record] : domains_)
-            if (record.sid == sid)
-                owner = &record;
-        return owner;
+        auto it = bySid_.find(sid);
+        if (it == bySid_.end())
+            return nullptr;
+        auto& record = domains_.at(it->second);
+        return record.sid == sid ? &record : nullptr;
     }
     std::map<std::string, DomainRecord>& all() { return domains_; }
 
 private:
     std::map<std::string, DomainRecord> domains_;
+    std::unordered_map<std::string, std::string> bySid_; // SID to the owning domain's key
 };
 
 void appendGuest(pugi::xml_node domainNode, const DirectoryEntry& guest) {
@@ -126,7 +139,7 @@ void readDomainHeads(DomainTable& domains, const std::vector<const DirectoryEntr
         if (const auto* sid = entry->first("objectSid")) {
             auto decoded = decodeSid(bytesOf(*sid));
             if (decoded.ok())
-                record.sid = decoded.value();
+                domains.assignSid(record, decoded.value());
             else
                 record.sidProblem = "objectSid does not parse: " + decoded.error().describe();
         } else {
@@ -160,7 +173,7 @@ void placeGuests(DomainTable& domains, const std::vector<const DirectoryEntry*>&
                 continue;
             owner = &domains.recordFor(suffix);
             if (owner->sid.empty())
-                owner->sid = *domainSid;
+                domains.assignSid(*owner, *domainSid);
         }
         if (!isUnderDn(entry->dn, owner->dn))
             continue; // a copy of the SID outside its domain is not that domain's Guest

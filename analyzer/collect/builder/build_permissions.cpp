@@ -8,10 +8,11 @@
 #include "security_descriptor.h"
 #include "sid.h"
 
-#include <algorithm>
+#include <limits>
 #include <map>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -95,9 +96,42 @@ std::optional<AceRights> rightsOf(const AccessControlEntry& ace) {
     return AceRights{true, "", genericAll ? "GENERIC_ALL" : "all extended rights"};
 }
 
+// The first ACE (by position in the DACL) that allows, and the first that denies, and why.
+struct Mark {
+    std::size_t position = std::numeric_limits<std::size_t>::max();
+    const char* via = "";
+    bool set() const { return position != std::numeric_limits<std::size_t>::max(); }
+    void note(std::size_t at, const char* reason) {
+        if (!set()) {
+            position = at;
+            via = reason;
+        }
+    }
+    static const Mark& earlier(const Mark& a, const Mark& b) {
+        return b.position < a.position ? b : a;
+    }
+};
+
 struct Verdict {
-    std::string allowedVia; // empty: not allowed
-    std::string deniedVia;  // empty: not denied
+    Mark allowed;
+    Mark denied;
+};
+
+// Numbers names (trustees, right GUIDs) in order of first appearance, in constant time each.
+class FirstAppearance {
+public:
+    std::size_t indexOf(const std::string& name) {
+        auto [it, inserted] = index_.try_emplace(name, names_.size());
+        if (inserted)
+            names_.push_back(name);
+        return it->second;
+    }
+    const std::string& name(std::size_t index) const { return names_[index]; }
+    std::size_t size() const { return names_.size(); }
+
+private:
+    std::unordered_map<std::string, std::size_t> index_;
+    std::vector<std::string> names_;
 };
 
 void appendAces(pugi::xml_node node, const SecurityDescriptor& descriptor) {
@@ -115,53 +149,68 @@ void appendAces(pugi::xml_node node, const SecurityDescriptor& descriptor) {
     }
 }
 
-void appendSummary(pugi::xml_node node, const SecurityDescriptor& descriptor) {
-    // Every right named anywhere, so that "all extended rights" can be spelled out per right.
-    std::vector<std::string> rights;
-    for (const auto& right : kExchangeRights)
-        rights.emplace_back(right.guid);
-    for (const auto& ace : descriptor.dacl)
-        if (auto named = rightsOf(ace);
-            named && !named->all &&
-            std::find(rights.begin(), rights.end(), named->guid) == rights.end())
-            rights.push_back(named->guid);
+void appendRow(pugi::xml_node node, const std::string& trustee, const std::string& guid,
+               const Mark& allowed, const Mark& denied) {
+    auto row = node.append_child("extendedRight");
+    set(row, "trustee", trustee);
+    set(row, "trusteeName", trusteeName(trustee));
+    set(row, "right", rightName(guid));
+    set(row, "rightGuid", guid);
+    set(row, "allowed", boolText(allowed.set()));
+    if (allowed.set())
+        set(row, "allowedVia", allowed.via);
+    set(row, "denied", boolText(denied.set()));
+    if (denied.set())
+        set(row, "deniedVia", denied.via);
+    set(row, "effective", denied.set() ? "deny" : "allow");
+}
 
-    std::vector<std::string> trustees; // in order of first appearance
-    std::map<std::pair<std::string, std::string>, Verdict> verdicts;
-    for (const auto& ace : descriptor.dacl) {
+// One pass over the DACL, then one row per trustee and right that the trustee's own ACEs speak
+// about; an ACE for every extended right is spelled out for the six Exchange rights (and for any
+// GUID the same trustee's ACEs name). Rows are at most six per trustee plus one per ACE, so a
+// DACL of many trustees and many GUIDs stays linear (docs/design.md, "Hostile shapes").
+void appendSummary(pugi::xml_node node, const SecurityDescriptor& descriptor) {
+    FirstAppearance rights; // the six Exchange rights first, then other GUIDs as they appear
+    for (const auto& right : kExchangeRights)
+        rights.indexOf(right.guid);
+    const std::size_t exchangeRights = rights.size();
+    FirstAppearance trustees;
+    std::vector<Verdict> everyRight; // per trustee: its ACEs that speak for every right
+    std::map<std::pair<std::size_t, std::size_t>, Verdict> oneRight; // (trustee, right)
+    for (std::size_t position = 0; position < descriptor.dacl.size(); ++position) {
+        const auto& ace = descriptor.dacl[position];
         auto named = rightsOf(ace);
         if (!named)
             continue;
-        if (std::find(trustees.begin(), trustees.end(), ace.trustee) == trustees.end())
-            trustees.push_back(ace.trustee);
-        for (const auto& guid : rights) {
-            if (!named->all && guid != named->guid)
-                continue;
-            auto& verdict = verdicts[{ace.trustee, guid}];
-            auto& via = isAllow(ace) ? verdict.allowedVia : verdict.deniedVia;
-            if (via.empty())
-                via = named->via;
-        }
+        const std::size_t trustee = trustees.indexOf(ace.trustee);
+        everyRight.resize(trustees.size());
+        auto& verdict =
+            named->all ? everyRight[trustee] : oneRight[{trustee, rights.indexOf(named->guid)}];
+        (isAllow(ace) ? verdict.allowed : verdict.denied).note(position, named->via);
     }
-    for (const auto& trustee : trustees)
-        for (const auto& guid : rights) {
-            auto it = verdicts.find({trustee, guid});
-            if (it == verdicts.end())
-                continue;
-            const auto& verdict = it->second;
-            auto row = node.append_child("extendedRight");
-            set(row, "trustee", trustee);
-            set(row, "trusteeName", trusteeName(trustee));
-            set(row, "right", rightName(guid));
-            set(row, "rightGuid", guid);
-            set(row, "allowed", boolText(!verdict.allowedVia.empty()));
-            if (!verdict.allowedVia.empty())
-                set(row, "allowedVia", verdict.allowedVia);
-            set(row, "denied", boolText(!verdict.deniedVia.empty()));
-            if (!verdict.deniedVia.empty())
-                set(row, "deniedVia", verdict.deniedVia);
-            set(row, "effective", verdict.deniedVia.empty() ? "allow" : "deny");
-        }
+    const Verdict none;
+    for (std::size_t trustee = 0; trustee < trustees.size(); ++trustee) {
+        const auto& all = everyRight[trustee];
+        const bool speaksForAll = all.allowed.set() || all.denied.set();
+        auto own = oneRight.lower_bound({trustee, 0});
+        const auto ownEnd = oneRight.lower_bound({trustee + 1, 0});
+        auto emit = [&](std::size_t right, const Verdict& specific) {
+            appendRow(node, trustees.name(trustee), rights.name(right),
+                      Mark::earlier(all.allowed, specific.allowed),
+                      Mark::earlier(all.denied, specific.denied));
+        };
+        // Rights in index order: the Exchange rights (when an ACE speaks for all), merged with
+        // the trustee's own rights, which the map yields in index order.
+        if (speaksForAll)
+            for (std::size_t right = 0; right < exchangeRights; ++right) {
+                const bool hasOwn = own != ownEnd && own->first.second == right;
+                emit(right, hasOwn ? own->second : none);
+                if (hasOwn)
+                    ++own;
+            }
+        for (; own != ownEnd; ++own)
+            emit(own->first.second, own->second);
+    }
 }
 
 } // namespace

@@ -3,6 +3,7 @@
 #include "build_common.h"
 #include "ip_security.h"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -100,6 +101,14 @@ void appendIpSecurity(pugi::xml_node virtualServer, const char* element,
     appendAddresses(value.denyAddresses, "deny", denied);
     appendNames(value.denyNames, "deny", denied);
     set(list, "grantCount", std::to_string(value.grantAddresses.size() + value.grantNames.size()));
+    // The widest granted range, computed once here so that EXS-RELAY-WIDE finds it in one pass
+    // instead of comparing every address with every other (quadratic on a long list).
+    if (!value.grantAddresses.empty()) {
+        int widest = 0;
+        for (const auto& address : value.grantAddresses)
+            widest = std::max(widest, address.hostBits);
+        set(list, "widestGrantHostBits", std::to_string(widest));
+    }
     set(list, "denyCount", std::to_string(value.denyAddresses.size() + value.denyNames.size()));
     if (value.mode == RelayListMode::OnlyListBelow)
         set(list, "summary",
