@@ -1,5 +1,6 @@
 #include "cli.h"
 
+#include "input_file.h"
 #include "log_lines.h"
 #include "mail_report.h"
 #include "options.h"
@@ -56,10 +57,12 @@ int run(const std::vector<std::string>& arguments, std::ostream& out, std::ostre
         }
         if (command == "analyze")
             return dispatch(parseAnalyzeArguments(rest), out, [&](const AnalyzeOptions& options) {
+                setMaxInputBytes(options.maxInputBytes);
                 return mailingFailures(options.mail, [&] { return runAnalyze(options, out, err); });
             });
         if (command == "audit")
             return dispatch(parseAuditArguments(rest), out, [&](const AuditOptions& options) {
+                setMaxInputBytes(options.analysis.maxInputBytes);
                 return mailingFailures(options.analysis.mail,
                                        [&] { return runAudit(options, out, err); });
             });
@@ -69,6 +72,7 @@ int run(const std::vector<std::string>& arguments, std::ostream& out, std::ostre
             });
         if (command == "rules")
             return dispatch(parseRulesArguments(rest), out, [&](const RulesOptions& options) {
+                setMaxInputBytes(options.maxInputBytes);
                 return runRules(options, out, err);
             });
         if (command == "probe")
