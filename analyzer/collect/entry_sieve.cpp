@@ -1,6 +1,7 @@
 #include "entry_sieve.h"
 
 #include "directory_facts.h"
+#include "fingerprint.h"
 #include "sid.h"
 #include "string_helpers.h"
 
@@ -52,29 +53,37 @@ std::optional<std::string> configurationSuffixOf(const DistinguishedName& names)
     return std::nullopt;
 }
 
-bool usedBySnapshot(const DirectoryEntry& entry) {
+namespace {
+
+// usedBySnapshot with the DN already parsed: the sieve parses each DN once.
+bool usedBySnapshot(const DirectoryEntry& entry, const Decoded<DistinguishedName>& parsed) {
     for (const char* objectClass : kBuiltClasses)
         if (entry.hasObjectClass(objectClass))
             return true;
-    if (mayBeGuest(entry))
-        return true;
-    auto parsed = parseDn(entry.dn);
-    return !parsed.ok() || isExchangeServicesContainer(parsed.value());
+    return mayBeGuest(entry) || !parsed.ok() || isExchangeServicesContainer(parsed.value());
+}
+
+} // namespace
+
+std::size_t DnFingerprintHash::operator()(const std::array<std::uint8_t, 16>& fingerprint) const {
+    return FingerprintHash{}(fingerprint);
+}
+
+bool usedBySnapshot(const DirectoryEntry& entry) {
+    return usedBySnapshot(entry, parseDn(entry.dn));
 }
 
 void SnapshotEntrySieve::add(DirectoryEntry&& entry) {
     ++read_;
-    if (!seenDns_.insert(toLowerAscii(entry.dn)).second) {
+    if (!seenDns_.insert(fingerprintOf(toLowerAscii(entry.dn))).second) {
         ++duplicates_;
         return;
     }
-    bool keep = usedBySnapshot(entry);
-    if (!configurationNamed_) {
-        auto parsed = parseDn(entry.dn);
-        if (parsed.ok() && configurationSuffixOf(parsed.value())) {
-            configurationNamed_ = true;
-            keep = true;
-        }
+    const auto parsed = parseDn(entry.dn);
+    bool keep = usedBySnapshot(entry, parsed);
+    if (!configurationNamed_ && parsed.ok() && configurationSuffixOf(parsed.value())) {
+        configurationNamed_ = true;
+        keep = true;
     }
     if (keep)
         kept_.push_back(std::move(entry));

@@ -6,7 +6,9 @@
 #include "dn.h"
 #include "snapshot.h"
 
+#include <array>
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <unordered_set>
@@ -29,6 +31,10 @@ std::optional<std::string> configurationSuffixOf(const DistinguishedName& names)
 // Entries in the order a collector reads them. The first entry of each DN wins, as in
 // buildSnapshot; it is kept when usedBySnapshot says so, or when it is the first to name the
 // configuration NC. Everything else is counted and let go.
+struct DnFingerprintHash {
+    std::size_t operator()(const std::array<std::uint8_t, 16>& fingerprint) const;
+};
+
 class SnapshotEntrySieve {
 public:
     void add(DirectoryEntry&& entry);
@@ -41,7 +47,8 @@ public:
     std::vector<DirectoryEntry> finish(CollectionContext& context);
 
 private:
-    std::unordered_set<std::string> seenDns_; // lower-case
+    // Fingerprints of the lower-case DNs: 16 bytes each instead of the DN.
+    std::unordered_set<std::array<std::uint8_t, 16>, DnFingerprintHash> seenDns_;
     std::vector<DirectoryEntry> kept_;
     std::size_t read_ = 0;
     std::size_t leftOut_ = 0;
