@@ -594,6 +594,14 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(OverLimit, reader.next(entry));
     }
 
+    void longLinesWithinTheLimitAreRead() {
+        const std::string value(3 << 20, 'v');
+        const auto result =
+            parse("dn: CN=a\n# " + std::string(100000, '\0') + "\ndescription: " + value + "\n");
+        QVERIFY2(!result.error, qPrintable(describe(result)));
+        QCOMPARE(valuesOf(result.entries[0], "description"), std::vector<std::string>{value});
+    }
+
     void nulInAShortLineKeepsItsMessage() {
         const auto result = parse("dn: CN=a\ncn: a\0b\n"sv);
         QVERIFY(result.error);
