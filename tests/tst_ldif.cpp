@@ -4,7 +4,9 @@
 #include "split_mix64.h"
 
 #include <QtTest>
+#include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -491,6 +493,120 @@ private slots:
         }
         // Both outcomes must occur, or the mutations are not exercising the parser.
         QVERIFY(refused > 0 && refused < 5000);
+    }
+
+    // --- Streaming and limits (docs/design.md, "Inputs are streamed and bounded") ---
+
+    void lineOverTheLimitIsRefusedByNumber() {
+        LdifLimits limits;
+        limits.maxLineBytes = 100;
+        const auto result =
+            parseLdif("dn: CN=a\ncn: " + std::string(200, 'x') + "\n", "test.ldif", limits);
+        QVERIFY(result.error);
+        QCOMPARE(result.error->line, 2u);
+        QVERIFY2(result.error->message.find("line 2 is longer than 100 bytes") != std::string::npos,
+                 qPrintable(describe(result)));
+    }
+
+    void foldedLineOverTheLimitNamesItsFirstLine() {
+        LdifLimits limits;
+        limits.maxLineBytes = 100;
+        const auto result = parseLdif("dn: CN=a\ndescription: " + std::string(60, 'x') + "\n " +
+                                          std::string(60, 'y') + "\n",
+                                      "test.ldif", limits);
+        QVERIFY(result.error);
+        QCOMPARE(result.error->line, 2u);
+        QVERIFY2(result.error->message.find("(with its continuation lines)") != std::string::npos,
+                 qPrintable(describe(result)));
+    }
+
+    void recordOverTheLimitIsRefused() {
+        LdifLimits limits;
+        limits.maxRecordBytes = 1000;
+        std::string text = "dn: CN=a\n";
+        for (int i = 0; i < 40; ++i)
+            text += "description: x\n";
+        const auto result = parseLdif(text, "test.ldif", limits);
+        QVERIFY(result.error);
+        QVERIFY2(result.error->message.find("the record that starts at test.ldif:1 holds more "
+                                            "than 1000 bytes") != std::string::npos,
+                 qPrintable(describe(result)));
+    }
+
+    void endlessNulBytesStopAtLineOne() {
+        std::size_t consumed = 0;
+        LdifSource zeros = [&consumed](char* buffer, std::size_t capacity) {
+            std::memset(buffer, 0, capacity);
+            consumed += capacity;
+            return capacity;
+        };
+        LdifReader reader(zeros, "zeros");
+        DirectoryEntry entry;
+        QVERIFY(!reader.next(entry));
+        QVERIFY(reader.error());
+        QCOMPARE(reader.error()->line, 1u);
+        QVERIFY2(reader.error()->message.find("NUL byte at column 1") != std::string::npos,
+                 qPrintable(QString::fromStdString(reader.error()->describe())));
+        QVERIFY2(consumed <= 256 * 1024, qPrintable(QString::number(consumed)));
+    }
+
+    void endlessLineStopsAtTheLineLimit() {
+        std::size_t consumed = 0;
+        LdifSource letters = [&consumed](char* buffer, std::size_t capacity) {
+            std::memset(buffer, 'a', capacity);
+            consumed += capacity;
+            return capacity;
+        };
+        LdifLimits limits;
+        limits.maxLineBytes = 1 << 20;
+        LdifReader reader(letters, "letters", limits);
+        DirectoryEntry entry;
+        QVERIFY(!reader.next(entry));
+        QVERIFY(reader.error());
+        QCOMPARE(reader.error()->line, 1u);
+        QVERIFY(reader.error()->message.find("longer than 1 MiB") != std::string::npos);
+        QVERIFY2(consumed <= (1u << 20) + 128 * 1024, qPrintable(QString::number(consumed)));
+    }
+
+    void entriesAreHandedOutBeforeTheInputEnds() {
+        std::string record = "dn: CN=a,DC=corp\ndescription: " + std::string(100, 'x') + "\n\n";
+        std::size_t consumed = 0;
+        const std::size_t total = 10u << 20;
+        LdifSource records = [&](char* buffer, std::size_t capacity) {
+            std::size_t count = std::min(capacity, total - consumed);
+            for (std::size_t i = 0; i < count; ++i)
+                buffer[i] = record[(consumed + i) % record.size()];
+            consumed += count;
+            return count;
+        };
+        LdifReader reader(records, "records");
+        DirectoryEntry entry;
+        QVERIFY(reader.next(entry));
+        QCOMPARE(entry.dn, "CN=a,DC=corp"s);
+        QVERIFY2(consumed <= 128 * 1024, qPrintable(QString::number(consumed)));
+    }
+
+    void whatTheSourceThrowsPassesThrough() {
+        struct OverLimit {};
+        LdifSource failing = [](char*, std::size_t) -> std::size_t { throw OverLimit{}; };
+        LdifReader reader(failing, "failing");
+        DirectoryEntry entry;
+        QVERIFY_THROWS_EXCEPTION(OverLimit, reader.next(entry));
+    }
+
+    void longLinesWithinTheLimitAreRead() {
+        const std::string value(3 << 20, 'v');
+        const auto result =
+            parse("dn: CN=a\n# " + std::string(100000, '\0') + "\ndescription: " + value + "\n");
+        QVERIFY2(!result.error, qPrintable(describe(result)));
+        QCOMPARE(valuesOf(result.entries[0], "description"), std::vector<std::string>{value});
+    }
+
+    void nulInAShortLineKeepsItsMessage() {
+        const auto result = parse("dn: CN=a\ncn: a\0b\n"sv);
+        QVERIFY(result.error);
+        QVERIFY2(result.error->message.find("contains a NUL byte at column 6") != std::string::npos,
+                 qPrintable(describe(result)));
     }
 };
 

@@ -116,29 +116,4 @@ std::optional<std::string> AtomicFileSet::commit() {
     return std::nullopt;
 }
 
-std::optional<std::string> readWholeFile(const std::string& path, std::string& content) {
-    if (path == "-") {
-        std::ostringstream buffer;
-        buffer << std::cin.rdbuf();
-        content = buffer.str();
-        return std::nullopt;
-    }
-    struct stat info {};
-    if (::stat(path.c_str(), &info) != 0)
-        return systemError("cannot read", path);
-    if (S_ISDIR(info.st_mode))
-        return "cannot read " + path + ": it is a directory, give a file";
-    // Regular files, and pipes for `--ldif <(ldapsearch ...)`; a device such as /dev/zero would
-    // be read forever.
-    if (!S_ISREG(info.st_mode) && !S_ISFIFO(info.st_mode))
-        return "cannot read " + path + ": it is a device or socket, give a file";
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        return systemError("cannot read", path);
-    content.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    if (in.bad())
-        return systemError("cannot read", path);
-    return std::nullopt;
-}
-
 } // namespace relayaudit

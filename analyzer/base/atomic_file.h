@@ -1,6 +1,8 @@
 #pragma once
 // Outputs are written to a temporary file beside the target and renamed over it, so a failed run
 // never leaves a half-written report and never destroys the previous one.
+#include "input_file.h" // readWholeFile, which used to live here
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -33,8 +35,5 @@ private:
     };
     std::vector<Staged> staged_;
 };
-
-// Reads a whole file (binary); "-" reads standard input. Returns an error message on failure.
-std::optional<std::string> readWholeFile(const std::string& path, std::string& content);
 
 } // namespace relayaudit

@@ -1,5 +1,6 @@
 #include "cli.h"
 
+#include "input_file.h"
 #include "log_lines.h"
 #include "mail_report.h"
 #include "options.h"
@@ -80,10 +81,12 @@ int runCommand(const std::vector<std::string>& arguments, std::ostream& out, std
         }
         if (command == "analyze")
             return dispatch(parseAnalyzeArguments(rest), out, [&](const AnalyzeOptions& options) {
+                setMaxInputBytes(options.maxInputBytes);
                 return mailingFailures(options.mail, [&] { return runAnalyze(options, out, err); });
             });
         if (command == "audit")
             return dispatch(parseAuditArguments(rest), out, [&](const AuditOptions& options) {
+                setMaxInputBytes(options.analysis.maxInputBytes);
                 return mailingFailures(options.analysis.mail,
                                        [&] { return runAudit(options, out, err); });
             });
@@ -93,6 +96,7 @@ int runCommand(const std::vector<std::string>& arguments, std::ostream& out, std
             });
         if (command == "rules")
             return dispatch(parseRulesArguments(rest), out, [&](const RulesOptions& options) {
+                setMaxInputBytes(options.maxInputBytes);
                 return runRules(options, out, err);
             });
         if (command == "probe")

@@ -36,6 +36,12 @@ void readBounded(std::istream& in, const std::string& path, std::string& content
 
 std::string readExport(const std::string& path) {
     std::string content;
+    // The stricter of this reader's cap and --max-input-size applies.
+    if (maxInputBytes() < kMaxRegistryFileBytes) {
+        if (auto problem = readWholeFile(path, content))
+            throw RunFailure{*problem};
+        return content;
+    }
     if (path == "-") {
         readBounded(std::cin, "(standard input)", content);
         return content;

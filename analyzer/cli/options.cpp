@@ -48,8 +48,9 @@ the previous report as it was.
 
 Exit codes (for cron and systemd timers):
   0  nothing at or above the --fail-on threshold (default: warning)
-  1  the run itself failed: bad arguments, unreadable or invalid input, invalid rule
-     pack, connection or bind failure, server timeout; the message says what to do
+  1  the run itself failed: bad arguments, unreadable or invalid input (also an input
+     over --max-input-size, default 1G), invalid rule pack, connection or bind failure,
+     server timeout; the message says what to do
   2  at least one finding, one "could not judge" or one manual check at or above the
      threshold (the built-in manual checks are info); findings accepted by --waivers do
      not count, and with --fail-on-new only new findings count
@@ -140,6 +141,25 @@ void addHistoryOptions(po::options_description& description, AnalyzeOptions& opt
                                   "print nothing on standard output unless the exit code is 2");
 }
 
+// --max-input-size: the limit of every file input (LDIF, snapshot, rule packs, waivers, previous
+// reports, IMS exports), checked while reading.
+void addInputLimitOption(po::options_description& description, std::uint64_t& bytes) {
+    auto store = [&bytes](const std::string& text) {
+        auto parsed = parseByteSize(text);
+        if (!parsed)
+            throw RunFailure{"--max-input-size '" + text +
+                             "' is not a size: give bytes, or a number with K, M, G or T "
+                             "(powers of 1024), e.g. 512M or 2G"};
+        bytes = *parsed;
+    };
+    description.add_options()(
+        "max-input-size",
+        po::value<std::string>()->default_value("1G")->value_name("SIZE")->notifier(store),
+        "refuse any input file larger than SIZE (LDIF, snapshot, rule pack, waivers, baseline, "
+        "IMS export; standard input too): bytes, or with K, M, G or T (powers of 1024), e.g. "
+        "512M or 2G");
+}
+
 po::options_description analyzeOutputOptions(AnalyzeOptions& options) {
     po::options_description description("Analysis and report options");
     description.add_options()(
@@ -155,6 +175,7 @@ po::options_description analyzeOutputOptions(AnalyzeOptions& options) {
         "exit 2 when a finding is at or above this severity: critical, error, warning, "
         "non-default or info");
     addHistoryOptions(description, options);
+    addInputLimitOption(description, options.maxInputBytes);
     return description;
 }
 
@@ -363,6 +384,7 @@ po::options_description describeRules(RulesOptions& options) {
         "load the PACK files or directories given after it (not the built-in packs), compile "
         "them and run every <example>; each failure is printed as file:line: rule ID: "
         "example N: expected ..., got ...");
+    addInputLimitOption(all, options.maxInputBytes);
     return all;
 }
 

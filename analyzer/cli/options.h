@@ -1,8 +1,10 @@
 #pragma once
 // The command-line options of each subcommand as plain structs. options.cpp is the only code that
 // knows Boost.Program_options; everything after parsing works on these structs.
+#include "input_file.h"
 #include "ldap_collector.h"
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -66,6 +68,9 @@ struct AnalyzeOptions {
     bool list = false;
     bool quiet = false;
     ProbeOptions probe;
+    // --max-input-size: no file input of the run is read beyond this (docs/design.md, "Inputs
+    // are streamed and bounded").
+    std::uint64_t maxInputBytes = kDefaultMaxInputBytes;
 };
 
 // How to reach and bind to a domain controller (audit and collect).
@@ -94,6 +99,7 @@ struct RulesOptions {
     bool check = false;
     std::vector<std::string> packsToCheck;
     std::string explainId;
+    std::uint64_t maxInputBytes = kDefaultMaxInputBytes; // --max-input-size, for the packs
 };
 
 // A parsed subcommand: either its options or, when --help/-h was among the arguments, the help

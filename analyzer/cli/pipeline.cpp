@@ -2,9 +2,11 @@
 
 #include "atomic_file.h"
 #include "cli.h"
+#include "entry_sieve.h"
 #include "history_and_waivers.h"
 #include "history_store.h"
 #include "ims_inputs.h"
+#include "input_file.h"
 #include "inventory.h"
 #include "ldap_collector.h"
 #include "ldif_reader.h"
@@ -65,19 +67,30 @@ Severity thresholdOf(const std::string& text) {
     return *severity;
 }
 
-std::vector<DirectoryEntry> readLdifFiles(const std::vector<std::string>& files) {
-    std::vector<DirectoryEntry> entries;
+// Each file is read in chunks and parsed one entry at a time; the sieve keeps only the entries
+// the snapshot builder uses, so memory follows those, not the size of the export.
+std::vector<DirectoryEntry> readLdifFiles(const std::vector<std::string>& files,
+                                          CollectionContext& context, std::size_t& entriesRead) {
+    SnapshotEntrySieve sieve;
     for (const auto& file : files) {
-        std::string content;
-        if (auto problem = readWholeFile(file, content))
+        InputFile input;
+        if (auto problem = input.open(file))
             throw RunFailure{*problem};
-        auto parsed = parseLdif(content, file == "-" ? "(standard input)" : file);
-        if (parsed.error)
-            throw RunFailure{"invalid LDIF: " + parsed.error->describe()};
-        entries.insert(entries.end(), std::make_move_iterator(parsed.entries.begin()),
-                       std::make_move_iterator(parsed.entries.end()));
+        LdifSource source = [&input](char* buffer, std::size_t capacity) {
+            auto got = input.read(buffer, capacity);
+            if (!got)
+                throw RunFailure{input.error()};
+            return *got;
+        };
+        LdifReader reader(std::move(source), input.name());
+        DirectoryEntry entry;
+        while (reader.next(entry))
+            sieve.add(std::move(entry));
+        if (reader.error())
+            throw RunFailure{"invalid LDIF: " + reader.error()->describe()};
     }
-    return entries;
+    entriesRead = sieve.entriesRead();
+    return sieve.finish(context);
 }
 
 std::string readPassword(const LiveOptions& options) {
@@ -300,14 +313,15 @@ int runAnalyze(const AnalyzeOptions& options, std::ostream& out, std::ostream& e
             context.inputs.push_back(registry.file);
         context.toolVersion = toolVersion();
         context.collectedAt = utcNow();
+        std::size_t entriesRead = 0;
         std::vector<DirectoryEntry> entries;
         {
             PhaseSpan reading(Phase::Decode);
-            entries = readLdifFiles(options.ldifFiles);
+            entries = readLdifFiles(options.ldifFiles, context, entriesRead);
         }
         if (!options.ldifFiles.empty())
             StderrLog(err, options.quiet)
-                .write(LogLevel::Info, "read " + std::to_string(entries.size()) + " entries from " +
+                .write(LogLevel::Info, "read " + std::to_string(entriesRead) + " entries from " +
                                            std::to_string(options.ldifFiles.size()) +
                                            " LDIF file(s)");
         auto imsServers = readImsExports(options.imsRegistries);

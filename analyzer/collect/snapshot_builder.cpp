@@ -9,6 +9,7 @@
 #include "builder/build_smtp_connector.h"
 #include "builder/build_virtual_server.h"
 #include "dn.h"
+#include "entry_sieve.h"
 #include "string_helpers.h"
 #include "text_encoding.h"
 
@@ -32,24 +33,17 @@ void appendForest(pugi::xml_node root, const std::vector<const DirectoryEntry*>&
         auto parsed = parseDn(entry->dn);
         if (!parsed.ok())
             continue;
-        const auto& names = parsed.value();
-        for (std::size_t i = 0; i < names.size(); ++i) {
-            if (equalsIgnoreCase(names[i].type(), "CN") &&
-                equalsIgnoreCase(names[i].value(), "Configuration") && i + 1 < names.size() &&
-                equalsIgnoreCase(names[i + 1].type(), "DC")) {
-                auto suffix = domainSuffixOf(names);
-                configurationNC = "CN=Configuration," + suffix;
-                if (rootDomainNC.empty())
-                    rootDomainNC = suffix;
-                break;
-            }
+        if (auto suffix = configurationSuffixOf(parsed.value())) {
+            configurationNC = "CN=Configuration," + *suffix;
+            if (rootDomainNC.empty())
+                rootDomainNC = *suffix;
         }
     }
     auto forest = root.append_child("forest");
     set(forest, "configurationNC", configurationNC);
     set(forest, "rootDomainNC", rootDomainNC);
-    set(forest, "entries", std::to_string(unique.size()));
-    set(forest, "duplicateEntries", std::to_string(duplicates));
+    set(forest, "entries", std::to_string(unique.size() + context.entriesLeftOut));
+    set(forest, "duplicateEntries", std::to_string(duplicates + context.duplicateEntriesLeftOut));
     // Every entry whose DN does not parse, whatever its kind: its place in the tree is unknown,
     // so it is kept visible here rather than dropped or guessed from a partial parse.
     for (const auto* entry : unique) {

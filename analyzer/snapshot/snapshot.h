@@ -5,6 +5,7 @@
 // (snapshot_io.cpp), validation (snapshot_validation.h).
 #include "text_encoding.h"
 
+#include <cstddef>
 #include <optional>
 #include <pugixml.hpp>
 #include <string>
@@ -38,6 +39,10 @@ struct CollectionContext {
     std::vector<UnreadableDomain> unreadableDomains;
     std::vector<UnreadableObject> unreadableObjects;
     std::vector<std::string> notes; // e.g. "certificate checks disabled"
+    // Entries a collector read but let go because no builder uses them (SnapshotEntrySieve):
+    // still counted in forest/@entries and @duplicateEntries.
+    std::size_t entriesLeftOut = 0;
+    std::size_t duplicateEntriesLeftOut = 0;
 };
 
 // Reads a saved snapshot; on failure returns a message naming the problem (and byte offset).

@@ -1,9 +1,12 @@
 #include "ldif_reader.h"
 
 #include "attribute_options.h"
+#include "input_file.h"
+#include "ldif_lines.h"
 #include "string_helpers.h"
 #include "text_encoding.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <exception>
@@ -14,35 +17,27 @@
 // without line numbers. Grammar references below are to RFC 2849 ("The LDAP Data Interchange
 // Format"); attribute-name syntax is RFC 4512 section 1.4.
 //
-// Structure: PhysicalLineReader splits the text into lines (LF or CRLF), LogicalLineReader
-// unfolds continuation lines, and the parser groups logical lines into records. Every stage
-// works on string_views into the input; only folded lines are copied, into a reused buffer, so
-// the whole parse is linear in the size of the file.
+// Structure: PhysicalLineReader reads the input in chunks and splits it into lines (LF or
+// CRLF), LogicalLineReader unfolds continuation lines (ldif_lines.h), and the parser groups
+// logical lines into records, handing out each record when it ends. Each line is copied once
+// into a reused buffer, so the whole parse is linear in the size of the file and holds one
+// record at a time.
 
 namespace relayaudit {
 namespace {
 
+using ldif::fail;
+using ldif::LdifFailure;
+using ldif::LogicalLine;
+
 constexpr std::string_view kContentRecordAdvice =
     "export the directory with ldapsearch or ldifde -f (content records)";
-
-// Thrown inside the parser only; parseLdif turns it into LdifError and never lets it escape.
-struct LdifFailure {
-    std::size_t line;
-    std::string message;
-};
-
-[[noreturn]] void fail(std::size_t line, std::string message) {
-    throw LdifFailure{line, std::move(message)};
-}
 
 bool isAsciiLetter(char c) {
     return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
 }
 bool isAsciiDigit(char c) {
     return c >= '0' && c <= '9';
-}
-bool isBlankChar(char c) {
-    return c == ' ' || c == '\t';
 }
 
 // A byte rendered for a message: printable ASCII as itself in quotes, anything else as hex, so
@@ -72,134 +67,6 @@ std::string excerpt(std::string_view text) {
         out += "...";
     return out;
 }
-
-// One line of the file without its terminator.
-struct PhysicalLine {
-    std::string_view content;
-    std::size_t number = 0; // 1-based
-};
-
-class PhysicalLineReader {
-public:
-    explicit PhysicalLineReader(std::string_view text) : text_(text) {}
-
-    bool next(PhysicalLine& line) {
-        if (position_ >= text_.size())
-            return false;
-        const char* begin = text_.data() + position_;
-        const std::size_t remaining = text_.size() - position_;
-        const auto* newline = static_cast<const char*>(std::memchr(begin, '\n', remaining));
-        std::size_t length = newline ? std::size_t(newline - begin) : remaining;
-        position_ += newline ? length + 1 : length;
-        // RFC 2849: SEP = CR LF / LF. Files may mix both; a CR right before the end of the file
-        // is a CRLF cut short and is dropped too.
-        if (length > 0 && begin[length - 1] == '\r')
-            --length;
-        line.content = std::string_view(begin, length);
-        line.number = ++lineNumber_;
-        return true;
-    }
-
-private:
-    std::string_view text_;
-    std::size_t position_ = 0;
-    std::size_t lineNumber_ = 0;
-};
-
-// Where a piece of an unfolded line came from, to report columns in the file as the user sees
-// it rather than in the unfolded text.
-struct LineSegment {
-    std::size_t logicalOffset; // offset of this piece in the unfolded content
-    std::size_t lineNumber;
-    std::size_t firstColumn; // 1-based column of the piece's first byte in its physical line
-};
-
-struct LogicalLine {
-    std::string_view content; // unfolded; valid until the next call to LogicalLineReader::next
-    std::size_t firstLine = 0;
-    bool blank = false;
-    std::vector<LineSegment> segments;
-
-    // Physical line and 1-based column of a byte of the unfolded content.
-    std::pair<std::size_t, std::size_t> locate(std::size_t offset) const {
-        const LineSegment* found = &segments.front();
-        for (const auto& segment : segments)
-            if (segment.logicalOffset <= offset)
-                found = &segment;
-        return {found->lineNumber, offset - found->logicalOffset + found->firstColumn};
-    }
-};
-
-class LogicalLineReader {
-public:
-    explicit LogicalLineReader(std::string_view text) : physical_(text) {
-        havePending_ = physical_.next(pending_);
-    }
-
-    bool next(LogicalLine& line) {
-        if (!havePending_)
-            return false;
-        const PhysicalLine first = pending_;
-        havePending_ = physical_.next(pending_);
-        line.firstLine = first.number;
-        line.segments.clear();
-        line.segments.push_back({0, first.number, 1});
-
-        // A line of only spaces/tabs separates records like an empty line: ldapsearch never
-        // writes one, but hand-edited files do, and a stray space must not glue two records
-        // together. (A fold that leaves only spaces on a line is thereby not supported; writers
-        // base64-encode values with trailing spaces, RFC 2849 note 8.)
-        if (isBlankLine(first.content)) {
-            line.blank = true;
-            line.content = {};
-            previousWasBlank_ = true;
-            return true;
-        }
-        // RFC 2849: "Any line that begins with a single space is a continuation of the previous
-        // (non-empty) line." With nothing to continue the line has no meaning.
-        if (first.content.front() == ' ') {
-            fail(first.number,
-                 "line starts with a space, which marks the continuation of a folded line, but "
-                 "there is no line to continue (it follows " +
-                     std::string(previousWasBlank_ ? "a blank line" : "the start of the file") +
-                     "); remove the leading space or the blank line above it");
-        }
-        previousWasBlank_ = false;
-        line.blank = false;
-
-        if (!havePending_ || !isContinuation(pending_.content)) {
-            line.content = first.content;
-            return true;
-        }
-        // Folded: only the space that marks a continuation is removed (RFC 2849 note 2); a second
-        // space belongs to the value.
-        unfolded_.assign(first.content);
-        while (havePending_ && isContinuation(pending_.content)) {
-            line.segments.push_back({unfolded_.size(), pending_.number, 2});
-            unfolded_.append(pending_.content.substr(1));
-            havePending_ = physical_.next(pending_);
-        }
-        line.content = unfolded_;
-        return true;
-    }
-
-private:
-    static bool isBlankLine(std::string_view content) {
-        for (char c : content)
-            if (!isBlankChar(c))
-                return false;
-        return true;
-    }
-    static bool isContinuation(std::string_view content) {
-        return !content.empty() && content.front() == ' ' && !isBlankLine(content);
-    }
-
-    PhysicalLineReader physical_;
-    PhysicalLine pending_;
-    bool havePending_ = false;
-    bool previousWasBlank_ = false;
-    std::string unfolded_;
-};
 
 enum class ValueEncoding { Plain, Base64, Url };
 
@@ -371,44 +238,102 @@ std::size_t findInvalidUtf8(std::string_view text) {
     return std::string_view::npos;
 }
 
-class LdifParser {
+constexpr std::string_view kUtf8ByteOrderMark = "\xEF\xBB\xBF";
+
+} // namespace
+
+class LdifReader::Parser {
 public:
-    LdifParser(std::string_view text, std::string_view fileName)
-        : lines_(text), fileName_(fileName) {}
+    Parser(LdifSource source, std::string fileName, const LdifLimits& limits)
+        : physical_(std::move(source), limits), lines_(physical_, limits),
+          fileName_(std::move(fileName)), limits_(limits) {}
 
-    std::vector<DirectoryEntry> parse() {
-        LogicalLine line;
-        bool atFileStart = true; // no record and no version line seen yet
-        bool inRecord = false;
-        std::size_t linesInRecord = 0; // dn, changetype and attribute lines of the current record
+    bool next(DirectoryEntry& entry) {
+        if (error_)
+            return false;
+        try {
+            return readRecord(entry);
+        } catch (const LdifFailure& failure) {
+            refuse(failure.line, failure.message);
+        } catch (const std::bad_alloc&) {
+            refuse(0, "not enough memory to read the file; free memory or split the export");
+        } catch (const std::exception& exception) {
+            refuse(0, std::string("internal error while reading the file: ") + exception.what());
+        }
+        return false;
+    }
 
-        while (lines_.next(line)) {
-            if (line.blank) {
-                inRecord = false;
+    const std::optional<LdifError>& error() const { return error_; }
+
+private:
+    void refuse(std::size_t line, std::string message) {
+        error_ = LdifError{fileName_, line, std::move(message)};
+    }
+
+    // ldifde can start the file with a UTF-8 byte order mark; it is not part of the text.
+    void checkByteOrderMark() {
+        const std::string_view start = physical_.peek(kUtf8ByteOrderMark.size());
+        if (start.starts_with(kUtf8ByteOrderMark))
+            physical_.skip(kUtf8ByteOrderMark.size());
+        else if (start.starts_with("\xFF\xFE") || start.starts_with("\xFE\xFF"))
+            fail(1, "file is UTF-16 encoded (as 'ldifde -u' writes it); LDIF must be UTF-8, "
+                    "convert it (e.g. 'iconv -f UTF-16 -t UTF-8') or export without -u");
+    }
+
+    // Reads lines until the current record ends (blank line or end of input).
+    bool readRecord(DirectoryEntry& entry) {
+        if (atFileStart_ && !byteOrderMarkChecked_) {
+            byteOrderMarkChecked_ = true;
+            checkByteOrderMark();
+        }
+        while (lines_.next(line_)) {
+            if (line_.blank) {
+                if (inRecord_) {
+                    inRecord_ = false;
+                    entry = std::move(current_);
+                    return true;
+                }
                 continue;
             }
             // RFC 2849 allows comments anywhere; a folded comment was already joined with its
             // continuation lines, so it is skipped as a whole.
-            if (line.content.front() == '#')
+            if (line_.content.front() == '#')
                 continue;
 
-            const AttributeLine attribute = splitAttributeLine(line);
-            if (!inRecord) {
-                if (atFileStart && equalsIgnoreCase(attribute.name, "version")) {
-                    checkVersion(line, attribute);
-                    atFileStart = false;
+            const AttributeLine attribute = splitAttributeLine(line_);
+            if (!inRecord_) {
+                if (atFileStart_ && equalsIgnoreCase(attribute.name, "version")) {
+                    checkVersion(line_, attribute);
+                    atFileStart_ = false;
                     continue;
                 }
-                atFileStart = false;
-                startRecord(line, attribute);
-                inRecord = true;
-                linesInRecord = 1;
+                atFileStart_ = false;
+                startRecord(line_, attribute);
+                inRecord_ = true;
+                linesInRecord_ = 1;
                 continue;
             }
-            ++linesInRecord;
-            addToRecord(line, attribute, linesInRecord);
+            ++linesInRecord_;
+            addToRecord(line_, attribute, linesInRecord_);
         }
-        return std::move(entries_);
+        if (!inRecord_)
+            return false;
+        inRecord_ = false;
+        entry = std::move(current_);
+        return true;
+    }
+
+    // The record as held in memory, checked against LdifLimits::maxRecordBytes.
+    void countRecordBytes(const LogicalLine& line, std::size_t bytes) {
+        recordBytes_ += bytes;
+        if (recordBytes_ > limits_.maxRecordBytes)
+            fail(line.firstLine, "the record that starts at " + current_.origin +
+                                     " holds more than " +
+                                     describeByteSize(limits_.maxRecordBytes) +
+                                     " of values (each value counted with 32 bytes of "
+                                     "bookkeeping), the limit of one record; no Exchange object "
+                                     "is that large: check the file, or leave such objects out "
+                                     "of the export");
     }
 
 private:
@@ -452,19 +377,19 @@ private:
                                      "); RFC 2849 requires UTF-8, re-export the file or fix "
                                      "its encoding");
         }
-        DirectoryEntry entry;
-        entry.dn = std::move(dn);
-        entry.origin = std::string(fileName_) + ":" + std::to_string(line.firstLine);
-        entries_.push_back(std::move(entry));
+        current_ = DirectoryEntry{};
+        current_.dn = std::move(dn);
+        current_.origin = fileName_ + ":" + std::to_string(line.firstLine);
         attributeIndex_.clear();
+        recordBytes_ = 0;
+        countRecordBytes(line, current_.dn.size());
     }
 
     void addToRecord(const LogicalLine& line, const AttributeLine& attribute,
                      std::size_t linesInRecord) {
         if (equalsIgnoreCase(attribute.name, "dn")) {
             fail(line.firstLine, "second 'dn:' line inside a record (the record started at " +
-                                     entries_.back().origin +
-                                     "); separate records with a blank line");
+                                     current_.origin + "); separate records with a blank line");
         }
         if (equalsIgnoreCase(attribute.name, "control")) {
             fail(line.firstLine, "'control:' lines (LDAP controls of change records) are not "
@@ -478,7 +403,8 @@ private:
 
         std::string value =
             decodeValue(line, attribute, "value of '" + std::string(attribute.name) + "'");
-        auto& attributes = entries_.back().attributes;
+        countRecordBytes(line, value.size() + sizeof(std::string));
+        auto& attributes = current_.attributes;
         // Lower-cased in place in a reused buffer: no allocation per line for long names.
         lowerNameBuffer_.assign(attribute.name);
         for (char& c : lowerNameBuffer_)
@@ -548,42 +474,54 @@ private:
         return std::string(value);
     }
 
-    LogicalLineReader lines_;
-    std::string_view fileName_;
-    std::vector<DirectoryEntry> entries_;
+    ldif::PhysicalLineReader physical_;
+    ldif::LogicalLineReader lines_;
+    std::string fileName_;
+    LdifLimits limits_;
+    std::optional<LdifError> error_;
+    LogicalLine line_;
+    bool byteOrderMarkChecked_ = false;
+    bool atFileStart_ = true; // no record and no version line seen yet
+    bool inRecord_ = false;
+    std::size_t linesInRecord_ = 0; // dn, changetype and attribute lines of the current record
+    DirectoryEntry current_;
+    std::size_t recordBytes_ = 0;
     // Lower-cased attribute name -> index in the current entry, so merging the values of one
     // attribute stays linear even for entries with many attributes.
     std::unordered_map<std::string, std::size_t> attributeIndex_;
     std::string lowerNameBuffer_;
 };
 
-constexpr std::string_view kUtf8ByteOrderMark = "\xEF\xBB\xBF";
+LdifReader::LdifReader(LdifSource source, std::string fileName, LdifLimits limits)
+    : parser_(std::make_unique<Parser>(std::move(source), std::move(fileName), limits)) {}
 
-} // namespace
+LdifReader::~LdifReader() = default;
 
-LdifParseResult parseLdif(std::string_view text, std::string_view fileName) {
-    LdifParseResult result;
-    auto refuse = [&](std::size_t line, std::string message) {
-        result.entries.clear();
-        result.error = LdifError{std::string(fileName), line, std::move(message)};
+bool LdifReader::next(DirectoryEntry& entry) {
+    return parser_->next(entry);
+}
+
+const std::optional<LdifError>& LdifReader::error() const {
+    return parser_->error();
+}
+
+LdifParseResult parseLdif(std::string_view text, std::string_view fileName,
+                          const LdifLimits& limits) {
+    std::size_t offset = 0;
+    LdifSource source = [text, &offset](char* buffer, std::size_t capacity) {
+        const std::size_t count = std::min(capacity, text.size() - offset);
+        std::memcpy(buffer, text.data() + offset, count);
+        offset += count;
+        return count;
     };
-    try {
-        // ldifde can start the file with a UTF-8 byte order mark; it is not part of the text.
-        if (text.starts_with(kUtf8ByteOrderMark))
-            text.remove_prefix(kUtf8ByteOrderMark.size());
-        else if (text.starts_with("\xFF\xFE") || text.starts_with("\xFE\xFF")) {
-            refuse(1, "file is UTF-16 encoded (as 'ldifde -u' writes it); LDIF must be UTF-8, "
-                      "convert it (e.g. 'iconv -f UTF-16 -t UTF-8') or export without -u");
-            return result;
-        }
-        LdifParser parser(text, fileName);
-        result.entries = parser.parse();
-    } catch (const LdifFailure& failure) {
-        refuse(failure.line, failure.message);
-    } catch (const std::bad_alloc&) {
-        refuse(0, "not enough memory to read the file; free memory or split the export");
-    } catch (const std::exception& exception) {
-        refuse(0, std::string("internal error while reading the file: ") + exception.what());
+    LdifReader reader(std::move(source), std::string(fileName), limits);
+    LdifParseResult result;
+    DirectoryEntry entry;
+    while (reader.next(entry))
+        result.entries.push_back(std::move(entry));
+    if (reader.error()) {
+        result.entries.clear();
+        result.error = reader.error();
     }
     return result;
 }
