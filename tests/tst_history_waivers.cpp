@@ -145,6 +145,56 @@ private slots:
         QCOMPARE(QString::fromStdString(out).count("<tr>"), 51); // header row + 50
         QVERIFY(out.find("+950 more, see the XML report") != std::string::npos);
     }
+    // A history kept by an earlier relayaudit holds format 1 reports (the rule's title and prose
+    // in every finding, no <rules>): they still give open, new and resolved, with titles.
+    void formatOneBaselineIsStillRead() {
+        auto current = directory.filePath("format2.xml");
+        runRelayaudit({"analyze", "--ldif", day1, "--xml", current});
+        pugi::xml_document document;
+        auto bytes = readBytes(current);
+        QVERIFY(document.load_buffer(bytes.constData(), std::size_t(bytes.size())));
+        auto root = document.document_element();
+        root.attribute("formatVersion").set_value("1");
+        auto rules = root.child("rules");
+        for (auto finding : root.child("findings").children("finding")) {
+            auto rule =
+                rules.find_child_by_attribute("rule", "id", finding.attribute("rule").value());
+            finding.prepend_child("title").text().set(
+                ("Old title of " + std::string(rule.child_value("title"))).c_str());
+            finding.append_attribute("firstSeen").set_value("2025-12-01");
+        }
+        root.remove_child(rules);
+        auto baseline = directory.filePath("format1.xml");
+        QVERIFY(document.save_file(baseline.toStdString().c_str()));
+        auto xml = directory.filePath("against-format1.xml");
+        runRelayaudit({"analyze", "--ldif", day2, "--baseline", baseline, "--xml", xml}, kDay2);
+        QCOMPARE(findingsInXml(readBytes(xml), "//findings/finding[@rule='EXS-RELAY-OPEN']"),
+                 (QStringList{"EXS-RELAY-OPEN CN=EXCH03 fail new",
+                              "EXS-RELAY-OPEN CN=EXCH04 fail open"}));
+        pugi::xml_document result;
+        auto resultBytes = readBytes(xml);
+        QVERIFY(result.load_buffer(resultBytes.constData(), std::size_t(resultBytes.size())));
+        auto open = result.select_node("//finding[@change='open']").node();
+        QCOMPARE(open.attribute("firstSeen").value(), "2025-12-01");
+        auto resolved = result.select_node("//comparison/resolved[@rule='EXS-RELAY-OPEN']").node();
+        QVERIFY(std::string(resolved.attribute("object").value()).find("CN=EXCH02") !=
+                std::string::npos);
+        QVERIFY(std::string_view(resolved.child_value()).starts_with("Old title of "));
+    }
+    // A format 2 baseline gives a resolved finding its title from the baseline's <rules>.
+    void resolvedFindingOfFormatTwoTakesItsTitleFromTheRules() {
+        auto history = directory.filePath("h-titles");
+        twoRuns(history);
+        pugi::xml_document document;
+        auto xml = readBytes(history + "/latest.xml");
+        QVERIFY(document.load_buffer(xml.constData(), std::size_t(xml.size())));
+        auto resolved =
+            document.select_node("//comparison/resolved[@rule='EXS-RELAY-OPEN']").node();
+        QVERIFY(resolved);
+        auto title = document.select_node("//rules/rule[@id='EXS-RELAY-OPEN']/title").node();
+        QVERIFY(!std::string_view(title.child_value()).empty());
+        QCOMPARE(resolved.child_value(), title.child_value());
+    }
     void openFindingKeepsTheDateItWasFirstSeen() {
         auto history = directory.filePath("h2");
         twoRuns(history);
@@ -336,6 +386,7 @@ private slots:
         pugi::xml_document xmlDocument;
         auto bytes = readBytes(xml);
         QVERIFY(xmlDocument.load_buffer(bytes.constData(), std::size_t(bytes.size())));
+        QCOMPARE(xmlDocument.document_element().attribute("formatVersion").value(), "2");
         QCOMPARE(xmlToJson(xmlDocument.document_element()), QJsonValue(document.object()));
         QVERIFY(bytes.contains("V\\01S")); // the hostile name really is in both
     }
@@ -447,18 +498,31 @@ QJsonArray textsOf(pugi::xml_node parent, const char* child) {
     return array;
 }
 
-QJsonObject findingToJson(pugi::xml_node node) {
+// The JSON report keeps format 1's shape (each finding with its rule's prose); the XML gives the
+// prose once per rule, so the rule's part is looked up by the finding's rule ID.
+QJsonObject findingToJson(pugi::xml_node node, pugi::xml_node rules) {
     QJsonObject object = attributes(node);
-    object["title"] = text(node.child_value("title"));
+    auto rule = rules.find_child_by_attribute("rule", "id", node.attribute("rule").value());
+    object["kind"] = text(rule.attribute("kind").value());
+    if (rule.attribute("pack"))
+        object["pack"] = text(rule.attribute("pack").value());
+    object["title"] = text(rule.child_value("title"));
     object["message"] = text(node.child_value("message"));
     QJsonArray evidence;
-    for (auto item : node.child("evidence").children("item"))
-        evidence.append(attributes(item));
+    for (auto item : node.children("evidence")) {
+        QJsonObject row = attributes(item);
+        if (!item.attribute("expected"))
+            row["expected"] = text(rule.find_child_by_attribute("evidence", "attribute",
+                                                                item.attribute("attribute").value())
+                                       .attribute("expected")
+                                       .value());
+        evidence.append(row);
+    }
     object["evidence"] = evidence;
-    object["why"] = text(node.child_value("why"));
-    object["remediation"] = textsOf(node.child("remediation"), "step");
+    object["why"] = text(rule.child_value("why"));
+    object["remediation"] = textsOf(rule.child("remediation"), "step");
     QJsonArray references;
-    for (auto reference : node.child("references").children("reference"))
+    for (auto reference : rule.child("references").children("reference"))
         references.append(QJsonObject{{"title", text(reference.child_value())},
                                       {"url", text(reference.attribute("url").value())}});
     object["references"] = references;
@@ -469,7 +533,10 @@ QJsonObject findingToJson(pugi::xml_node node) {
 
 QJsonValue TestHistoryWaivers::xmlToJson(pugi::xml_node root) {
     QJsonObject report;
-    report["formatVersion"] = text(root.attribute("formatVersion").value());
+    // The JSON report kept format 1's shape and says so; the XML is format 2 (checked by the
+    // caller).
+    report["formatVersion"] = "1";
+    auto rules = root.child("rules");
     auto run = root.child("run");
     QJsonObject runObject = attributes(run);
     runObject["inputs"] = textsOf(run, "input");
@@ -487,7 +554,7 @@ QJsonValue TestHistoryWaivers::xmlToJson(pugi::xml_node root) {
     report["summary"] = summary;
     QJsonArray findings;
     for (auto finding : root.child("findings").children("finding"))
-        findings.append(findingToJson(finding));
+        findings.append(findingToJson(finding, rules));
     report["findings"] = findings;
     if (auto comparison = root.child("comparison")) {
         QJsonObject object = attributes(comparison);
@@ -507,7 +574,7 @@ QJsonValue TestHistoryWaivers::xmlToJson(pugi::xml_node root) {
             object["reason"] = text(waiver.child_value("reason"));
             QJsonArray covered;
             for (auto finding : waiver.children("finding"))
-                covered.append(findingToJson(finding));
+                covered.append(findingToJson(finding, rules));
             object["findings"] = covered;
             waivers.append(object);
         }

@@ -3,8 +3,10 @@
 #include "base64.h"
 #include "csp.h"
 #include "findings.h"
+#include "html_escape.h"
 #include "html_evidence.h"
 #include "html_rule_card.h"
+#include "output_sink.h"
 #include "reporters.h"
 
 #include <QFile>
@@ -263,7 +265,8 @@ private slots:
         QVERIFY(document.load_string(renderXmlReport(criticalReport()).c_str()));
         auto node = document.select_node("//finding[@rule='RELAY-900']").node();
         QCOMPARE(std::string(node.attribute("status").value()), "unknown");
-        QCOMPARE(std::string(node.attribute("kind").value()), "cannot-judge");
+        auto rule = document.select_node("/relayauditReport/rules/rule[@id='RELAY-900']").node();
+        QCOMPARE(std::string(rule.attribute("kind").value()), "cannot-judge");
         auto count = document.select_node("//summary/count[@severity='warning']").node();
         QCOMPARE(count.attribute("unknown").as_int(), 1);
         QCOMPARE(count.attribute("fail").as_int(), 0);
@@ -283,7 +286,114 @@ private slots:
         report.findings[0].evidence.assign(25, {"msExchSmtpRelayIpList", "10.0.0.1", "-"});
         pugi::xml_document document;
         QVERIFY(document.load_string(renderXmlReport(report).c_str()));
-        QCOMPARE(document.select_nodes("//finding[1]/evidence/item").size(), std::size_t(25));
+        QCOMPARE(document.select_nodes("//finding[1]/evidence").size(), std::size_t(25));
+    }
+
+    void xmlGivesEachRulesProseOncePerRule() {
+        AuditReport report = criticalReport();
+        for (int i = 0; i < 5; ++i)
+            report.findings.push_back(makeFinding(openRelay(), "CN=" + std::to_string(i), "X"));
+        std::string xml = renderXmlReport(report);
+        QCOMPARE(occurrences(xml, openRelay().why), std::size_t(3)); // one per distinct rule
+        QCOMPARE(occurrences(xml, "Open relay for everyone"), std::size_t(1));
+        QCOMPARE(occurrences(xml, "Clear &quot;Allow all computers&quot;."), std::size_t(0));
+        QCOMPARE(occurrences(xml, "Clear \"Allow all computers\"."), std::size_t(3));
+        pugi::xml_document document;
+        QVERIFY(document.load_string(xml.c_str()));
+        QCOMPARE(document.select_nodes("/relayauditReport/rules/rule").size(), std::size_t(3));
+        QCOMPARE(document.select_nodes("//finding[title or why or remediation]").size(),
+                 std::size_t(0));
+        for (const auto& node : document.select_nodes("//finding")) {
+            std::string rule = node.node().attribute("rule").value();
+            QVERIFY2(
+                document.select_node(("/relayauditReport/rules/rule[@id='" + rule + "']").c_str()),
+                rule.c_str());
+        }
+        QCOMPARE(validate(xml), 0);
+    }
+
+    void xmlEvidenceRowLeavesTheExpectedValueToItsRule() {
+        AuditReport report = cleanReport();
+        Finding finding = makeFinding(openRelay(), "CN=1", "EX1");
+        finding.evidence = {{"msExchSmtpRelayIpList", "(empty)", "empty list"},
+                            {"msExchSmtpRelayIpList", "(empty)", "something else"}};
+        report.findings = {finding};
+        pugi::xml_document document;
+        QVERIFY(document.load_string(renderXmlReport(report).c_str()));
+        auto rows = document.select_nodes("//finding/evidence");
+        QCOMPARE(rows.size(), std::size_t(2));
+        QVERIFY(!rows[0].node().attribute("expected")); // the rule's <evidence> says "empty list"
+        QCOMPARE(rows[1].node().attribute("expected").value(), "something else");
+        QCOMPARE(document.select_node("//rules/rule/evidence/@expected").attribute().value(),
+                 "empty list");
+    }
+
+    // A parser normalises a literal CR to LF and literal TAB/LF in attributes to spaces: the
+    // report writes them as character references, so the values read back are the ones written.
+    void xmlCarriesCarriageReturnTabAndNewlineExactly() {
+        AuditReport report = cleanReport();
+        Finding finding = makeFinding(openRelay(), "CN=a\rb\tc\nd", "name\r\n");
+        finding.message = "line one\r\nline two\rend\ttab";
+        finding.evidence = {{"attr\r", "observed\r\n\t", "expected\r"}};
+        report.findings = {finding};
+        std::string xml = renderXmlReport(report);
+        QVERIFY(xml.find('\r') == std::string::npos);
+        QVERIFY(xml.find("object=\"CN=a&#13;b&#9;c&#10;d\"") != std::string::npos);
+        QVERIFY(xml.find("<message>line one&#13;\nline two&#13;end\ttab</message>") !=
+                std::string::npos);
+        pugi::xml_document document;
+        QVERIFY(document.load_string(xml.c_str())); // default flags: EOL and attribute normalising
+        auto node = document.select_node("//finding").node();
+        QCOMPARE(std::string(node.attribute("object").value()), finding.object);
+        QCOMPARE(std::string(node.attribute("objectName").value()), finding.objectName);
+        QCOMPARE(std::string(node.child_value("message")), finding.message);
+        QCOMPARE(std::string(node.child("evidence").attribute("observed").value()),
+                 "observed\r\n\t");
+        QCOMPARE(validate(xml), 0);
+    }
+
+    void xmlWrittenToAFileDescriptorEqualsTheRenderedText() {
+        AuditReport report = hostileReport();
+        for (int i = 0; i < 3000; ++i) // several buffers' worth
+            report.findings.push_back(makeFinding(openRelay(), "CN=" + std::to_string(i), "X"));
+        QTemporaryDir dir;
+        QString path = dir.filePath("streamed.xml");
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        {
+            OutputSink sink(file.handle());
+            writeXmlReport(report, sink);
+            QCOMPARE(sink.flush(), 0);
+        }
+        file.close();
+        QFile written(path);
+        QVERIFY(written.open(QIODevice::ReadOnly));
+        QByteArray bytes = written.readAll();
+        QVERIFY(bytes.size() > qsizetype(OutputSink::kBufferSize));
+        QCOMPARE(bytes.toStdString(), renderXmlReport(report));
+    }
+
+    void htmlTitleHoldsPlainText() {
+        AuditReport report = hostileReport();
+        std::string html = renderHtmlReport(report);
+        auto begin = html.find("<title>") + 7;
+        std::string title = html.substr(begin, html.find("</title>") - begin);
+        QVERIFY(title.find('<') == std::string::npos);
+        QCOMPARE(title, "Exchange relay audit — CN=&lt;script&gt;alert(1)&lt;/script&gt;,"
+                        "CN=&quot;q&quot; &amp; &#39;a&#39;\\01\\FF,CN=Servers,DC=example,"
+                        "DC=com");
+    }
+
+    void htmlEscaperCopiesOrdinaryTextAndMarksWhatMustBeSeen() {
+        QCOMPARE(htmlText("plain ASCII, é and 漢字 stay"), "plain ASCII, é and 漢字 stay");
+        QCOMPARE(htmlText("a<b>&\"'"), "a&lt;b&gt;&amp;&quot;&#39;");
+        QCOMPARE(htmlText("tab\tnew\nline"), "tab\tnew\nline");
+        QCOMPARE(htmlText("x\x01y"), "x<span class=\"ctl\">\\01</span>y");
+        QCOMPARE(htmlAttribute("x\x7F\xC2\x85\xFFy"), "x\\7F\\C2\\85\\FFy");
+        QCOMPARE(htmlAttribute("bidi \xE2\x80\xAE end"), "bidi \\E2\\80\\AE end");
+        std::string appended = "kept ";
+        appendHtmlText(appended, "<i>");
+        QCOMPARE(appended, "kept &lt;i&gt;");
     }
 
     void htmlRendersScriptFromDataAsText() {
@@ -449,7 +559,7 @@ private slots:
         std::size_t rows = kHtmlEvidenceRowsShown + 5;
         pugi::xml_document document;
         QVERIFY(document.load_string(renderXmlReport(reportWithEvidenceRows(rows)).c_str()));
-        auto items = document.select_nodes("//finding[1]/evidence/item");
+        auto items = document.select_nodes("//finding[1]/evidence");
         QCOMPARE(items.size(), rows);
         QCOMPARE(std::string((items.end() - 1)->node().attribute("observed").value()),
                  "10.0.0." + std::to_string(rows));

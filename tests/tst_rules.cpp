@@ -1,5 +1,6 @@
 // Every rule of the built-in packs: a case where it fires and one where it must not, on
 // directory entries built with the real binary formats. Plus rule-pack validation.
+#include "compiled_rule.h"
 #include "directory_builder.h"
 #include "example_runner.h"
 #include "manual_checks.h"
@@ -83,6 +84,56 @@ private slots:
         QVERIFY(catalogue.loadBuiltin(errors));
         QVERIFY(errors.empty());
         QVERIFY(catalogue.rules().size() >= 8);
+    }
+
+    // Rules run on two threads; the findings, their order and their text must be those of running
+    // the rules one after another, and the same on every run.
+    void evaluationOnTwoThreadsEqualsOneRuleAfterAnother() {
+        auto forest = forestWithoutServers();
+        const std::string blobs[] = {kOnlyLocalhost, kGrantByDefault,
+                                     testsupport::ipSecurityBlob({{"10.0.0.0", "255.0.0.0"}}, {}),
+                                     kOnlyLocalhost.substr(0, 30)};
+        for (int i = 0; i < 400; ++i)
+            forest.virtualServer("EXCH" + std::to_string(i / 4), i % 4 + 1,
+                                 {{"msExchSmtpRelayIpList", blobs[i % 4]},
+                                  {"msExchAuthenticationFlags", std::to_string(i % 8)},
+                                  {"msExchSmtpRelayForAuth", i % 5 ? "TRUE" : "FALSE"}});
+        CollectionContext context;
+        context.sourceKind = "ldif";
+        pugi::xml_document snapshot;
+        buildSnapshot(forest.entries, context, snapshot);
+
+        auto describe = [](const std::vector<Finding>& findings) {
+            std::vector<std::string> lines;
+            for (const auto& f : findings) {
+                std::string line = f.rule->id + "|" + f.object + "|" + f.objectName + "|" +
+                                   f.message + "|" + f.cause;
+                for (const auto& e : f.evidence)
+                    line += "|" + e.attribute + "=" + e.observed + "/" + e.expected;
+                lines.push_back(line);
+            }
+            return lines;
+        };
+        auto first = describe(catalogue.evaluate(snapshot));
+        QVERIFY(first.size() > 400);
+        for (int run = 0; run < 5; ++run)
+            QCOMPARE(describe(catalogue.evaluate(snapshot)), first);
+        // One rule after another on this thread, in catalogue order, then sorted as evaluate()
+        // documents: most severe first, then rule ID, then object.
+        std::vector<Finding> oneByOne;
+        for (const auto* rule : catalogue.rules()) {
+            const CompiledRule& compiled = catalogue.compiled(*rule);
+            bindConsts(*compiled.pack, snapshot);
+            evaluateRule(*rule, compiled, snapshot, oneByOne);
+        }
+        std::stable_sort(oneByOne.begin(), oneByOne.end(), [](const Finding& a, const Finding& b) {
+            if (a.severity() != b.severity())
+                return a.severity() > b.severity();
+            if (a.rule->id != b.rule->id)
+                return a.rule->id < b.rule->id;
+            return a.object < b.object;
+        });
+        QCOMPARE(describe(oneByOne), first);
     }
 
     void safeVirtualServerHasNoFindings() {

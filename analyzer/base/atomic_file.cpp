@@ -30,8 +30,9 @@ mode_t outputMode(const std::string& path) {
     return 0666 & ~mask;
 }
 
-// Writes content to a new temporary file beside path; returns its name, or an error.
-std::optional<std::string> writeTemporary(const std::string& path, std::string_view content,
+// Writes the content to a new temporary file beside path; returns its name, or an error.
+std::optional<std::string> writeTemporary(const std::string& path,
+                                          const AtomicFileSet::ContentWriter& write,
                                           std::string& temporary) {
     temporary = path + ".tmp.XXXXXX";
     int fd = mkstemp(temporary.data());
@@ -42,21 +43,25 @@ std::optional<std::string> writeTemporary(const std::string& path, std::string_v
         return message;
     }
     ::fchmod(fd, outputMode(path));
-    const char* cursor = content.data();
-    std::size_t left = content.size();
-    while (left > 0) {
-        ssize_t written = ::write(fd, cursor, left);
-        if (written < 0) {
-            if (errno == EINTR)
-                continue;
+    {
+        OutputSink sink(fd);
+        try {
+            write(sink);
+        } catch (...) { // e.g. out of memory while rendering: leave no temporary behind
+            sink.discard();
+            ::close(fd);
+            ::unlink(temporary.c_str());
+            temporary.clear();
+            throw;
+        }
+        if (int error = sink.flush(); error != 0) {
+            errno = error;
             auto message = systemError("cannot write", temporary);
             ::close(fd);
             ::unlink(temporary.c_str());
             temporary.clear();
             return message + "; " + path + " was left as it was";
         }
-        cursor += written;
-        left -= std::size_t(written);
     }
     if (::fsync(fd) != 0 || ::close(fd) != 0) {
         auto message = systemError("cannot write", temporary);
@@ -91,10 +96,16 @@ AtomicFileSet::~AtomicFileSet() {
 }
 
 std::optional<std::string> AtomicFileSet::stage(const std::string& path, std::string_view content) {
+    return stage(path, [content](OutputSink& out) { out.append(content); });
+}
+
+std::optional<std::string> AtomicFileSet::stage(const std::string& path,
+                                                const ContentWriter& write) {
     Staged staged{path, {}, {}};
     if (path == "-") {
-        staged.content = std::string(content);
-    } else if (auto problem = writeTemporary(path, content, staged.temporary)) {
+        OutputSink out(staged.content);
+        write(out);
+    } else if (auto problem = writeTemporary(path, write, staged.temporary)) {
         return problem;
     }
     staged_.push_back(std::move(staged));

@@ -2,7 +2,9 @@
 // Outputs are written to a temporary file beside the target and renamed over it, so a failed run
 // never leaves a half-written report and never destroys the previous one.
 #include "input_file.h" // readWholeFile, which used to live here
+#include "output_sink.h"
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -25,6 +27,10 @@ public:
 
     // "-" is standard output, written at commit. Returns an error message on failure.
     std::optional<std::string> stage(const std::string& path, std::string_view content);
+    // The same, with the content written by `write` straight into the temporary file (buffered),
+    // so a large report is never held in memory; for "-" it is collected until commit.
+    using ContentWriter = std::function<void(OutputSink&)>;
+    std::optional<std::string> stage(const std::string& path, const ContentWriter& write);
     std::optional<std::string> commit();
 
 private:

@@ -66,8 +66,8 @@ std::optional<std::string> previousReportIn(const std::string& directory) {
 }
 
 std::string stageHistory(AtomicFileSet& outputs, const std::string& directory,
-                         const std::string& generatedAt, const std::string& xml,
-                         const std::string& html) {
+                         const std::string& generatedAt, const AtomicFileSet::ContentWriter& xml,
+                         const AtomicFileSet::ContentWriter& html) {
     fs::path base(directory);
     std::string stamp = stampOf(generatedAt);
     fs::path dated = base / (std::string(kPrefix) + stamp + std::string(kSuffix));

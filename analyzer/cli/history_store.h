@@ -16,10 +16,10 @@ std::optional<std::string> previousReportIn(const std::string& directory);
 
 // Stages the dated report, latest.xml and latest.html with the run's other outputs, so all of
 // them are replaced together or not at all. generatedAt is the run's ISO 8601 UTC time. Returns
-// the dated report's path.
+// the dated report's path. The reports are written by xml and html (each called once per file).
 std::string stageHistory(AtomicFileSet& outputs, const std::string& directory,
-                         const std::string& generatedAt, const std::string& xml,
-                         const std::string& html);
+                         const std::string& generatedAt, const AtomicFileSet::ContentWriter& xml,
+                         const AtomicFileSet::ContentWriter& html);
 
 // Removes the oldest dated reports beyond `keep`. Returns an error message for a report it could
 // not remove (the run's own outputs are already in place by then).

@@ -209,43 +209,55 @@ int analyzeSnapshot(const pugi::xml_document& snapshot, const RuleCatalogue& cat
     applyHistoryAndWaivers(report, triage);
     addWireEvidence(snapshot, report);
 
-    // Render everything before writing anything, so a failure cannot leave a mixed set.
+    // Every output is written to its temporary file before any is renamed into place, so a
+    // failure cannot leave a mixed set. The reports are streamed into those files; only the
+    // mail, which attaches both, needs them as text.
     bool history = !options.historyDir.empty();
-    bool mailing = !options.mail.to.empty(); // the mail attaches both reports
-    bool needBoth = history || mailing;
-    std::string xml, html;
-    if (!options.xmlOut.empty() || needBoth) {
-        PhaseSpan rendering(Phase::XmlReport);
-        xml = renderXmlReport(report);
-    }
-    if (!options.htmlOut.empty() || needBoth) {
-        PhaseSpan rendering(Phase::HtmlReport);
-        html = renderHtmlReport(report);
-    }
-    PhaseSpan otherOutputs(Phase::OtherOutputs);
-    std::string json = options.jsonOut.empty() ? std::string() : renderJsonReport(report);
-    std::string snapshotText =
-        options.snapshotOut.empty() ? std::string() : snapshotToString(snapshot);
+    bool mailing = !options.mail.to.empty();
+    std::string xml = mailing ? renderXmlReport(report) : std::string();
+    std::string html = mailing ? renderHtmlReport(report) : std::string();
+    using Writer = AtomicFileSet::ContentWriter;
+    auto textOrReport = [](const std::string& text, void (*write)(const AuditReport&, OutputSink&),
+                           const AuditReport& report) -> Writer {
+        if (!text.empty())
+            return [&text](OutputSink& out) { out.append(text); };
+        return [write, &report](OutputSink& out) { write(report, out); };
+    };
+    // --timings: each report's phase is the time spent streaming it into its file.
+    auto timed = [](Phase phase, Writer write) -> Writer {
+        return [phase, write = std::move(write)](OutputSink& out) {
+            PhaseSpan span(phase);
+            write(out);
+        };
+    };
+    Writer writeXml = timed(Phase::XmlReport, textOrReport(xml, writeXmlReport, report));
+    Writer writeHtml = timed(Phase::HtmlReport, textOrReport(html, writeHtmlReport, report));
+    Writer writeJson =
+        timed(Phase::OtherOutputs, [&report](OutputSink& out) { writeJsonReport(report, out); });
+    Writer writeSnapshot = timed(Phase::OtherOutputs, [&snapshot](OutputSink& out) {
+        out.append(snapshotToString(snapshot));
+    });
     // All or nothing: a failure on the last output must not leave the first ones replaced.
     RunOutcome outcome;
     outcome.threshold = threshold;
     outcome.failOnNew = options.failOnNew;
     AtomicFileSet outputs;
-    for (const auto& [path, content, what] :
-         {std::tuple{&options.snapshotOut, &snapshotText, "snapshot"},
-          std::tuple{&options.xmlOut, &xml, "XML report"},
-          std::tuple{&options.htmlOut, &html, "HTML report"},
-          std::tuple{&options.jsonOut, &json, "JSON report"}})
+    for (const auto& [path, write, what] :
+         {std::tuple{&options.snapshotOut, &writeSnapshot, "snapshot"},
+          std::tuple{&options.xmlOut, &writeXml, "XML report"},
+          std::tuple{&options.htmlOut, &writeHtml, "HTML report"},
+          std::tuple{&options.jsonOut, &writeJson, "JSON report"}})
         if (!path->empty()) {
-            if (auto problem = outputs.stage(*path, *content))
+            if (auto problem = outputs.stage(*path, *write))
                 throw RunFailure{std::string("cannot write the ") + what + ": " + *problem +
                                  "; no output was changed"};
             if (*path != "-")
                 outcome.written.emplace_back(what, *path);
         }
     if (history)
-        outcome.written.emplace_back("history", stageHistory(outputs, options.historyDir,
-                                                             report.run.generatedAt, xml, html));
+        outcome.written.emplace_back(
+            "history",
+            stageHistory(outputs, options.historyDir, report.run.generatedAt, writeXml, writeHtml));
     if (auto problem = outputs.commit())
         throw RunFailure{"cannot write the outputs: " + *problem};
     StderrLog log(err, options.quiet);

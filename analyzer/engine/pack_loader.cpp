@@ -19,7 +19,7 @@ std::string RulePackError::describe() const {
            (rule.empty() ? "" : "rule " + rule + ": ") + message;
 }
 
-RuleCatalogue::RuleCatalogue() = default;
+RuleCatalogue::RuleCatalogue() : evaluating_(std::make_unique<std::mutex>()) {}
 RuleCatalogue::RuleCatalogue(RuleCatalogue&&) noexcept = default;
 RuleCatalogue& RuleCatalogue::operator=(RuleCatalogue&&) noexcept = default;
 RuleCatalogue::~RuleCatalogue() = default;
@@ -200,23 +200,6 @@ bool RuleCatalogue::loadText(std::string_view text, const std::string& source,
     packs_.push_back(std::move(pack));
     compiledPacks_.push_back(std::move(compiledPack));
     return true;
-}
-
-std::vector<Finding> RuleCatalogue::evaluate(const pugi::xml_document& snapshot) const {
-    std::vector<Finding> findings;
-    for (std::size_t i = 0; i < packs_.size(); ++i) {
-        bindConsts(*compiledPacks_[i], snapshot);
-        for (const auto& rule : packs_[i]->rules)
-            evaluateRule(rule, *compiled_.at(&rule), snapshot, findings);
-    }
-    std::stable_sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) {
-        if (a.severity() != b.severity())
-            return a.severity() > b.severity();
-        if (a.rule->id != b.rule->id)
-            return a.rule->id < b.rule->id;
-        return a.object < b.object;
-    });
-    return findings;
 }
 
 } // namespace relayaudit

@@ -6,6 +6,7 @@
 
 #include <map>
 #include <memory>
+#include <mutex>
 #include <pugixml.hpp>
 #include <string>
 #include <vector>
@@ -45,13 +46,17 @@ public:
     const CompiledRule& compiled(const Rule& rule) const;
 
     // Evaluates every rule; findings are ordered most severe first, then rule ID, then object.
-    // Not for concurrent use: the consts and lets are bound in the catalogue's variable sets.
+    // Rules are spread over two threads; each rule's lets live in its own variable set, so one
+    // rule is only ever run by one thread. Calls on one catalogue from several threads take
+    // turns (the consts and lets are bound in the catalogue's compiled rules).
     std::vector<Finding> evaluate(const pugi::xml_document& snapshot) const;
 
 private:
     std::vector<std::unique_ptr<RulePack>> packs_;
     std::vector<std::unique_ptr<CompiledPack>> compiledPacks_; // parallel to packs_
     std::map<const Rule*, std::unique_ptr<CompiledRule>> compiled_;
+    std::unique_ptr<std::mutex>
+        evaluating_; // held by evaluate(); a pointer keeps the class movable
 };
 
 } // namespace relayaudit

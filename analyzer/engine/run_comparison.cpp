@@ -17,14 +17,21 @@ std::string matchKey(std::string_view rule, std::string_view object) {
     return toLowerAscii(rule) + '\n' + toLowerAscii(object);
 }
 
-ResolvedFinding readFinding(pugi::xml_node node, const std::string& runDate) {
+// Format 1 repeated the rule's title in each finding; format 2 gives it once in <rules>.
+using Titles = std::map<std::string, std::string, std::less<>>;
+
+ResolvedFinding readFinding(pugi::xml_node node, const std::string& runDate, const Titles& titles) {
     ResolvedFinding finding;
     finding.rule = node.attribute("rule").value();
     finding.severity = node.attribute("severity").value();
     finding.status = node.attribute("status").value();
     finding.object = node.attribute("object").value();
     finding.objectName = node.attribute("objectName").value();
-    finding.title = node.child_value("title");
+    if (auto title = node.child("title")) {
+        finding.title = title.child_value();
+    } else if (auto found = titles.find(finding.rule); found != titles.end()) {
+        finding.title = found->second;
+    }
     finding.firstSeen = node.attribute("firstSeen").value();
     if (finding.firstSeen.empty())
         finding.firstSeen = runDate;
@@ -45,11 +52,14 @@ std::optional<std::string> parsePreviousReport(std::string_view text, const std:
     previous.source = source;
     previous.generatedAt = root.child("run").attribute("generatedAt").value();
     std::string runDate = previous.generatedAt.substr(0, 10);
+    Titles titles;
+    for (auto rule : root.child("rules").children("rule"))
+        titles.emplace(rule.attribute("id").value(), rule.child_value("title"));
     for (auto finding : root.child("findings").children("finding"))
-        previous.findings.push_back(readFinding(finding, runDate));
+        previous.findings.push_back(readFinding(finding, runDate, titles));
     for (auto waiver : root.child("acceptedRisks").children("waiver"))
         for (auto finding : waiver.children("finding"))
-            previous.findings.push_back(readFinding(finding, runDate));
+            previous.findings.push_back(readFinding(finding, runDate, titles));
     return std::nullopt;
 }
 

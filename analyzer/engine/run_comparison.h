@@ -19,7 +19,8 @@ struct PreviousReport {
     std::vector<ResolvedFinding> findings; // every finding of that run, accepted ones included
 };
 
-// Reads a report written by renderXmlReport. Returns "source: what is wrong" when it is not one.
+// Reads a report written by renderXmlReport, in format 2 (rule prose in <rules>) or format 1
+// (each finding with its own <title>). Returns "source: what is wrong" when it is not one.
 std::optional<std::string> parsePreviousReport(std::string_view text, const std::string& source,
                                                PreviousReport& previous);
 

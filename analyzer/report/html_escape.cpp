@@ -3,69 +3,102 @@
 #include "string_helpers.h"
 #include "text_encoding.h"
 
+#include <array>
 #include <cstdint>
 
 namespace relayaudit {
 
 namespace {
 
-void appendEscapedChar(std::string& out, char c) {
+// Bytes the escaper must look at: markup characters, controls other than tab and newline, DEL,
+// and every non-ASCII byte (UTF-8 validity, C1 controls, bidi marks). Runs of other bytes are
+// copied with one append: the page is mostly plain ASCII.
+constexpr std::array<bool, 256> makeSpecial() {
+    std::array<bool, 256> table{};
+    for (int c = 0; c < 0x20; ++c)
+        table[c] = c != '\t' && c != '\n';
+    for (char c : {'&', '<', '>', '"', '\''})
+        table[static_cast<unsigned char>(c)] = true;
+    for (int c = 0x7F; c < 0x100; ++c)
+        table[c] = true;
+    return table;
+}
+constexpr auto kSpecial = makeSpecial();
+
+std::string_view entityOf(char c) {
     switch (c) {
     case '&':
-        out += "&amp;";
-        break;
+        return "&amp;";
     case '<':
-        out += "&lt;";
-        break;
+        return "&lt;";
     case '>':
-        out += "&gt;";
-        break;
+        return "&gt;";
     case '"':
-        out += "&quot;";
-        break;
+        return "&quot;";
     case '\'':
-        out += "&#39;";
-        break;
+        return "&#39;";
     default:
-        out.push_back(c);
+        return {};
     }
 }
 
 // One escaper for text and attributes. Bytes that must be shown are written as \XX per byte, the
 // same notation the XML report uses, so the two reports can be compared.
-std::string escape(std::string_view text, bool markVisible) {
-    std::string out;
-    out.reserve(text.size() + text.size() / 8);
+void escapeInto(std::string& out, std::string_view text, bool markVisible) {
+    std::size_t runStart = 0;
     for (std::size_t i = 0; i < text.size();) {
-        std::uint32_t codePoint = 0;
-        std::size_t length = decodeUtf8(text, i, codePoint);
-        if (length > 0 && !mustShowEscaped(codePoint)) {
-            if (length == 1)
-                appendEscapedChar(out, text[i]);
-            else
-                out.append(text.substr(i, length));
-            i += length;
+        char c = text[i];
+        if (!kSpecial[static_cast<unsigned char>(c)]) {
+            ++i;
             continue;
         }
-        std::size_t count = length > 0 ? length : 1;
-        if (markVisible)
-            out += "<span class=\"ctl\">";
-        appendEscapedBytes(out, text.substr(i, count));
-        if (markVisible)
-            out += "</span>";
-        i += count;
+        std::size_t length = 1;
+        if (auto entity = entityOf(c); !entity.empty()) {
+            out.append(text.substr(runStart, i - runStart));
+            out.append(entity);
+        } else {
+            std::uint32_t codePoint = 0;
+            length = decodeUtf8(text, i, codePoint);
+            if (length > 0 && !mustShowEscaped(codePoint)) {
+                i += length; // an ordinary character: stays in the run
+                continue;
+            }
+            length = length > 0 ? length : 1;
+            out.append(text.substr(runStart, i - runStart));
+            if (markVisible)
+                out += "<span class=\"ctl\">";
+            appendEscapedBytes(out, text.substr(i, length));
+            if (markVisible)
+                out += "</span>";
+        }
+        i += length;
+        runStart = i;
     }
-    return out;
+    out.append(text.substr(runStart));
 }
 
 } // namespace
 
+void appendHtmlText(std::string& out, std::string_view text) {
+    escapeInto(out, text, true);
+}
+
+void appendHtmlAttribute(std::string& out, std::string_view text) {
+    escapeInto(out, text, false);
+}
+
 std::string htmlText(std::string_view text) {
-    return escape(text, true);
+    std::string out;
+    out.reserve(text.size() + 16);
+    escapeInto(out, text, true);
+    return out;
 }
 
 std::string htmlAttribute(std::string_view text) {
-    return escape(text, false);
+    std::string out;
+    out.reserve(text.size() + 16);
+    escapeInto(out, text, false);
+    return out;
 }
 
 bool isSafeWebLink(std::string_view url) {

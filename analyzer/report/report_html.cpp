@@ -56,31 +56,49 @@ void renderFooter(std::string& out, const RunInfo& run) {
 
 } // namespace
 
-std::string renderHtmlReport(const AuditReport& report) {
+// Streamed section by section: `out` holds one section at a time (each is capped, so its size
+// does not grow with the number of findings) and is handed to the sink after it.
+void writeHtmlReport(const AuditReport& report, OutputSink& sink) {
     SeverityCounts counts = countBySeverity(report.findings);
     Verdict verdict = verdictFor(report, counts);
 
     std::string out;
-    out.reserve(32 * 1024);
+    out.reserve(64 * 1024);
+    auto pass = [&] {
+        sink.append(out);
+        out.clear();
+    };
     renderHead(out, report.run, embeddedCss());
     out += "<body>\n";
     renderRunHeader(out, report.run, report.inventory);
     out += "<main>\n<p class=\"verdict " + verdict.cssClass + "\">" + verdict.sentence + "</p>\n";
     renderSeverityCounts(out, counts);
     renderScores(out, report);
+    pass();
     renderChanges(out, report);
+    pass();
     auto causes = sharedCausesOf(report.findings);
     renderSharedCauses(out, causes);
+    pass();
     renderFindings(out, report.findings, causeAnchorsOf(causes));
+    pass();
     renderWireEvidence(out, report);
     renderAcceptedRisks(out, report);
+    pass();
     renderPassedRules(out, report);
     renderInventory(out, report.inventory);
     renderManualChecks(out, report.manualChecks);
     out += "</main>\n";
     renderFooter(out, report.run);
     out += "</body>\n</html>\n";
-    return out;
+    pass();
+}
+
+std::string renderHtmlReport(const AuditReport& report) {
+    std::string text;
+    OutputSink sink(text);
+    writeHtmlReport(report, sink);
+    return text;
 }
 
 } // namespace relayaudit

@@ -10,9 +10,11 @@ namespace relayaudit {
 namespace {
 
 // Writes objects and arrays with the commas in the right places; two-space indentation so a
-// person can read or diff the file.
+// person can read or diff the file. Text collects in a small buffer that goes to the sink at
+// element boundaries (pass()), so the document is never held whole.
 class JsonWriter {
 public:
+    explicit JsonWriter(OutputSink& sink) : sink_(sink) {}
     void beginObject() { open('{'); }
     void endObject() { close('}'); }
     void beginArray() { open('['); }
@@ -40,9 +42,16 @@ public:
         key(name);
         number(value);
     }
-    std::string take() {
+    void pass() {
+        if (out_.size() >= OutputSink::kBufferSize) {
+            sink_.append(out_);
+            out_.clear();
+        }
+    }
+    void finish() {
         out_ += '\n';
-        return std::move(out_);
+        sink_.append(out_);
+        out_.clear();
     }
 
 private:
@@ -75,6 +84,7 @@ private:
         first_ = false;
     }
 
+    OutputSink& sink_;
     std::string out_;
     int depth_ = 0;
     bool first_ = true;
@@ -177,6 +187,7 @@ void writeFinding(JsonWriter& json, const Finding& finding, bool accepted) {
     }
     json.endArray();
     json.endObject();
+    json.pass();
 }
 
 void writeComparison(JsonWriter& json, const Comparison& comparison) {
@@ -236,14 +247,15 @@ void writeInventory(JsonWriter& json, const std::vector<InventoryItem>& inventor
         json.field("name", item.name);
         json.field("detail", item.detail);
         json.endObject();
+        json.pass();
     }
     json.endArray();
 }
 
 } // namespace
 
-std::string renderJsonReport(const AuditReport& report) {
-    JsonWriter json;
+void writeJsonReport(const AuditReport& report, OutputSink& out) {
+    JsonWriter json(out);
     json.beginObject();
     json.field("formatVersion", "1");
     writeRun(json, report.run);
@@ -260,7 +272,14 @@ std::string renderJsonReport(const AuditReport& report) {
     writeInventory(json, report.inventory);
     writeStrings(json, "manualChecks", report.manualChecks);
     json.endObject();
-    return json.take();
+    json.finish();
+}
+
+std::string renderJsonReport(const AuditReport& report) {
+    std::string text;
+    OutputSink out(text);
+    writeJsonReport(report, out);
+    return text;
 }
 
 } // namespace relayaudit

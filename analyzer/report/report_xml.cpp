@@ -1,184 +1,240 @@
 // The machine-readable report: everything the HTML shows plus the full evidence lists. Its shape
-// is pinned by schemas/report.xsd; bump formatVersion on any incompatible change.
+// is pinned by schemas/report.xsd; bump formatVersion on any incompatible change. Written by
+// streaming (xml_writer.h): each rule's prose once in <rules>, findings naming their rule by ID.
 #include "report_xml_probes.h"
 #include "reporters.h"
 #include "severity_counts.h"
-#include "text_encoding.h"
+#include "xml_writer.h"
 
-#include <pugixml.hpp>
-#include <sstream>
+#include <set>
 
 namespace relayaudit {
 
 namespace {
 
-void setAttribute(pugi::xml_node node, const char* name, std::string_view value) {
-    node.append_attribute(name).set_value(xmlSafeText(value).c_str());
-}
-
-void setAttribute(pugi::xml_node node, const char* name, std::size_t value) {
-    node.append_attribute(name).set_value(static_cast<unsigned long long>(value));
-}
-
-pugi::xml_node appendText(pugi::xml_node parent, const char* name, std::string_view text) {
-    auto child = parent.append_child(name);
-    child.append_child(pugi::node_pcdata).set_value(xmlSafeText(text).c_str());
-    return child;
-}
-
-void appendRun(pugi::xml_node root, const RunInfo& run) {
-    auto node = root.append_child("run");
-    setAttribute(node, "tool", "relayaudit");
-    setAttribute(node, "version", run.toolVersion);
-    setAttribute(node, "generatedAt", run.generatedAt);
-    setAttribute(node, "target", run.target);
+void writeRun(XmlWriter& xml, const RunInfo& run) {
+    xml.start("run");
+    xml.attribute("tool", "relayaudit");
+    xml.attribute("version", run.toolVersion);
+    xml.attribute("generatedAt", run.generatedAt);
+    xml.attribute("target", run.target);
     for (const auto& input : run.inputs)
-        appendText(node, "input", input);
+        xml.textElement("input", input);
     for (const auto& pack : run.packs) {
-        auto child = node.append_child("rulePack");
-        setAttribute(child, "name", pack.name);
-        setAttribute(child, "version", pack.version);
-        setAttribute(child, "source", pack.source);
+        xml.start("rulePack");
+        xml.attribute("name", pack.name);
+        xml.attribute("version", pack.version);
+        xml.attribute("source", pack.source);
+        xml.end();
     }
     for (const auto& note : run.notes)
-        appendText(node, "note", note);
+        xml.textElement("note", note);
+    xml.end();
 }
 
-void appendSummary(pugi::xml_node root, const AuditReport& report) {
+void writeSummary(XmlWriter& xml, const AuditReport& report) {
     const auto& findings = report.findings;
     SeverityCounts counts = countBySeverity(findings);
-    auto summary = root.append_child("summary");
-    setAttribute(summary, "findings", findings.size());
-    setAttribute(summary, "fail", counts.totalFail);
-    setAttribute(summary, "unknown", counts.totalUnknown);
+    xml.start("summary");
+    xml.attribute("findings", findings.size());
+    xml.attribute("fail", counts.totalFail);
+    xml.attribute("unknown", counts.totalUnknown);
     if (report.waiversGiven)
-        setAttribute(summary, "accepted", acceptedCount(report));
+        xml.attribute("accepted", acceptedCount(report));
     if (report.comparison.enabled) {
-        setAttribute(summary, "new", report.comparison.newFindings);
-        setAttribute(summary, "resolved", report.comparison.resolved.size());
+        xml.attribute("new", report.comparison.newFindings);
+        xml.attribute("resolved", report.comparison.resolved.size());
     }
     for (Severity severity : kSeveritiesMostSevereFirst) {
         auto index = static_cast<std::size_t>(severity);
-        auto count = summary.append_child("count");
-        setAttribute(count, "severity", toString(severity));
-        setAttribute(count, "fail", counts.fail[index]);
-        setAttribute(count, "unknown", counts.unknown[index]);
+        xml.start("count");
+        xml.attribute("severity", toString(severity));
+        xml.attribute("fail", counts.fail[index]);
+        xml.attribute("unknown", counts.unknown[index]);
+        xml.end();
     }
+    xml.end();
 }
 
-void appendFinding(pugi::xml_node parent, const Finding& finding, bool accepted = false) {
-    const Rule& rule = *finding.rule;
-    auto node = parent.append_child("finding");
-    setAttribute(node, "rule", rule.id);
-    setAttribute(node, "severity", toString(rule.severity));
-    setAttribute(node, "kind", toString(rule.kind));
-    setAttribute(node, "status", accepted ? "accepted" : finding.status());
-    setAttribute(node, "object", finding.object);
-    setAttribute(node, "objectName", finding.objectName);
+// The rules with at least one finding (accepted ones included), in order of first appearance.
+std::vector<const Rule*> rulesOf(const AuditReport& report) {
+    std::vector<const Rule*> rules;
+    std::set<const Rule*> seen;
+    auto add = [&](const Finding& finding) {
+        if (seen.insert(finding.rule).second)
+            rules.push_back(finding.rule);
+    };
+    for (const auto& finding : report.findings)
+        add(finding);
+    for (const auto& outcome : report.waivers)
+        for (const auto& finding : outcome.accepted)
+            add(finding);
+    return rules;
+}
+
+// A rule's prose, once: what every finding of it shares.
+void writeRule(XmlWriter& xml, const Rule& rule) {
+    xml.start("rule");
+    xml.attribute("id", rule.id);
+    xml.attribute("severity", toString(rule.severity));
+    xml.attribute("kind", toString(rule.kind));
     if (!rule.pack.empty())
-        setAttribute(node, "pack", rule.pack);
-    if (!finding.change.empty()) {
-        setAttribute(node, "change", finding.change);
-        setAttribute(node, "firstSeen", finding.firstSeen);
+        xml.attribute("pack", rule.pack);
+    xml.textElement("title", rule.title);
+    xml.textElement("why", rule.why);
+    xml.start("remediation");
+    for (std::size_t i = 0; i < rule.remediation.size(); ++i) {
+        xml.start("step");
+        xml.attribute("n", i + 1);
+        xml.text(rule.remediation[i]);
+        xml.end();
     }
-    appendText(node, "title", rule.title);
-    appendText(node, "message", finding.message);
-    auto evidence = node.append_child("evidence");
-    for (const auto& item : finding.evidence) {
-        auto child = evidence.append_child("item");
-        setAttribute(child, "attribute", item.attribute);
-        setAttribute(child, "observed", item.observed);
-        setAttribute(child, "expected", item.expected);
+    xml.end();
+    xml.start("references");
+    for (const auto& reference : rule.references) {
+        xml.start("reference");
+        xml.attribute("url", reference.url);
+        xml.text(reference.title);
+        xml.end();
     }
-    appendText(node, "why", rule.why);
-    auto remediation = node.append_child("remediation");
-    for (std::size_t i = 0; i < rule.remediation.size(); ++i)
-        setAttribute(appendText(remediation, "step", rule.remediation[i]), "n", i + 1);
-    auto references = node.append_child("references");
-    for (const auto& reference : rule.references)
-        setAttribute(appendText(references, "reference", reference.title), "url", reference.url);
+    xml.end();
+    for (const auto& definition : rule.evidence) {
+        xml.start("evidence");
+        xml.attribute("attribute", definition.attribute);
+        xml.attribute("expected", definition.expected);
+        xml.end();
+    }
+    xml.end();
 }
 
-// Findings of the previous run that this one no longer reports.
-void appendComparison(pugi::xml_node root, const Comparison& comparison) {
-    auto node = root.append_child("comparison");
-    setAttribute(node, "baseline", comparison.baseline);
-    setAttribute(node, "baselineGeneratedAt", comparison.baselineGeneratedAt);
-    for (const auto& finding : comparison.resolved) {
-        auto child = appendText(node, "resolved", finding.title);
-        setAttribute(child, "rule", finding.rule);
-        setAttribute(child, "severity", finding.severity);
-        setAttribute(child, "status", finding.status);
-        setAttribute(child, "object", finding.object);
-        setAttribute(child, "objectName", finding.objectName);
-        setAttribute(child, "firstSeen", finding.firstSeen);
+// The expected value a finding's evidence row can leave to its rule: the one of the rule's first
+// definition for that attribute. Rows that say something else (or rules built without
+// definitions) carry their own.
+bool ruleGivesExpected(const Rule& rule, const Evidence& item) {
+    for (const auto& definition : rule.evidence)
+        if (definition.attribute == item.attribute)
+            return definition.expected == item.expected;
+    return false;
+}
+
+void writeFinding(XmlWriter& xml, const Finding& finding, bool accepted = false) {
+    const Rule& rule = *finding.rule;
+    xml.start("finding");
+    xml.attribute("rule", rule.id);
+    xml.attribute("severity", toString(rule.severity));
+    xml.attribute("status", accepted ? "accepted" : finding.status());
+    xml.attribute("object", finding.object);
+    xml.attribute("objectName", finding.objectName);
+    if (!finding.change.empty()) {
+        xml.attribute("change", finding.change);
+        xml.attribute("firstSeen", finding.firstSeen);
     }
+    xml.textElement("message", finding.message);
+    for (const auto& item : finding.evidence) {
+        xml.start("evidence");
+        xml.attribute("attribute", item.attribute);
+        xml.attribute("observed", item.observed);
+        if (!ruleGivesExpected(rule, item))
+            xml.attribute("expected", item.expected);
+        xml.end();
+    }
+    xml.end();
+}
+
+// Findings of the previous run that this one no longer reports. Their rule may be gone from this
+// run, so each keeps its title.
+void writeComparison(XmlWriter& xml, const Comparison& comparison) {
+    xml.start("comparison");
+    xml.attribute("baseline", comparison.baseline);
+    xml.attribute("baselineGeneratedAt", comparison.baselineGeneratedAt);
+    for (const auto& finding : comparison.resolved) {
+        xml.start("resolved");
+        xml.attribute("rule", finding.rule);
+        xml.attribute("severity", finding.severity);
+        xml.attribute("status", finding.status);
+        xml.attribute("object", finding.object);
+        xml.attribute("objectName", finding.objectName);
+        xml.attribute("firstSeen", finding.firstSeen);
+        xml.text(finding.title);
+        xml.end();
+    }
+    xml.end();
 }
 
 // Each waiver with its state and the findings it covers, which carry status="accepted".
-void appendAcceptedRisks(pugi::xml_node root, const std::vector<WaiverOutcome>& waivers) {
-    auto node = root.append_child("acceptedRisks");
+void writeAcceptedRisks(XmlWriter& xml, const std::vector<WaiverOutcome>& waivers) {
+    xml.start("acceptedRisks");
     for (const auto& outcome : waivers) {
         const Waiver& waiver = outcome.waiver;
-        auto child = node.append_child("waiver");
-        setAttribute(child, "rule", waiver.rule);
-        setAttribute(child, "object", waiver.object);
-        setAttribute(child, "owner", waiver.owner);
-        setAttribute(child, "expires", waiver.expires);
-        setAttribute(child, "state", toString(outcome.state));
-        setAttribute(child, "source", waiver.source);
+        xml.start("waiver");
+        xml.attribute("rule", waiver.rule);
+        xml.attribute("object", waiver.object);
+        xml.attribute("owner", waiver.owner);
+        xml.attribute("expires", waiver.expires);
+        xml.attribute("state", toString(outcome.state));
+        xml.attribute("source", waiver.source);
         if (outcome.state == WaiverState::Expired)
-            setAttribute(child, "expiredMatches", outcome.expiredMatches);
-        appendText(child, "reason", waiver.reason);
+            xml.attribute("expiredMatches", outcome.expiredMatches);
+        xml.textElement("reason", waiver.reason);
         for (const auto& finding : outcome.accepted)
-            appendFinding(child, finding, true);
+            writeFinding(xml, finding, true);
+        xml.end();
     }
+    xml.end();
 }
 
-void appendInventory(pugi::xml_node root, const std::vector<InventoryItem>& inventory) {
-    auto node = root.append_child("inventory");
+void writeInventory(XmlWriter& xml, const std::vector<InventoryItem>& inventory) {
+    xml.start("inventory");
     for (const auto& item : inventory) {
-        auto child = appendText(node, "item", item.detail);
-        setAttribute(child, "kind", item.kind);
-        setAttribute(child, "dn", item.dn);
-        setAttribute(child, "name", item.name);
+        xml.start("item");
+        xml.attribute("kind", item.kind);
+        xml.attribute("dn", item.dn);
+        xml.attribute("name", item.name);
+        xml.text(item.detail);
+        xml.end();
     }
+    xml.end();
 }
 
-void appendManualChecks(pugi::xml_node root, const std::vector<std::string>& checks) {
-    auto node = root.append_child("manualChecks");
+void writeManualChecks(XmlWriter& xml, const std::vector<std::string>& checks) {
+    xml.start("manualChecks");
     for (const auto& check : checks)
-        appendText(node, "check", check);
+        xml.textElement("check", check);
+    xml.end();
 }
 
 } // namespace
 
-std::string renderXmlReport(const AuditReport& report) {
-    pugi::xml_document document;
-    auto declaration = document.append_child(pugi::node_declaration);
-    declaration.append_attribute("version").set_value("1.0");
-    declaration.append_attribute("encoding").set_value("UTF-8");
-
-    auto root = document.append_child("relayauditReport");
-    root.append_attribute("formatVersion").set_value("1");
-    appendRun(root, report.run);
-    appendSummary(root, report);
-
-    auto findings = root.append_child("findings");
+void writeXmlReport(const AuditReport& report, OutputSink& out) {
+    XmlWriter xml(out);
+    xml.declaration();
+    xml.start("relayauditReport");
+    xml.attribute("formatVersion", "2");
+    writeRun(xml, report.run);
+    writeSummary(xml, report);
+    xml.start("rules");
+    for (const Rule* rule : rulesOf(report))
+        writeRule(xml, *rule);
+    xml.end();
+    xml.start("findings");
     for (const auto& finding : report.findings) // already ordered by the engine
-        appendFinding(findings, finding);
+        writeFinding(xml, finding);
+    xml.end();
     if (report.comparison.enabled)
-        appendComparison(root, report.comparison);
+        writeComparison(xml, report.comparison);
     if (report.waiversGiven)
-        appendAcceptedRisks(root, report.waivers);
+        writeAcceptedRisks(xml, report.waivers);
+    writeInventory(xml, report.inventory);
+    writeManualChecks(xml, report.manualChecks);
+    writeWireEvidence(xml, report);
+    xml.end();
+}
 
-    appendInventory(root, report.inventory);
-    appendManualChecks(root, report.manualChecks);
-    appendWireEvidence(root, report);
-
-    std::ostringstream out;
-    document.save(out, "  ", pugi::format_default, pugi::encoding_utf8);
-    return out.str();
+std::string renderXmlReport(const AuditReport& report) {
+    std::string text;
+    OutputSink out(text);
+    writeXmlReport(report, out);
+    return text;
 }
 
 } // namespace relayaudit

@@ -1,11 +1,10 @@
 #pragma once
 #include "audit_model.h"
-
-#include <pugixml.hpp>
+#include "xml_writer.h"
 
 namespace relayaudit {
 
-// Appends <wireEvidence> when the report holds probe results (schemas/report.xsd).
-void appendWireEvidence(pugi::xml_node root, const AuditReport& report);
+// Writes <wireEvidence> when the report holds probe results (schemas/report.xsd).
+void writeWireEvidence(XmlWriter& xml, const AuditReport& report);
 
 } // namespace relayaudit

@@ -1,0 +1,159 @@
+#include "xml_writer.h"
+
+#include "text_encoding.h"
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+
+namespace relayaudit {
+
+namespace {
+
+// Per byte: which contexts must not copy it as it is. A table so the escaper copies runs of
+// plain bytes with one append instead of deciding byte by byte through calls.
+constexpr std::uint8_t kSpecialInText = 1;
+constexpr std::uint8_t kSpecialInAttribute = 2;
+
+constexpr std::array<std::uint8_t, 256> makeTable() {
+    std::array<std::uint8_t, 256> table{};
+    for (int c = 0; c < 0x20; ++c)
+        table[c] = kSpecialInText | kSpecialInAttribute;
+    table['\t'] = kSpecialInAttribute; // kept in text, &#9; in attributes
+    table['\n'] = kSpecialInAttribute;
+    for (char c : {'&', '<', '>'})
+        table[static_cast<unsigned char>(c)] = kSpecialInText | kSpecialInAttribute;
+    table['"'] = kSpecialInAttribute;
+    for (int c = 0x80; c < 0x100; ++c) // checked as UTF-8 and as an XML Char
+        table[c] = kSpecialInText | kSpecialInAttribute;
+    return table;
+}
+constexpr auto kSpecial = makeTable();
+
+std::string_view entityOf(char c) {
+    switch (c) {
+    case '&':
+        return "&amp;";
+    case '<':
+        return "&lt;";
+    case '>':
+        return "&gt;";
+    case '"':
+        return "&quot;";
+    case '\t':
+        return "&#9;";
+    case '\n':
+        return "&#10;";
+    case '\r':
+        return "&#13;";
+    default:
+        return {};
+    }
+}
+
+void appendEscaped(OutputSink& out, std::string_view text, std::uint8_t context) {
+    const char* data = text.data();
+    std::size_t size = text.size();
+    std::size_t runStart = 0;
+    std::size_t i = 0;
+    while (i < size) {
+        auto byte = static_cast<unsigned char>(data[i]);
+        if (!(kSpecial[byte] & context)) {
+            ++i;
+            continue;
+        }
+        std::size_t length = 0;
+        if (byte >= 0x80) {
+            std::uint32_t codePoint = 0;
+            length = decodeUtf8(text, i, codePoint);
+            if (length > 0 && isXmlChar(codePoint)) {
+                i += length; // well-formed and allowed: stays in the run
+                continue;
+            }
+        }
+        out.append(text.substr(runStart, i - runStart));
+        if (auto entity = entityOf(data[i]); !entity.empty()) {
+            out.append(entity);
+        } else {
+            std::string hex; // a byte XML cannot carry: \XX, as xmlSafeText writes it
+            appendEscapedBytes(hex, text.substr(i, 1));
+            out.append(hex);
+        }
+        ++i;
+        runStart = i;
+    }
+    out.append(text.substr(runStart));
+}
+
+} // namespace
+
+void appendXmlText(OutputSink& out, std::string_view text) {
+    appendEscaped(out, text, kSpecialInText);
+}
+
+void appendXmlAttribute(OutputSink& out, std::string_view text) {
+    appendEscaped(out, text, kSpecialInAttribute);
+}
+
+void XmlWriter::declaration() {
+    out_ += "<?xml version=\"1.0\" encoding=\"UTF-8\"?>";
+}
+
+void XmlWriter::closeStartTag() {
+    if (startTagOpen_)
+        out_ += '>';
+    startTagOpen_ = false;
+}
+
+void XmlWriter::start(const char* name) {
+    closeStartTag();
+    if (!open_.empty())
+        open_.back().hasChildren = true;
+    out_ += '\n';
+    out_.append(std::string_view("                ", std::min<std::size_t>(open_.size(), 8) * 2));
+    out_ += '<';
+    out_ += name;
+    open_.push_back({name});
+    startTagOpen_ = true;
+}
+
+void XmlWriter::attribute(const char* name, std::string_view value) {
+    out_ += ' ';
+    out_ += name;
+    out_ += "=\"";
+    appendXmlAttribute(out_, value);
+    out_ += '"';
+}
+
+void XmlWriter::attribute(const char* name, std::size_t value) {
+    attribute(name, std::string_view(std::to_string(value)));
+}
+
+void XmlWriter::text(std::string_view value) {
+    closeStartTag();
+    appendXmlText(out_, value);
+}
+
+void XmlWriter::end() {
+    Open element = open_.back();
+    open_.pop_back();
+    if (startTagOpen_) {
+        out_ += "/>";
+        startTagOpen_ = false;
+        if (open_.empty())
+            out_ += '\n';
+        return;
+    }
+    if (element.hasChildren) {
+        out_ += '\n';
+        out_.append(
+            std::string_view("                ", std::min<std::size_t>(open_.size(), 8) * 2));
+    }
+    out_ += "</";
+    out_ += element.name;
+    out_ += '>';
+    if (open_.empty())
+        out_ += '\n';
+}
+
+} // namespace relayaudit

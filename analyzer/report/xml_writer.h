@@ -1,0 +1,53 @@
+#pragma once
+// A small streaming XML writer for the XML report: elements, attributes and text go straight to an
+// OutputSink, escaped on the way, so the report is never held as a DOM or a second string.
+// Directory text is attacker-controlled, so everything passes one escaper:
+//  - markup characters become entities (& < > and, in attributes, ");
+//  - CR is written as &#13; everywhere, and TAB/LF as &#9;/&#10; in attributes, so a parser's
+//    end-of-line and attribute-value normalisation gives back the bytes that were written;
+//  - bytes XML 1.0 cannot carry (other control characters, invalid UTF-8) are written as the text
+//    \XX, as xmlSafeText does, so the values match the snapshot's and earlier reports'.
+#include "output_sink.h"
+
+#include <cstddef>
+#include <string_view>
+#include <vector>
+
+namespace relayaudit {
+
+// Escaped element content / double-quoted attribute value, appended to out.
+void appendXmlText(OutputSink& out, std::string_view text);
+void appendXmlAttribute(OutputSink& out, std::string_view text);
+
+class XmlWriter {
+public:
+    explicit XmlWriter(OutputSink& out) : out_(out) {}
+
+    void declaration(); // <?xml version="1.0" encoding="UTF-8"?>
+    // Opens <name ...>; attributes may follow until the first child or text.
+    void start(const char* name);
+    void attribute(const char* name, std::string_view value);
+    void attribute(const char* name, std::size_t value);
+    void text(std::string_view value);
+    // Closes the innermost open element (<name/> when it got nothing).
+    void end();
+    // <name>text</name>
+    void textElement(const char* name, std::string_view value) {
+        start(name);
+        text(value);
+        end();
+    }
+
+private:
+    void closeStartTag();
+
+    struct Open {
+        const char* name;
+        bool hasChildren = false;
+    };
+    OutputSink& out_;
+    std::vector<Open> open_;
+    bool startTagOpen_ = false;
+};
+
+} // namespace relayaudit
