@@ -106,7 +106,8 @@ AtomicFileSet::~AtomicFileSet() {
 }
 
 std::optional<std::string> AtomicFileSet::stage(const std::string& path, std::string_view content) {
-    Staged staged{path, {}, {}};
+    Staged staged;
+    staged.path = path;
     if (path == "-") {
         staged.content = std::string(content);
     } else if (auto problem = writeTemporary(path, content, staged.temporary)) {
