@@ -4,11 +4,13 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
 #include <iostream>
 #include <sstream>
 #include <sys/stat.h>
+#include <unistd.h>
 
 using namespace relayaudit;
 
@@ -27,6 +29,21 @@ void writeFile(const QString& path, const QByteArray& content, mode_t mode) {
     file.write(content);
     file.close();
     QCOMPARE(::chmod(QFile::encodeName(path).constData(), mode), 0);
+}
+
+uid_t ownerOf(const QString& path) {
+    struct stat info {};
+    if (::stat(QFile::encodeName(path).constData(), &info) != 0)
+        return uid_t(-1);
+    return info.st_uid;
+}
+
+// Removes the temporary staged for `name`, so that its rename fails at commit: the way to make
+// the middle of a commit fail on any file system, as root too.
+void removeTemporaryOf(const QTemporaryDir& dir, const QString& name) {
+    const auto entries = QDir(dir.path()).entryList({name + ".tmp.*"}, QDir::Files | QDir::Hidden);
+    QCOMPARE(entries.size(), 1);
+    QVERIFY(QFile::remove(dir.filePath(entries.front())));
 }
 
 mode_t modeOf(const QString& path) {
@@ -139,6 +156,118 @@ private slots:
         QVERIFY(!outputs.commit());
         QCOMPARE(modeOf(dir.filePath("snapshot.xml")), mode_t(0600));
         QCOMPARE(modeOf(dir.filePath("report.html")), mode_t(0640));
+    }
+    void failedRenamePutsBackTheTargetsAlreadyReplaced() {
+        QTemporaryDir dir;
+        writeFile(dir.filePath("snapshot.xml"), "old snapshot", 0600);
+        writeFile(dir.filePath("report.xml"), "old xml", 0644);
+        writeFile(dir.filePath("report.html"), "old html", 0644);
+        AtomicFileSet outputs;
+        QVERIFY(!outputs.stage(dir.filePath("snapshot.xml").toStdString(), "new snapshot"));
+        QVERIFY(!outputs.stage(dir.filePath("report.xml").toStdString(), "new xml"));
+        QVERIFY(!outputs.stage(dir.filePath("report.html").toStdString(), "new html"));
+        removeTemporaryOf(dir, "report.html");
+        auto problem = outputs.commit();
+        QVERIFY(problem);
+        QVERIFY2(problem->find("report.html") != std::string::npos, problem->c_str());
+        QCOMPARE(contentOf(dir.filePath("snapshot.xml")), QByteArray("old snapshot"));
+        QCOMPARE(contentOf(dir.filePath("report.xml")), QByteArray("old xml"));
+        QCOMPARE(contentOf(dir.filePath("report.html")), QByteArray("old html"));
+        QCOMPARE(modeOf(dir.filePath("snapshot.xml")), mode_t(0600));
+        QCOMPARE(entriesOf(dir), QStringList({"report.html", "report.xml", "snapshot.xml"}));
+    }
+    void failedRenameRemovesTargetsThatDidNotExistBefore() {
+        QTemporaryDir dir;
+        writeFile(dir.filePath("report.html"), "old html", 0644);
+        {
+            AtomicFileSet outputs;
+            QVERIFY(!outputs.stage(dir.filePath("report.xml").toStdString(), "new xml"));
+            QVERIFY(!outputs.stage(dir.filePath("report.html").toStdString(), "new html"));
+            removeTemporaryOf(dir, "report.html");
+            QVERIFY(outputs.commit());
+        }
+        QCOMPARE(entriesOf(dir), QStringList({"report.html"}));
+        QCOMPARE(contentOf(dir.filePath("report.html")), QByteArray("old html"));
+    }
+    void directoryTargetFailsTheCommitBeforeAnythingIsReplaced() {
+        QTemporaryDir dir;
+        writeFile(dir.filePath("report.xml"), "old xml", 0644);
+        QVERIFY(QDir(dir.path()).mkdir("report.html"));
+        {
+            AtomicFileSet outputs;
+            QVERIFY(!outputs.stage(dir.filePath("report.xml").toStdString(), "new xml"));
+            QVERIFY(!outputs.stage(dir.filePath("report.html").toStdString(), "new html"));
+            auto problem = outputs.commit();
+            QVERIFY(problem);
+            QVERIFY2(problem->find("directory") != std::string::npos, problem->c_str());
+        }
+        QCOMPARE(contentOf(dir.filePath("report.xml")), QByteArray("old xml"));
+        QVERIFY(QFileInfo(dir.filePath("report.html")).isDir());
+        QCOMPARE(entriesOf(dir), QStringList({"report.xml"}));
+    }
+    void successfulCommitLeavesNoBackups() {
+        QTemporaryDir dir;
+        writeFile(dir.filePath("report.xml"), "old", 0644);
+        QVERIFY(!writeFileAtomically(dir.filePath("report.xml").toStdString(), "new"));
+        QCOMPARE(entriesOf(dir), QStringList({"report.xml"}));
+        struct stat info {};
+        QCOMPARE(::stat(QFile::encodeName(dir.filePath("report.xml")).constData(), &info), 0);
+        QCOMPARE(info.st_nlink, nlink_t(1));
+    }
+    void symlinkTargetIsReplacedByARegularFileWithTheUmaskMode() {
+        QTemporaryDir dir;
+        ScopedUmask umask(022);
+        writeFile(dir.filePath("elsewhere.xml"), "not ours to change", 0600);
+        QVERIFY(QFile::link(dir.filePath("elsewhere.xml"), dir.filePath("report.xml")));
+        QVERIFY(!writeFileAtomically(dir.filePath("report.xml").toStdString(), "new"));
+        QVERIFY(!QFileInfo(dir.filePath("report.xml")).isSymLink());
+        QCOMPARE(contentOf(dir.filePath("report.xml")), QByteArray("new"));
+        QCOMPARE(modeOf(dir.filePath("report.xml")), mode_t(0644)); // not the 0600 pointed to
+        QCOMPARE(contentOf(dir.filePath("elsewhere.xml")), QByteArray("not ours to change"));
+    }
+    void failedCommitPutsBackASymlinkTarget() {
+        QTemporaryDir dir;
+        writeFile(dir.filePath("elsewhere.xml"), "pointed to", 0644);
+        QVERIFY(QFile::link(dir.filePath("elsewhere.xml"), dir.filePath("report.xml")));
+        {
+            AtomicFileSet outputs;
+            QVERIFY(!outputs.stage(dir.filePath("report.xml").toStdString(), "new xml"));
+            QVERIFY(!outputs.stage(dir.filePath("report.html").toStdString(), "new html"));
+            removeTemporaryOf(dir, "report.html");
+            QVERIFY(outputs.commit());
+        }
+        QCOMPARE(QFileInfo(dir.filePath("report.xml")).symLinkTarget(),
+                 dir.filePath("elsewhere.xml"));
+        QCOMPARE(contentOf(dir.filePath("elsewhere.xml")), QByteArray("pointed to"));
+    }
+    void setuidSetgidStickyAndExecuteBitsAreNeverCarriedOver() {
+        QTemporaryDir dir;
+        ScopedUmask umask(022);
+        writeFile(dir.filePath("setuid.xml"), "old", 04644);
+        writeFile(dir.filePath("setgid.xml"), "old", 02640);
+        writeFile(dir.filePath("sticky.xml"), "old", 01600);
+        writeFile(dir.filePath("exec.xml"), "old", 0755);
+        for (const char* name : {"setuid.xml", "setgid.xml", "sticky.xml", "exec.xml"})
+            QVERIFY(!writeFileAtomically(dir.filePath(name).toStdString(), "new"));
+        QCOMPARE(modeOf(dir.filePath("setuid.xml")), mode_t(0644));
+        QCOMPARE(modeOf(dir.filePath("setgid.xml")), mode_t(0640));
+        QCOMPARE(modeOf(dir.filePath("sticky.xml")), mode_t(0600));
+        QCOMPARE(modeOf(dir.filePath("exec.xml")), mode_t(0644));
+    }
+    // Someone else's file (here: nobody's, 65534) gives neither its mode nor its owner: the new
+    // report is the runner's, with 0666 & ~umask. chown needs root, which CI has.
+    void anotherUsersFileGetsTheRunnersOwnershipAndTheUmaskMode() {
+        QVERIFY2(::geteuid() == 0,
+                 "this test gives a file to another user (chown): run it as root");
+        QTemporaryDir dir;
+        ScopedUmask umask(027);
+        writeFile(dir.filePath("report.xml"), "old", 0666);
+        QCOMPARE(::chown(QFile::encodeName(dir.filePath("report.xml")).constData(), 65534, 65534),
+                 0);
+        QVERIFY(!writeFileAtomically(dir.filePath("report.xml").toStdString(), "new"));
+        QCOMPARE(contentOf(dir.filePath("report.xml")), QByteArray("new"));
+        QCOMPARE(ownerOf(dir.filePath("report.xml")), ::geteuid());
+        QCOMPARE(modeOf(dir.filePath("report.xml")), mode_t(0640));
     }
     void newFileGetsTheUmaskMode() {
         QTemporaryDir dir;

@@ -6,6 +6,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTemporaryDir>
@@ -126,6 +127,25 @@ private slots:
         QCOMPARE(readText(xml), QString("previous xml"));
         QCOMPARE(readText(snapshot), QString("previous snapshot"));
         QCOMPARE(QDir(directory.path()).entryList(QDir::Files).size(), 3); // no temporaries left
+    }
+    // The HTML target is a directory: its temporary is written fine beside it, and only the last
+    // rename fails, after the snapshot and the XML report were replaced. They are put back.
+    void htmlPointingAtADirectoryLeavesEveryEarlierOutputUntouched() {
+        QTemporaryDir directory;
+        auto file = writeFile(directory, "open.ldif", openRelayForest().ldif());
+        auto xml = writeFile(directory, "keep.xml", "previous xml");
+        auto snapshot = writeFile(directory, "keep-snapshot.xml", "previous snapshot");
+        QVERIFY(QDir(directory.path()).mkdir("report.html"));
+        auto run = runRelayaudit({"analyze", "--list", "--ldif", file, "--snapshot-out", snapshot,
+                                  "--xml", xml, "--html", directory.filePath("report.html")});
+        QCOMPARE(run.exitCode, 1);
+        QVERIFY2(run.err.contains("report.html") && run.err.contains("directory"),
+                 qPrintable(run.err));
+        QCOMPARE(readText(xml), QString("previous xml"));
+        QCOMPARE(readText(snapshot), QString("previous snapshot"));
+        QCOMPARE(QDir(directory.path()).entryList(QDir::Files | QDir::Hidden).size(),
+                 3); // no temporaries or backups left
+        QVERIFY(QFileInfo(directory.filePath("report.html")).isDir());
     }
     void replacedReportKeepsItsPermissions() {
         QTemporaryDir directory;

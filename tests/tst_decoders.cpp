@@ -741,6 +741,17 @@ private slots:
         QVERIFY(!decoded.value().daclPresent);
     }
 
+    // Found by fuzz_security_descriptor: the error named byte 284 of a 258-byte value.
+    void offsetPointingOutsideTheDescriptorNamesItsHeaderWord() {
+        for (std::size_t field : {4, 8, 16}) {
+            Bytes sd = openRelayDescriptor();
+            putWord(sd, field, 284 + std::uint32_t(sd.size()));
+            const auto decoded = decodeSecurityDescriptor(sd);
+            QVERIFY(!decoded.ok());
+            QCOMPARE(decoded.error().offset, field);
+        }
+    }
+
     void everyTruncationOfADescriptorIsAnError() {
         const Bytes sd = openRelayDescriptor();
         for (std::size_t length = 0; length < sd.size(); ++length) {

@@ -142,6 +142,15 @@ private slots:
         QCOMPARE(QString::fromStdString(domainSuffixOf(dn)), QString("DC=b"));
         QCOMPARE(QString::fromStdString(dnsNameOfDomainDn(dn)), QString("b"));
     }
+    // Found by fuzz_dn: "DC=" gave the suffix "DC=" but the DNS name "", and "DC=,DC=com" ".com".
+    void emptyDomainComponentEndsTheDomain() {
+        PARSE_OK(dn, "CN=x,DC=");
+        QCOMPARE(QString::fromStdString(domainSuffixOf(dn)), QString());
+        QCOMPARE(QString::fromStdString(dnsNameOfDomainDn(dn)), QString());
+        PARSE_OK(withLabel, "CN=x,DC=,DC=com");
+        QCOMPARE(QString::fromStdString(domainSuffixOf(withLabel)), QString("DC=com"));
+        QCOMPARE(QString::fromStdString(dnsNameOfDomainDn(withLabel)), QString("com"));
+    }
     void domainSuffixKeepsEscapesSoItIsStillOneDn() {
         PARSE_OK(dn, R"(CN=Guest,DC=a\,DC=evil,DC=example)");
         const auto suffix = domainSuffixOf(dn);

@@ -16,8 +16,12 @@ namespace relayaudit {
 std::optional<std::string> writeFileAtomically(const std::string& path, std::string_view content);
 
 // Several outputs of one run, all or nothing: every content is first written to a temporary file
-// beside its target; only when all of them are written are they renamed into place. If anything
-// fails, the temporaries are removed and every target is left as it was.
+// beside its target; only when all of them are written are they renamed into place, each old
+// target kept aside (a hard link, or renamed) until the whole set is in place. If anything
+// fails, even the last rename, the targets already replaced are put back, the temporaries are
+// removed and every target is left as it was. A replaced file keeps its old mode only when it
+// was a regular file of the running user (masked to 0666), else it gets 0666 & ~umask; a symlink
+// target is replaced by a regular file.
 class AtomicFileSet {
 public:
     AtomicFileSet() = default;
@@ -36,9 +40,15 @@ public:
 private:
     struct Staged {
         std::string path;
-        std::string temporary; // empty for standard output
-        std::string content;   // standard output only
+        std::string temporary;   // empty for standard output
+        std::string content;     // standard output only
+        std::string backup;      // the old target, kept aside during commit
+        bool movedAside = false; // backup is the old target renamed, not a second link
+        bool replaced = false;   // the new content is in place
     };
+    std::optional<std::string> keepOldTarget(Staged& staged);
+    std::string restoreReplaced();
+    void discardBackups();
     std::vector<Staged> staged_;
 };
 

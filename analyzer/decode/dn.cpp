@@ -133,10 +133,11 @@ Decoded<std::string> valueOf(const LDAPAVA& ava, const std::string& dn, std::siz
     return errorAt(offset, "RDN " + std::to_string(rdnIndex + 1) + ": " + decoded.error().reason);
 }
 
+// An empty DC= value is no DNS label ("DC=,DC=com" would name ".com"): it ends the run.
 std::size_t firstTrailingDomainComponent(const DistinguishedName& dn) {
     std::size_t first = dn.size();
     while (first > 0 && dn[first - 1].parts.size() == 1 &&
-           equalsIgnoreCase(dn[first - 1].type(), "DC"))
+           equalsIgnoreCase(dn[first - 1].type(), "DC") && !dn[first - 1].value().empty())
         --first;
     return first;
 }

@@ -41,10 +41,12 @@ DecodeError sidErrorAt(const DecodeError& error, std::size_t sidOffset, std::str
     return DecodeError{sidOffset + error.offset, std::move(field), error.reason};
 }
 
+// `offsetField` is where the header holds `offset`: an offset pointing outside the descriptor is
+// an error of that header word (an error never names a byte the value does not have).
 Decoded<std::string> decodeSidAt(std::span<const std::uint8_t> descriptor, std::size_t offset,
-                                 const std::string& field) {
+                                 std::size_t offsetField, const std::string& field) {
     if (offset >= descriptor.size())
-        return DecodeError{offset, field,
+        return DecodeError{offsetField, field,
                            "SID offset " + std::to_string(offset) + " lies outside the " +
                                std::to_string(descriptor.size()) + "-byte descriptor"};
     std::size_t consumed = 0;
@@ -104,10 +106,10 @@ Decoded<AccessControlEntry> decodeAce(std::span<const std::uint8_t> bytes, std::
 }
 
 Decoded<std::vector<AccessControlEntry>> decodeAcl(std::span<const std::uint8_t> bytes,
-                                                   std::size_t offset) {
+                                                   std::size_t offset, std::size_t offsetField) {
     const std::string field = "DACL";
     if (offset > bytes.size() || bytes.size() - offset < kAclHeaderBytes)
-        return DecodeError{offset, field,
+        return DecodeError{offsetField, field,
                            "8-byte ACL header at byte " + std::to_string(offset) +
                                " runs past the end of the " + std::to_string(bytes.size()) +
                                "-byte descriptor"};
@@ -177,13 +179,13 @@ Decoded<SecurityDescriptor> decodeSecurityDescriptor(std::span<const std::uint8_
     const std::size_t groupOffset = read32(bytes, 8);
     const std::size_t daclOffset = read32(bytes, 16);
     if (ownerOffset != 0) {
-        auto owner = decodeSidAt(bytes, ownerOffset, "owner");
+        auto owner = decodeSidAt(bytes, ownerOffset, 4, "owner");
         if (!owner.ok())
             return owner.error();
         descriptor.owner = owner.value();
     }
     if (groupOffset != 0) {
-        auto group = decodeSidAt(bytes, groupOffset, "group");
+        auto group = decodeSidAt(bytes, groupOffset, 8, "group");
         if (!group.ok())
             return group.error();
         descriptor.group = group.value();
@@ -192,7 +194,7 @@ Decoded<SecurityDescriptor> decodeSecurityDescriptor(std::span<const std::uint8_
     // absent DACL: full access for everyone. Reporting both as "no DACL" keeps them together.
     descriptor.daclPresent = (descriptor.control & kControlDaclPresent) != 0 && daclOffset != 0;
     if (descriptor.daclPresent) {
-        auto dacl = decodeAcl(bytes, daclOffset);
+        auto dacl = decodeAcl(bytes, daclOffset, 16);
         if (!dacl.ok())
             return dacl.error();
         descriptor.dacl = dacl.value();
