@@ -90,7 +90,7 @@ public:
     }
 
 private:
-    std::shared_ptr<pugi::xpath_query> query(pugi::xml_node node, const char* attribute) {
+    QueryPointer query(pugi::xml_node node, const char* attribute) {
         unsigned line = lines_.lineOf(node);
         std::string expression = node.attribute(attribute).value();
         if (expression.empty()) {
@@ -153,7 +153,7 @@ void render(const std::vector<MessagePart>& parts, const pugi::xpath_node& conte
             writer.literal(part.text);
             break;
         case MessagePart::Kind::Value:
-            writer.value(part.query->evaluate_string(context));
+            writer.value(part.query->evaluateString(context));
             break;
         case MessagePart::Kind::If: {
             bool holds = part.query->evaluate_boolean(context);
@@ -168,9 +168,9 @@ void render(const std::vector<MessagePart>& parts, const pugi::xpath_node& conte
 
 // A cause's <value of> lists every node of a node-set ("corp.example, child.corp.example"): a
 // cause names all that must change, where a message's value names the first.
-std::string joinedValue(const pugi::xpath_query& query, const pugi::xpath_node& context) {
+std::string joinedValue(const CompiledXPath& query, const pugi::xpath_node& context) {
     if (query.return_type() != pugi::xpath_type_node_set)
-        return query.evaluate_string(context);
+        return query.evaluateString(context);
     auto nodes = query.evaluate_node_set(context);
     nodes.sort();
     std::string out;
