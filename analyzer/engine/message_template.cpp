@@ -117,14 +117,21 @@ private:
 // Collapses literal white space across parts: "a <if>b </if> c" never gives two spaces.
 class MessageWriter {
 public:
+    // Text arrives collapsed (single spaces); words are appended a run at a time.
     void literal(std::string_view text) {
-        for (char c : text) {
-            if (c == ' ') {
+        std::size_t at = 0;
+        while (at < text.size()) {
+            if (text[at] == ' ') {
                 pendingSpace_ = !out_.empty();
+                ++at;
                 continue;
             }
+            std::size_t end = text.find(' ', at);
+            if (end == std::string_view::npos)
+                end = text.size();
             flush();
-            out_.push_back(c);
+            out_.append(text.substr(at, end - at));
+            at = end;
         }
     }
     void value(std::string_view text) {
