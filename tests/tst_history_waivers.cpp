@@ -18,6 +18,7 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
+#include <map>
 #include <pugixml.hpp>
 
 using testsupport::Forest;
@@ -49,10 +50,40 @@ std::string forestWithOpenRelaysOn(const std::vector<std::string>& servers,
     return forest.ldif();
 }
 
+// Rewrites a format 3 report as format 2 wrote it: each inventory item and each finding on an
+// inventory object with its full DN (dn="...", object="...") instead of in/rdn and item, no ids.
+void downgradeToFormatTwo(pugi::xml_node root) {
+    std::map<std::string, std::string> dnById;
+    for (auto item : root.child("inventory").children("item")) {
+        if (auto parent = item.attribute("in")) {
+            std::string dn =
+                std::string(item.attribute("rdn").value()) + "," + dnById.at(parent.value());
+            item.remove_attribute("in");
+            item.remove_attribute("rdn");
+            item.insert_attribute_after("dn", item.attribute("kind")).set_value(dn.c_str());
+        }
+        if (auto id = item.attribute("id")) {
+            dnById[id.value()] = item.attribute("dn").value();
+            item.remove_attribute(id);
+        }
+    }
+    for (auto node : root.select_nodes("findings/finding|acceptedRisks/waiver/finding")) {
+        auto finding = node.node();
+        if (auto item = finding.attribute("item")) {
+            finding.insert_attribute_before("object", finding.attribute("objectName"))
+                .set_value(dnById.at(item.value()).c_str());
+            finding.remove_attribute(item);
+        }
+    }
+    root.attribute("formatVersion").set_value("2");
+}
+
 // "RULE object" of every finding element anywhere in an XML report, with its status and change.
 QStringList findingsInXml(const QByteArray& xml, const char* path = "//finding") {
     pugi::xml_document document;
     document.load_buffer(xml.constData(), std::size_t(xml.size()));
+    if (std::string_view(document.document_element().attribute("formatVersion").value()) == "3")
+        downgradeToFormatTwo(document.document_element());
     QStringList found;
     for (auto node : document.select_nodes(path))
         found << QString::fromUtf8(node.node().attribute("rule").value()) + " " +
@@ -154,6 +185,7 @@ private slots:
         auto bytes = readBytes(current);
         QVERIFY(document.load_buffer(bytes.constData(), std::size_t(bytes.size())));
         auto root = document.document_element();
+        downgradeToFormatTwo(root);
         root.attribute("formatVersion").set_value("1");
         auto rules = root.child("rules");
         for (auto finding : root.child("findings").children("finding")) {
@@ -180,6 +212,38 @@ private slots:
         QVERIFY(std::string(resolved.attribute("object").value()).find("CN=EXCH02") !=
                 std::string::npos);
         QVERIFY(std::string_view(resolved.child_value()).starts_with("Old title of "));
+    }
+    // A history kept by the previous relayaudit holds format 2 reports (full DNs in findings and
+    // inventory): findings still match by rule and DN, so open, new and resolved are right.
+    void formatTwoBaselineIsStillRead() {
+        auto current = directory.filePath("format3.xml");
+        runRelayaudit({"analyze", "--ldif", day1, "--xml", current});
+        pugi::xml_document document;
+        auto bytes = readBytes(current);
+        QVERIFY(document.load_buffer(bytes.constData(), std::size_t(bytes.size())));
+        QVERIFY(document.select_node("//findings/finding[@item]")); // the case being converted
+        downgradeToFormatTwo(document.document_element());
+        QVERIFY(!document.select_node("//findings/finding[@item]"));
+        auto baseline = directory.filePath("format2.xml");
+        QVERIFY(document.save_file(baseline.toStdString().c_str()));
+        auto xml = directory.filePath("against-format2.xml");
+        runRelayaudit({"analyze", "--ldif", day2, "--baseline", baseline, "--xml", xml}, kDay2);
+        QCOMPARE(findingsInXml(readBytes(xml), "//findings/finding[@rule='EXS-RELAY-OPEN']"),
+                 (QStringList{"EXS-RELAY-OPEN CN=EXCH03 fail new",
+                              "EXS-RELAY-OPEN CN=EXCH04 fail open"}));
+    }
+    // A format 3 baseline (findings naming inventory items) matches the same way.
+    void formatThreeBaselineMatchesFindingsThroughTheInventory() {
+        auto baseline = directory.filePath("format3-baseline.xml");
+        runRelayaudit({"analyze", "--ldif", day1, "--xml", baseline});
+        QVERIFY(readBytes(baseline).contains(" item=\""));
+        auto xml = directory.filePath("against-format3.xml");
+        runRelayaudit({"analyze", "--ldif", day2, "--baseline", baseline, "--xml", xml}, kDay2);
+        QCOMPARE(findingsInXml(readBytes(xml), "//findings/finding[@rule='EXS-RELAY-OPEN']"),
+                 (QStringList{"EXS-RELAY-OPEN CN=EXCH03 fail new",
+                              "EXS-RELAY-OPEN CN=EXCH04 fail open"}));
+        QCOMPARE(findingsInXml(readBytes(xml), "//comparison/resolved[@rule='EXS-RELAY-OPEN']"),
+                 QStringList{"EXS-RELAY-OPEN CN=EXCH02 fail "});
     }
     // A format 2 baseline gives a resolved finding its title from the baseline's <rules>.
     void resolvedFindingOfFormatTwoTakesItsTitleFromTheRules() {
@@ -386,7 +450,8 @@ private slots:
         pugi::xml_document xmlDocument;
         auto bytes = readBytes(xml);
         QVERIFY(xmlDocument.load_buffer(bytes.constData(), std::size_t(bytes.size())));
-        QCOMPARE(xmlDocument.document_element().attribute("formatVersion").value(), "2");
+        QCOMPARE(xmlDocument.document_element().attribute("formatVersion").value(), "3");
+        downgradeToFormatTwo(xmlDocument.document_element()); // the JSON gives every DN whole
         QCOMPARE(xmlToJson(xmlDocument.document_element()), QJsonValue(document.object()));
         QVERIFY(bytes.contains("V\\01S")); // the hostile name really is in both
     }

@@ -8,6 +8,7 @@
 #include "html_rule_card.h"
 #include "output_sink.h"
 #include "reporters.h"
+#include "text_encoding.h"
 
 #include <QFile>
 #include <QProcess>
@@ -117,6 +118,22 @@ AuditReport hostileReport() {
     return report;
 }
 
+// The DN of an inventory item of a format 3 report: dn, or rdn under the item named by in.
+std::string itemDn(pugi::xml_node inventory, const char* id) {
+    auto item = inventory.find_child_by_attribute("item", "id", id);
+    if (auto parent = item.attribute("in"))
+        return std::string(item.attribute("rdn").value()) + "," + itemDn(inventory, parent.value());
+    return item.attribute("dn").value();
+}
+
+// A finding's object DN: object="...", or the DN of the inventory item it names.
+std::string objectOf(pugi::xml_node finding) {
+    if (auto item = finding.attribute("item"))
+        return itemDn(finding.root().first_element_by_path("relayauditReport/inventory"),
+                      item.value());
+    return finding.attribute("object").value();
+}
+
 QString toQString(const std::string& text) {
     return QString::fromUtf8(text.data(), text.size());
 }
@@ -223,7 +240,9 @@ private slots:
     }
 
     void schemaRejectsFindingWithoutRequiredAttribute() {
-        for (const char* attribute : {"rule", "severity", "status", "object"}) {
+        // object is no longer required (format 3: a finding names its inventory item instead);
+        // that the item exists is the keyref test below.
+        for (const char* attribute : {"rule", "severity", "status"}) {
             pugi::xml_document document;
             QVERIFY(document.load_string(renderXmlReport(criticalReport()).c_str()));
             auto finding = document.select_node("//finding").node();
@@ -256,7 +275,7 @@ private slots:
             QCOMPARE(std::string(node.node().attribute("severity").value()),
                      toString(expected.severity()));
             QCOMPARE(std::string(node.node().attribute("status").value()), expected.status());
-            QCOMPARE(std::string(node.node().attribute("object").value()), expected.object);
+            QCOMPARE(objectOf(node.node()), expected.object);
         }
     }
 
@@ -277,8 +296,53 @@ private slots:
         QVERIFY(document.load_string(renderXmlReport(hostileReport()).c_str()));
         auto node = document.select_node("//finding[@rule='RELAY-666']").node();
         QCOMPARE(
-            std::string(node.attribute("object").value()),
+            objectOf(node),
             "CN=<script>alert(1)</script>,CN=\"q\" & 'a'\\01\\FF,CN=Servers,DC=example,DC=com");
+    }
+
+    void schemaRejectsFindingNamingNoInventoryItem() {
+        pugi::xml_document document;
+        QVERIFY(document.load_string(renderXmlReport(criticalReport()).c_str()));
+        auto finding = document.select_node("//finding[@item]").node();
+        QVERIFY(finding);
+        finding.attribute("item").set_value("999");
+        std::ostringstream out;
+        document.save(out);
+        QVERIFY(validate(out.str(), true) != 0);
+    }
+
+    // Format 3 writes each DN once: a virtual server under its server is rdn + in, a finding on
+    // it names the item; every DN is rebuilt exactly, escaped commas and hostile bytes included.
+    void xmlGivesEachDnOnceAndEveryDnIsRebuilt() {
+        AuditReport report = hostileReport();
+        const std::string server = "CN=EX\\,9,CN=Servers,DC=example,DC=com";
+        report.inventory.push_back({"server", server, "EX,9", ""});
+        report.inventory.push_back(
+            {"virtual-server", "CN=1,CN=SMTP,CN=Protocols," + server, "SMTP 1", "relay: everyone"});
+        report.findings.push_back(
+            makeFinding(openRelay(), "CN=1,CN=SMTP,CN=Protocols," + server, "EX,9: SMTP 1"));
+        std::string xml = renderXmlReport(report);
+        QCOMPARE(validate(xml), 0);
+        QVERIFY(xml.find("CN=1,CN=SMTP,CN=Protocols,CN=EX\\,9") == std::string::npos);
+        QVERIFY(xml.find("CN=EX\\,9") != std::string::npos); // once, as the server's dn
+        QVERIFY(xml.find("rdn=\"CN=1,CN=SMTP,CN=Protocols\"") != std::string::npos);
+        pugi::xml_document document;
+        QVERIFY(document.load_string(xml.c_str()));
+        auto findings = document.select_nodes("/relayauditReport/findings/finding");
+        QCOMPARE(findings.size(), report.findings.size());
+        for (std::size_t i = 0; i < report.findings.size(); ++i)
+            QCOMPARE(objectOf(findings[i].node()), xmlSafeText(report.findings[i].object));
+        QVERIFY(document.select_node("//finding[@objectName='EX,9: SMTP 1'][@item]"));
+        auto inventory = document.document_element().child("inventory");
+        std::size_t i = 0;
+        for (auto item : inventory.children("item")) {
+            auto parent = item.attribute("in");
+            std::string dn = parent ? std::string(item.attribute("rdn").value()) + "," +
+                                          itemDn(inventory, parent.value())
+                                    : std::string(item.attribute("dn").value());
+            QCOMPARE(dn, xmlSafeText(report.inventory[i++].dn)); // \XX for unsafe bytes
+        }
+        QCOMPARE(i, report.inventory.size());
     }
 
     void xmlKeepsEveryEvidenceRow() {
@@ -344,7 +408,7 @@ private slots:
         pugi::xml_document document;
         QVERIFY(document.load_string(xml.c_str())); // default flags: EOL and attribute normalising
         auto node = document.select_node("//finding").node();
-        QCOMPARE(std::string(node.attribute("object").value()), finding.object);
+        QCOMPARE(objectOf(node), finding.object);
         QCOMPARE(std::string(node.attribute("objectName").value()), finding.objectName);
         QCOMPARE(std::string(node.child_value("message")), finding.message);
         QCOMPARE(std::string(node.child("evidence").attribute("observed").value()),

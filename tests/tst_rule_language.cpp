@@ -3,6 +3,7 @@
 #include "example_runner.h"
 #include "rule_explain.h"
 #include "rules.h"
+#include "xpath_compile.h"
 
 #include <QtTest/QtTest>
 
@@ -71,6 +72,28 @@ class TestRuleLanguage : public QObject {
     Q_OBJECT
 
 private slots:
+    // "@a" and "child/@a" are read without pugixml's evaluator; the value must be string() of
+    // the expression on every kind of context, and anything else must go to pugixml.
+    void simpleAttributePathsGiveWhatXPathGives() {
+        QVERIFY(relayaudit::attributePathOf("@dn"));
+        QVERIFY(relayaudit::attributePathOf("relayList/@summary"));
+        for (const char* other : {"@a | @b", "../@a", "x:y/@a", "a/b/@c", "@*", "string(@a)",
+                                  "a[1]/@b", "@a = 'x'", "", "a/@"})
+            QVERIFY2(!relayaudit::attributePathOf(other), other);
+        pugi::xml_document document;
+        QVERIFY(document.load_string(R"(<s a="1"><c/><c b="2"/><c b="3"/><d><c b="4"/></d></s>)"));
+        std::vector<pugi::xpath_node> contexts = {
+            pugi::xpath_node(document), pugi::xpath_node(document.child("s")),
+            pugi::xpath_node(document.child("s").attribute("a"), document.child("s")),
+            pugi::xpath_node(document.child("s").child("d"))};
+        for (const char* expression : {"@a", "@b", "c/@b", "c/@a", "d/@b", "s/@a"}) {
+            std::string problem;
+            auto query = relayaudit::compileXPath(expression, nullptr, problem);
+            QVERIFY2(query, problem.c_str());
+            for (const auto& context : contexts)
+                QCOMPARE(query->evaluateString(context), query->evaluate_string(context));
+        }
+    }
     void valueIfElseAndNestedIfRenderPerNode() {
         auto findings =
             run(pack("<condition>//virtualServer</condition>\n"

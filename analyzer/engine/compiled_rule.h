@@ -3,6 +3,7 @@
 // variable sets that hold the pack's consts and the rule's lets. Internal to the engine.
 #include "findings.h"
 #include "message_template.h"
+#include "xpath_compile.h"
 
 #include <memory>
 #include <pugixml.hpp>
@@ -10,8 +11,6 @@
 #include <vector>
 
 namespace relayaudit {
-
-using QueryPointer = std::shared_ptr<pugi::xpath_query>;
 
 // A named value: a pack-level <const select> (context: the document root) or a rule-level <let>
 // (context: the offending node). A <const value> has no query; its string is set at load time.

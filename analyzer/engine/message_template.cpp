@@ -90,7 +90,7 @@ public:
     }
 
 private:
-    std::shared_ptr<pugi::xpath_query> query(pugi::xml_node node, const char* attribute) {
+    QueryPointer query(pugi::xml_node node, const char* attribute) {
         unsigned line = lines_.lineOf(node);
         std::string expression = node.attribute(attribute).value();
         if (expression.empty()) {
@@ -117,14 +117,21 @@ private:
 // Collapses literal white space across parts: "a <if>b </if> c" never gives two spaces.
 class MessageWriter {
 public:
+    // Text arrives collapsed (single spaces); words are appended a run at a time.
     void literal(std::string_view text) {
-        for (char c : text) {
-            if (c == ' ') {
+        std::size_t at = 0;
+        while (at < text.size()) {
+            if (text[at] == ' ') {
                 pendingSpace_ = !out_.empty();
+                ++at;
                 continue;
             }
+            std::size_t end = text.find(' ', at);
+            if (end == std::string_view::npos)
+                end = text.size();
             flush();
-            out_.push_back(c);
+            out_.append(text.substr(at, end - at));
+            at = end;
         }
     }
     void value(std::string_view text) {
@@ -153,7 +160,7 @@ void render(const std::vector<MessagePart>& parts, const pugi::xpath_node& conte
             writer.literal(part.text);
             break;
         case MessagePart::Kind::Value:
-            writer.value(part.query->evaluate_string(context));
+            writer.value(part.query->evaluateString(context));
             break;
         case MessagePart::Kind::If: {
             bool holds = part.query->evaluate_boolean(context);
@@ -168,9 +175,9 @@ void render(const std::vector<MessagePart>& parts, const pugi::xpath_node& conte
 
 // A cause's <value of> lists every node of a node-set ("corp.example, child.corp.example"): a
 // cause names all that must change, where a message's value names the first.
-std::string joinedValue(const pugi::xpath_query& query, const pugi::xpath_node& context) {
+std::string joinedValue(const CompiledXPath& query, const pugi::xpath_node& context) {
     if (query.return_type() != pugi::xpath_type_node_set)
-        return query.evaluate_string(context);
+        return query.evaluateString(context);
     auto nodes = query.evaluate_node_set(context);
     nodes.sort();
     std::string out;

@@ -2,6 +2,7 @@
 // A rule's message as markup: text, <value of="xpath"/> and <if test="xpath">…<else>…</else></if>
 // (nesting allowed), compiled once and rendered per offending node.
 #include "source_lines.h"
+#include "xpath_compile.h"
 
 #include <memory>
 #include <pugixml.hpp>
@@ -13,8 +14,8 @@ namespace relayaudit {
 struct MessagePart {
     enum class Kind { Text, Value, If };
     Kind kind = Kind::Text;
-    std::string text; // Text: white space already collapsed to single spaces
-    std::shared_ptr<pugi::xpath_query> query; // Value: of; If: test
+    std::string text;   // Text: white space already collapsed to single spaces
+    QueryPointer query; // Value: of; If: test
     std::vector<MessagePart> then;
     std::vector<MessagePart> otherwise;
     std::size_t ifIndex = 0; // If: its number in the message, for coverage traces

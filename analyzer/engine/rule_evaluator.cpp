@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <atomic>
 #include <exception>
+#include <string_view>
 #include <thread>
 
 namespace relayaudit {
@@ -43,9 +44,13 @@ void copyConsts(const CompiledPack& pack, pugi::xpath_variable_set& variables) {
 
 // "EXCH01: SMTP Virtual Server #2" where the object lives on a server, else its name.
 std::string defaultObjectName(pugi::xml_node node) {
-    std::string server = node.attribute("server").value();
-    std::string name = node.attribute("name").value();
-    return server.empty() ? name : server + ": " + name;
+    std::string_view server = node.attribute("server").value();
+    std::string_view name = node.attribute("name").value();
+    if (server.empty())
+        return std::string(name);
+    std::string text;
+    text.reserve(server.size() + 2 + name.size());
+    return text.append(server).append(": ").append(name);
 }
 
 void appendEvidence(const Rule& rule, const CompiledRule& compiled,
@@ -54,7 +59,7 @@ void appendEvidence(const Rule& rule, const CompiledRule& compiled,
         const auto& definition = rule.evidence[i];
         const auto& query = compiled.evidence[i];
         auto add = [&](const pugi::xpath_node& context) {
-            std::string observed = query.observed->evaluate_string(context);
+            std::string observed = query.observed->evaluateString(context);
             if (trace && !observed.empty())
                 trace->evidenceObserved[i] = true;
             finding.evidence.push_back(
@@ -90,9 +95,9 @@ void evaluateRule(const Rule& rule, const CompiledRule& compiled,
             continue;
         Finding finding;
         finding.rule = &rule;
-        finding.object = compiled.object->evaluate_string(node);
+        finding.object = compiled.object->evaluateString(node);
         finding.objectName =
-            compiled.name ? compiled.name->evaluate_string(node) : defaultObjectName(node.node());
+            compiled.name ? compiled.name->evaluateString(node) : defaultObjectName(node.node());
         finding.message =
             renderMessage(compiled.message, node, trace ? &trace->ifOutcomes : nullptr);
         if (!compiled.cause.parts.empty())
@@ -150,14 +155,16 @@ std::vector<Finding> RuleCatalogue::evaluate(const pugi::xml_document& snapshot)
     if (failure)
         std::rethrow_exception(failure);
 
-    std::size_t total = 0;
-    for (const auto& findings : perRule)
-        total += findings.size();
-    std::vector<Finding> findings;
-    findings.reserve(total);
+    std::vector<Finding*> order; // catalogue order, then sorted: findings move once, not per merge
     for (auto& ruleFindings : perRule)
-        std::move(ruleFindings.begin(), ruleFindings.end(), std::back_inserter(findings));
-    std::stable_sort(findings.begin(), findings.end(), moreSevereFirst);
+        for (auto& finding : ruleFindings)
+            order.push_back(&finding);
+    std::stable_sort(order.begin(), order.end(),
+                     [](const Finding* a, const Finding* b) { return moreSevereFirst(*a, *b); });
+    std::vector<Finding> findings;
+    findings.reserve(order.size());
+    for (Finding* finding : order)
+        findings.push_back(std::move(*finding));
     return findings;
 }
 

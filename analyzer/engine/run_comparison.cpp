@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <map>
 #include <pugixml.hpp>
+#include <unordered_map>
 
 namespace relayaudit {
 
@@ -19,13 +20,39 @@ std::string matchKey(std::string_view rule, std::string_view object) {
 
 // Format 1 repeated the rule's title in each finding; format 2 gives it once in <rules>.
 using Titles = std::map<std::string, std::string, std::less<>>;
+// Format 3 gives a finding on an inventory object as item="ID"; the item's DN is dn="..." or
+// rdn="..." under an earlier item in="ID" (report_xml_inventory.h).
+using DnById = std::unordered_map<std::string, std::string>;
 
-ResolvedFinding readFinding(pugi::xml_node node, const std::string& runDate, const Titles& titles) {
+DnById inventoryDns(pugi::xml_node inventory) {
+    DnById dns;
+    for (auto item : inventory.children("item")) {
+        auto id = item.attribute("id");
+        if (!id)
+            continue;
+        std::string dn = item.attribute("dn").value();
+        if (auto parent = item.attribute("in")) {
+            auto found = dns.find(parent.value());
+            dn = std::string(item.attribute("rdn").value()) + "," +
+                 (found == dns.end() ? std::string() : found->second);
+        }
+        dns.emplace(id.value(), std::move(dn));
+    }
+    return dns;
+}
+
+ResolvedFinding readFinding(pugi::xml_node node, const std::string& runDate, const Titles& titles,
+                            const DnById& dns) {
     ResolvedFinding finding;
     finding.rule = node.attribute("rule").value();
     finding.severity = node.attribute("severity").value();
     finding.status = node.attribute("status").value();
     finding.object = node.attribute("object").value();
+    if (auto item = node.attribute("item")) {
+        auto found = dns.find(item.value());
+        if (found != dns.end())
+            finding.object = found->second;
+    }
     finding.objectName = node.attribute("objectName").value();
     if (auto title = node.child("title")) {
         finding.title = title.child_value();
@@ -55,11 +82,12 @@ std::optional<std::string> parsePreviousReport(std::string_view text, const std:
     Titles titles;
     for (auto rule : root.child("rules").children("rule"))
         titles.emplace(rule.attribute("id").value(), rule.child_value("title"));
+    DnById dns = inventoryDns(root.child("inventory"));
     for (auto finding : root.child("findings").children("finding"))
-        previous.findings.push_back(readFinding(finding, runDate, titles));
+        previous.findings.push_back(readFinding(finding, runDate, titles, dns));
     for (auto waiver : root.child("acceptedRisks").children("waiver"))
         for (auto finding : waiver.children("finding"))
-            previous.findings.push_back(readFinding(finding, runDate, titles));
+            previous.findings.push_back(readFinding(finding, runDate, titles, dns));
     return std::nullopt;
 }
 

@@ -16,13 +16,62 @@ std::string describe(const pugi::xpath_parse_result& result, const std::string& 
 }
 } // namespace
 
-std::shared_ptr<pugi::xpath_query> compileXPath(const std::string& expression,
-                                                pugi::xpath_variable_set* variables,
-                                                std::string& problem) {
+namespace {
+bool isNameChar(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '-' || c == '.';
+}
+// An XML name without a prefix; a leading digit, '-' or '.' is not a name start.
+bool isPlainName(std::string_view text) {
+    if (text.empty() || !((text[0] >= 'a' && text[0] <= 'z') ||
+                          (text[0] >= 'A' && text[0] <= 'Z') || text[0] == '_'))
+        return false;
+    for (char c : text)
+        if (!isNameChar(c))
+            return false;
+    return true;
+}
+} // namespace
+
+std::optional<AttributePath> attributePathOf(std::string_view expression) {
+    auto at = expression.find('@');
+    if (at == std::string_view::npos)
+        return std::nullopt;
+    std::string_view child = expression.substr(0, at);
+    std::string_view attribute = expression.substr(at + 1);
+    if (!isPlainName(attribute))
+        return std::nullopt;
+    if (child.empty())
+        return AttributePath{"", std::string(attribute)};
+    if (child.back() != '/' || !isPlainName(child.substr(0, child.size() - 1)))
+        return std::nullopt;
+    return AttributePath{std::string(child.substr(0, child.size() - 1)), std::string(attribute)};
+}
+
+std::string CompiledXPath::evaluateString(const pugi::xpath_node& context) const {
+    if (!direct_)
+        return evaluate_string(context);
+    // An attribute node has no attributes or children (xpath_node::node() would be its parent).
+    if (context.attribute())
+        return {};
+    pugi::xml_node node = context.node();
+    const char* name = direct_->attribute.c_str();
+    if (direct_->child.empty())
+        return node.attribute(name).value();
+    // string() of a node-set is its first node in document order: the first such child that has
+    // the attribute.
+    for (auto child : node.children(direct_->child.c_str()))
+        if (auto attribute = child.attribute(name))
+            return attribute.value();
+    return {};
+}
+
+QueryPointer compileXPath(const std::string& expression, pugi::xpath_variable_set* variables,
+                          std::string& problem) {
     // pugixml reports syntax errors through an exception or the query's result, depending on how
     // it was built; both become a message here.
     try {
-        auto query = std::make_shared<pugi::xpath_query>(expression.c_str(), variables);
+        auto query = std::make_shared<CompiledXPath>(expression, variables);
         if (!query->result()) {
             problem = describe(query->result(), expression);
             return nullptr;

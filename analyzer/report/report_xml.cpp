@@ -1,6 +1,8 @@
 // The machine-readable report: everything the HTML shows plus the full evidence lists. Its shape
 // is pinned by schemas/report.xsd; bump formatVersion on any incompatible change. Written by
-// streaming (xml_writer.h): each rule's prose once in <rules>, findings naming their rule by ID.
+// streaming (xml_writer.h): each rule's prose once in <rules>, findings naming their rule by ID,
+// each DN once (report_xml_inventory.h).
+#include "report_xml_inventory.h"
 #include "report_xml_probes.h"
 #include "reporters.h"
 #include "severity_counts.h"
@@ -117,13 +119,14 @@ bool ruleGivesExpected(const Rule& rule, const Evidence& item) {
     return false;
 }
 
-void writeFinding(XmlWriter& xml, const Finding& finding, bool accepted = false) {
+void writeFinding(XmlWriter& xml, const InventoryLayout& layout, const Finding& finding,
+                  bool accepted = false) {
     const Rule& rule = *finding.rule;
     xml.start("finding");
     xml.attribute("rule", rule.id);
     xml.attribute("severity", toString(rule.severity));
     xml.attribute("status", accepted ? "accepted" : finding.status());
-    xml.attribute("object", finding.object);
+    layout.writeObjectOf(xml, finding.object);
     xml.attribute("objectName", finding.objectName);
     if (!finding.change.empty()) {
         xml.attribute("change", finding.change);
@@ -162,7 +165,8 @@ void writeComparison(XmlWriter& xml, const Comparison& comparison) {
 }
 
 // Each waiver with its state and the findings it covers, which carry status="accepted".
-void writeAcceptedRisks(XmlWriter& xml, const std::vector<WaiverOutcome>& waivers) {
+void writeAcceptedRisks(XmlWriter& xml, const InventoryLayout& layout,
+                        const std::vector<WaiverOutcome>& waivers) {
     xml.start("acceptedRisks");
     for (const auto& outcome : waivers) {
         const Waiver& waiver = outcome.waiver;
@@ -177,20 +181,7 @@ void writeAcceptedRisks(XmlWriter& xml, const std::vector<WaiverOutcome>& waiver
             xml.attribute("expiredMatches", outcome.expiredMatches);
         xml.textElement("reason", waiver.reason);
         for (const auto& finding : outcome.accepted)
-            writeFinding(xml, finding, true);
-        xml.end();
-    }
-    xml.end();
-}
-
-void writeInventory(XmlWriter& xml, const std::vector<InventoryItem>& inventory) {
-    xml.start("inventory");
-    for (const auto& item : inventory) {
-        xml.start("item");
-        xml.attribute("kind", item.kind);
-        xml.attribute("dn", item.dn);
-        xml.attribute("name", item.name);
-        xml.text(item.detail);
+            writeFinding(xml, layout, finding, true);
         xml.end();
     }
     xml.end();
@@ -209,7 +200,7 @@ void writeXmlReport(const AuditReport& report, OutputSink& out) {
     XmlWriter xml(out);
     xml.declaration();
     xml.start("relayauditReport");
-    xml.attribute("formatVersion", "2");
+    xml.attribute("formatVersion", "3");
     writeRun(xml, report.run);
     writeSummary(xml, report);
     xml.start("rules");
@@ -217,14 +208,15 @@ void writeXmlReport(const AuditReport& report, OutputSink& out) {
         writeRule(xml, *rule);
     xml.end();
     xml.start("findings");
+    InventoryLayout layout(report.inventory, report);
     for (const auto& finding : report.findings) // already ordered by the engine
-        writeFinding(xml, finding);
+        writeFinding(xml, layout, finding);
     xml.end();
     if (report.comparison.enabled)
         writeComparison(xml, report.comparison);
     if (report.waiversGiven)
-        writeAcceptedRisks(xml, report.waivers);
-    writeInventory(xml, report.inventory);
+        writeAcceptedRisks(xml, layout, report.waivers);
+    layout.writeInventory(xml);
     writeManualChecks(xml, report.manualChecks);
     writeWireEvidence(xml, report);
     xml.end();

@@ -1,0 +1,71 @@
+// The XML report without repeated DNs (format 3): at 10,000 virtual servers the full DN of every
+// inventory item was 4.9 MB and the findings' DNs 2.0 MB of a 10.7 MB report, though each object
+// is one item of the inventory and sits under a server that is another.
+#include "report_xml_inventory.h"
+
+namespace relayaudit {
+
+InventoryLayout::InventoryLayout(const std::vector<InventoryItem>& inventory,
+                                 const AuditReport& report)
+    : inventory_(inventory), parent_(inventory.size(), kNone), rdnLength_(inventory.size(), 0),
+      hasId_(inventory.size(), false) {
+    itemByDn_.reserve(inventory.size());
+    for (std::size_t i = 0; i < inventory.size(); ++i) {
+        std::string_view dn = inventory[i].dn;
+        if (dn.empty())
+            continue;
+        // The longest proper suffix after an unescaped "," that an earlier item has as its DN.
+        // (Cutting at a "\," would rebuild the DN exactly too; skipping it keeps rdn readable.)
+        for (std::size_t comma = dn.find(','); comma != std::string_view::npos;
+             comma = dn.find(',', comma + 1)) {
+            if (comma > 0 && dn[comma - 1] == '\\')
+                continue;
+            if (auto found = itemByDn_.find(dn.substr(comma + 1)); found != itemByDn_.end()) {
+                parent_[i] = found->second;
+                rdnLength_[i] = comma;
+                hasId_[found->second] = true;
+                break;
+            }
+        }
+        itemByDn_.emplace(dn, i);
+    }
+    auto mark = [&](const Finding& finding) {
+        if (auto found = itemByDn_.find(finding.object); found != itemByDn_.end())
+            hasId_[found->second] = true;
+    };
+    for (const auto& finding : report.findings)
+        mark(finding);
+    for (const auto& outcome : report.waivers)
+        for (const auto& finding : outcome.accepted)
+            mark(finding);
+}
+
+void InventoryLayout::writeObjectOf(XmlWriter& xml, const std::string& object) const {
+    if (auto found = itemByDn_.find(object); found != itemByDn_.end())
+        xml.attribute("item", found->second + 1);
+    else
+        xml.attribute("object", object);
+}
+
+void InventoryLayout::writeInventory(XmlWriter& xml) const {
+    xml.start("inventory");
+    for (std::size_t i = 0; i < inventory_.size(); ++i) {
+        const auto& item = inventory_[i];
+        xml.start("item");
+        if (hasId_[i])
+            xml.attribute("id", i + 1);
+        xml.attribute("kind", item.kind);
+        if (parent_[i] != kNone) {
+            xml.attribute("in", parent_[i] + 1);
+            xml.attribute("rdn", std::string_view(item.dn).substr(0, rdnLength_[i]));
+        } else {
+            xml.attribute("dn", item.dn);
+        }
+        xml.attribute("name", item.name);
+        xml.text(item.detail);
+        xml.end();
+    }
+    xml.end();
+}
+
+} // namespace relayaudit

@@ -1,0 +1,31 @@
+#pragma once
+#include "audit_model.h"
+#include "xml_writer.h"
+
+#include <string_view>
+#include <unordered_map>
+
+namespace relayaudit {
+
+// How format 3 gives each DN once: an inventory item under an earlier item (a virtual server
+// under its server) writes its DN relative to it (in="ID" rdn="..."; the DN is rdn + "," + the
+// DN of item ID), others write dn="..."; a finding on an inventory object names the item
+// (item="ID") instead of repeating its DN in object="...". Only items something refers to get an
+// id (their 1-based place in the inventory).
+class InventoryLayout {
+public:
+    InventoryLayout(const std::vector<InventoryItem>& inventory, const AuditReport& report);
+    // Writes item="ID" for an inventory object, else object="DN" (empty for forest-wide ones).
+    void writeObjectOf(XmlWriter& xml, const std::string& object) const;
+    void writeInventory(XmlWriter& xml) const;
+
+private:
+    static constexpr std::size_t kNone = std::size_t(-1);
+    const std::vector<InventoryItem>& inventory_;
+    std::unordered_map<std::string_view, std::size_t> itemByDn_; // first item with that DN
+    std::vector<std::size_t> parent_;                            // kNone: the DN is given whole
+    std::vector<std::size_t> rdnLength_;                         // with a parent
+    std::vector<bool> hasId_;
+};
+
+} // namespace relayaudit
