@@ -3,6 +3,7 @@
 #include "directory_builder.h"
 #include "rules.h"
 #include "snapshot.h"
+#include "snapshot_build_thread.h"
 #include "snapshot_builder.h"
 
 #include <QProcess>
@@ -203,6 +204,26 @@ private slots:
         auto organization = streamed.select_node("//organization").node();
         QCOMPARE(QString(organization.attribute("virtualServers").value()), QString("3"));
         QVERIFY(streamed.select_node("//organization/following-sibling::virtualServer"));
+    }
+
+    // A live collection builds on a second thread (SnapshotBuildThread); with a queue of one
+    // entry the two threads hand over at every entry, and the document is still the same.
+    void entriesBuiltOnASecondThreadGiveTheSameSnapshot() {
+        auto forest = sampleForest();
+        auto whole = build(forest);
+        CollectionContext context;
+        context.sourceKind = "ldif";
+        context.toolVersion = "test";
+        context.collectedAt = "2026-01-01T00:00:00Z";
+        pugi::xml_document threaded;
+        SnapshotBuildThread builder(threaded, 1);
+        for (auto& entry : forest.entries)
+            builder.add(std::move(entry));
+        builder.finish(context);
+        std::ostringstream a, b;
+        whole.save(a);
+        threaded.save(b);
+        QCOMPARE(QString::fromStdString(b.str()), QString::fromStdString(a.str()));
     }
 
     void unreadableDomainFromCollectorIsRecordedWithReason() {

@@ -21,6 +21,7 @@
 #include "rules_command.h"
 #include "run_failure.h"
 #include "snapshot.h"
+#include "snapshot_build_thread.h"
 #include "snapshot_builder.h"
 #include "stdout_summary.h"
 #include "text_encoding.h"
@@ -147,11 +148,10 @@ void collectSnapshot(const LiveOptions& options, pugi::xml_document& snapshot, s
     std::function<void(const std::string&)> progress = [&log](const std::string& line) {
         log.write(LogLevel::Info, line);
     };
-    // Entries are built into the snapshot as they arrive (overlapping the network wait); only
-    // what needs every entry waits for finish().
-    SnapshotBuilder builder(snapshot);
+    // Entries are built into the snapshot as they arrive, on a second thread while this one
+    // waits for the directory; only what needs every entry waits for finish().
+    SnapshotBuildThread builder(snapshot);
     auto result = collectFromLdap(connection, progress, [&builder](DirectoryEntry&& entry) {
-        PhaseSpan building(Phase::SnapshotBuild);
         builder.add(std::move(entry));
     });
     std::fill(connection.password.begin(), connection.password.end(), '\0');
@@ -162,7 +162,6 @@ void collectSnapshot(const LiveOptions& options, pugi::xml_document& snapshot, s
     if (connection.tlsInsecure)
         result.context.notes.push_back("certificate checks were disabled (--tls-insecure): the "
                                        "server's identity was not verified");
-    PhaseSpan building(Phase::SnapshotBuild);
     builder.finish(result.context);
 }
 

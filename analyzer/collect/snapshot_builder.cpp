@@ -23,7 +23,8 @@ using build::friendlyName;
 using build::set;
 
 void appendForest(pugi::xml_node root, const std::vector<const DirectoryEntry*>& unique,
-                  std::size_t duplicates, const CollectionContext& context) {
+                  std::size_t duplicates, const std::vector<std::array<std::string, 3>>& malformed,
+                  const CollectionContext& context) {
     std::string configurationNC = context.configurationNC;
     std::string rootDomainNC = context.rootDomainNC;
     for (const auto* entry : unique) {
@@ -46,14 +47,11 @@ void appendForest(pugi::xml_node root, const std::vector<const DirectoryEntry*>&
     set(forest, "duplicateEntries", std::to_string(duplicates + context.duplicateEntriesLeftOut));
     // Every entry whose DN does not parse, whatever its kind: its place in the tree is unknown,
     // so it is kept visible here rather than dropped or guessed from a partial parse.
-    for (const auto* entry : unique) {
-        auto parsed = parseDn(entry->dn);
-        if (parsed.ok())
-            continue;
+    for (const auto& [dn, origin, reason] : malformed) {
         auto node = forest.append_child("malformedDn");
-        set(node, "dn", entry->dn);
-        set(node, "origin", entry->origin);
-        set(node, "reason", parsed.error().describe());
+        set(node, "dn", dn);
+        set(node, "origin", origin);
+        set(node, "reason", reason);
     }
     build::appendUnreadable(forest, unique, context);
 }
@@ -86,13 +84,14 @@ DirectoryEntry SnapshotBuilder::placeOnly(const DirectoryEntry& entry) {
     return stub;
 }
 
-bool SnapshotBuilder::buildAtOnce(const DirectoryEntry& entry) {
+bool SnapshotBuilder::buildAtOnce(const DirectoryEntry& entry,
+                                  const Decoded<DistinguishedName>& parsedDn) {
     if (entry.hasObjectClass("protocolCfgSMTPServer"))
-        build::appendVirtualServer(virtualServers_, entry);
+        build::appendVirtualServer(virtualServers_, entry, parsedDn);
     if (entry.hasObjectClass("msExchSmtpReceiveConnector"))
-        build::appendReceiveConnector(receiveConnectors_, entry);
+        build::appendReceiveConnector(receiveConnectors_, entry, parsedDn);
     if (entry.hasObjectClass("msExchRoutingSMTPConnector"))
-        build::appendSmtpConnector(smtpConnectors_, entry);
+        build::appendSmtpConnector(smtpConnectors_, entry, parsedDn);
     // Organisations, servers, domains and accounts are read again by finish(): kept whole.
     return !entry.hasObjectClass("msExchOrganizationContainer") &&
            !entry.hasObjectClass("msExchExchangeServer") && !entry.find("objectSid") &&
@@ -101,16 +100,30 @@ bool SnapshotBuilder::buildAtOnce(const DirectoryEntry& entry) {
             entry.hasObjectClass("msExchRoutingSMTPConnector"));
 }
 
+// Every entry whose DN does not parse, whatever its kind: its place in the tree is unknown, so it
+// is kept visible in the forest rather than dropped or guessed from a partial parse.
+void SnapshotBuilder::noteMalformed(const DirectoryEntry& entry,
+                                    const Decoded<DistinguishedName>& parsedDn) {
+    if (!parsedDn.ok())
+        malformed_.push_back({entry.dn, entry.origin, parsedDn.error().describe()});
+}
+
+// Each DN is parsed here once, for the builders at once and for forest/malformedDn (a DN parse
+// is the dearest step of building a virtual server).
 void SnapshotBuilder::add(const DirectoryEntry& entry) {
     if (!firstOfItsDn(entry))
         return;
-    kept_.push_back(buildAtOnce(entry) ? placeOnly(entry) : entry);
+    auto parsedDn = parseDn(entry.dn);
+    noteMalformed(entry, parsedDn);
+    kept_.push_back(buildAtOnce(entry, parsedDn) ? placeOnly(entry) : entry);
 }
 
 void SnapshotBuilder::add(DirectoryEntry&& entry) {
     if (!firstOfItsDn(entry))
         return;
-    kept_.push_back(buildAtOnce(entry) ? placeOnly(entry) : std::move(entry));
+    auto parsedDn = parseDn(entry.dn);
+    noteMalformed(entry, parsedDn);
+    kept_.push_back(buildAtOnce(entry, parsedDn) ? placeOnly(entry) : std::move(entry));
 }
 
 void SnapshotBuilder::finish(const CollectionContext& context) {
@@ -129,7 +142,7 @@ void SnapshotBuilder::finish(const CollectionContext& context) {
     unique.reserve(kept_.size());
     for (const auto& entry : kept_)
         unique.push_back(&entry);
-    appendForest(root, unique, duplicates_, context);
+    appendForest(root, unique, duplicates_, malformed_, context);
     build::appendDomains(root, unique, context);
     auto exchange = root.append_child("exchange");
     build::appendOrganizationsAndServers(exchange, unique);
@@ -141,6 +154,7 @@ void SnapshotBuilder::finish(const CollectionContext& context) {
     }
     kept_.clear();
     seen_.clear();
+    malformed_.clear();
 }
 
 void buildSnapshot(const std::vector<DirectoryEntry>& entries, const CollectionContext& context,

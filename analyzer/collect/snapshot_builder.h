@@ -1,8 +1,10 @@
 #pragma once
 // Turns directory entries, whatever collected them, into the snapshot document.
 #include "directory.h"
+#include "dn.h"
 #include "snapshot.h"
 
+#include <array>
 #include <cstddef>
 #include <pugixml.hpp>
 #include <string>
@@ -29,7 +31,8 @@ public:
 
 private:
     bool firstOfItsDn(const DirectoryEntry& entry);
-    bool buildAtOnce(const DirectoryEntry& entry);
+    bool buildAtOnce(const DirectoryEntry& entry, const Decoded<DistinguishedName>& parsedDn);
+    void noteMalformed(const DirectoryEntry& entry, const Decoded<DistinguishedName>& parsedDn);
     static DirectoryEntry placeOnly(const DirectoryEntry& entry);
 
     pugi::xml_document& snapshot_;
@@ -38,6 +41,8 @@ private:
     std::unordered_set<std::string> seen_;                               // lower-case DNs
     std::vector<DirectoryEntry> kept_; // the first entry of each DN, in order (stubs for the above)
     std::size_t duplicates_ = 0;
+    // forest/malformedDn rows (dn, origin, reason), from the one parse add() makes of each DN.
+    std::vector<std::array<std::string, 3>> malformed_;
 };
 
 } // namespace relayaudit

@@ -155,11 +155,11 @@ void appendRemoteRanges(pugi::xml_node connector, const DirectoryEntry& entry,
 
 } // namespace
 
-void appendReceiveConnector(pugi::xml_node exchange, const DirectoryEntry& entry) {
+void appendReceiveConnector(pugi::xml_node exchange, const DirectoryEntry& entry,
+                            const Decoded<DistinguishedName>& parsedDn) {
     auto node = exchange.append_child("receiveConnector");
     set(node, "dn", entry.dn);
     set(node, "name", friendlyName(entry));
-    const auto parsedDn = parseDn(entry.dn); // once for both uses
     set(node, "server", rdnBefore(parsedDn, "Servers"));
     set(node, "origin", entry.origin);
     auto invalid = dnProblems(parsedDn);

@@ -2,11 +2,14 @@
 // <receiveConnector>: an Exchange 2007+ receive connector (msExchSmtpReceiveConnector) with its
 // remote IP ranges parsed and its DACL decoded into <permissions>.
 #include "directory.h"
+#include "dn.h"
 
 #include <pugixml.hpp>
 
 namespace relayaudit::build {
 
-void appendReceiveConnector(pugi::xml_node exchange, const DirectoryEntry& entry);
+// parsedDn: the entry's DN as the snapshot builder parsed it once for every use.
+void appendReceiveConnector(pugi::xml_node exchange, const DirectoryEntry& entry,
+                            const Decoded<DistinguishedName>& parsedDn);
 
 } // namespace relayaudit::build

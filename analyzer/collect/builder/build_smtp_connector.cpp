@@ -64,11 +64,11 @@ void appendSmartHosts(pugi::xml_node connector, const DirectoryEntry& entry) {
 
 } // namespace
 
-void appendSmtpConnector(pugi::xml_node exchange, const DirectoryEntry& entry) {
+void appendSmtpConnector(pugi::xml_node exchange, const DirectoryEntry& entry,
+                         const Decoded<DistinguishedName>& parsedDn) {
     auto node = exchange.append_child("smtpConnector");
     set(node, "dn", entry.dn);
     set(node, "name", friendlyName(entry));
-    const auto parsedDn = parseDn(entry.dn); // once for both uses
     set(node, "routingGroup", rdnBefore(parsedDn, "Routing Groups"));
     set(node, "origin", entry.origin);
     appendAddressSpaces(node, entry);

@@ -2,11 +2,14 @@
 // <smtpConnector>: an Exchange 2000/2003 SMTP connector (msExchRoutingSMTPConnector) with its
 // address spaces (routingList) and smart hosts (msExchSmtpSmartHost).
 #include "directory.h"
+#include "dn.h"
 
 #include <pugixml.hpp>
 
 namespace relayaudit::build {
 
-void appendSmtpConnector(pugi::xml_node exchange, const DirectoryEntry& entry);
+// parsedDn: the entry's DN as the snapshot builder parsed it once for every use.
+void appendSmtpConnector(pugi::xml_node exchange, const DirectoryEntry& entry,
+                         const Decoded<DistinguishedName>& parsedDn);
 
 } // namespace relayaudit::build

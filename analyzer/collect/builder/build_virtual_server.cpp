@@ -121,11 +121,11 @@ void appendIpSecurity(pugi::xml_node virtualServer, const char* element,
 
 } // namespace
 
-void appendVirtualServer(pugi::xml_node exchange, const DirectoryEntry& entry) {
+void appendVirtualServer(pugi::xml_node exchange, const DirectoryEntry& entry,
+                         const Decoded<DistinguishedName>& parsedDn) {
     auto node = exchange.append_child("virtualServer");
     set(node, "dn", entry.dn);
     set(node, "name", friendlyName(entry));
-    const auto parsedDn = parseDn(entry.dn); // once for the three uses below
     set(node, "server", rdnBefore(parsedDn, "Servers"));
     set(node, "organization", rdnBefore(parsedDn, "Microsoft Exchange"));
     set(node, "origin", entry.origin);

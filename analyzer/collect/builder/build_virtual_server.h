@@ -2,11 +2,14 @@
 // <virtualServer>: an Exchange 2000/2003 SMTP virtual server (protocolCfgSMTPServer) with its
 // authentication and TLS flags split into booleans and its IPSecurity relay list decoded.
 #include "directory.h"
+#include "dn.h"
 
 #include <pugixml.hpp>
 
 namespace relayaudit::build {
 
-void appendVirtualServer(pugi::xml_node exchange, const DirectoryEntry& entry);
+// parsedDn: the entry's DN as the snapshot builder parsed it once for every use.
+void appendVirtualServer(pugi::xml_node exchange, const DirectoryEntry& entry,
+                         const Decoded<DistinguishedName>& parsedDn);
 
 } // namespace relayaudit::build
