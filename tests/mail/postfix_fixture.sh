@@ -37,25 +37,14 @@ virtual_gid_maps = static:65534
 virtual_minimum_uid = 100
 CF
   } > "$B/postfix/main.cf"
-  cat > "$B/postfix/master.cf" <<CF
+  {
+    cat <<CF
 127.0.0.1:$port inet n - n - - smtpd
 pickup    unix  n - n 60 1 pickup
-cleanup   unix  n - n - 0 cleanup
-qmgr      unix  n - n 300 1 qmgr
-rewrite   unix  - - n - - trivial-rewrite
-bounce    unix  - - n - 0 bounce
-defer     unix  - - n - 0 bounce
-trace     unix  - - n - 0 bounce
-verify    unix  - - n - 1 verify
-proxymap  unix  - - n - - proxymap
-error     unix  - - n - - error
-retry     unix  - - n - - error
-discard   unix  - - n - - discard
 virtual   unix  - n n - - virtual
-anvil     unix  - - n - 1 anvil
-scache    unix  - - n - 1 scache
-postlog   unix-dgram n - n - 1 postlogd
 CF
+    postfix_master_services
+  } > "$B/postfix/master.cf"
   postfix -c "$B/postfix" check </dev/null >"$B/check.log" 2>&1 || { cat "$B/check.log" "$B/maillog" >&2 2>/dev/null; fail "postfix check failed"; }
   setsid /usr/lib/postfix/sbin/master -c "$B/postfix" </dev/null >"$B/master.out" 2>&1 &
   echo $! > "$B/master.pid"

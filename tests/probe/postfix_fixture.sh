@@ -73,24 +73,13 @@ CF
         "smtpd_tls_auth_only = $auth_only" 'smtpd_sasl_security_options = noanonymous'
     fi ;;
   esac >> "$C/main.cf"
-  cat > "$C/master.cf" <<CF
+  {
+    cat <<CF
 127.0.0.1:$PORT inet n - n - - smtpd
-cleanup   unix  n - n - 0 cleanup
-qmgr      unix  n - n 300 1 qmgr
 tlsmgr    unix  - - n 1000? 1 tlsmgr
-rewrite   unix  - - n - - trivial-rewrite
-bounce    unix  - - n - 0 bounce
-defer     unix  - - n - 0 bounce
-trace     unix  - - n - 0 bounce
-verify    unix  - - n - 1 verify
-proxymap  unix  - - n - - proxymap
-error     unix  - - n - - error
-retry     unix  - - n - - error
-discard   unix  - - n - - discard
-anvil     unix  - - n - 1 anvil
-scache    unix  - - n - 1 scache
-postlog   unix-dgram n - n - 1 postlogd
 CF
+    postfix_master_services
+  } > "$C/master.cf"
 }
 
 stop_all() {

@@ -25,3 +25,24 @@ relay_domains =
 local_recipient_maps =
 CF
 }
+
+# The master.cf services every private test Postfix needs besides its smtpd listener (queue
+# manager, cleanup, bounces, logging); the fixture adds its listener and any service of its own.
+postfix_master_services() {
+  cat <<CF
+cleanup   unix  n - n - 0 cleanup
+qmgr      unix  n - n 300 1 qmgr
+rewrite   unix  - - n - - trivial-rewrite
+bounce    unix  - - n - 0 bounce
+defer     unix  - - n - 0 bounce
+trace     unix  - - n - 0 bounce
+verify    unix  - - n - 1 verify
+proxymap  unix  - - n - - proxymap
+error     unix  - - n - - error
+retry     unix  - - n - - error
+discard   unix  - - n - - discard
+anvil     unix  - - n - 1 anvil
+scache    unix  - - n - 1 scache
+postlog   unix-dgram n - n - 1 postlogd
+CF
+}
