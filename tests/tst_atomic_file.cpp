@@ -1,6 +1,7 @@
 // AtomicFileSet: a run's outputs are replaced all together or not at all, temporaries never
 // outlive the set, and file modes are what an administrator expects.
 #include "atomic_file.h"
+#include "input_file.h"
 
 #include <QDir>
 #include <QFile>

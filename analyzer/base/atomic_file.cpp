@@ -98,8 +98,13 @@ std::optional<std::string> writeStandardOutput(std::string_view content) {
 } // namespace
 
 std::optional<std::string> writeFileAtomically(const std::string& path, std::string_view content) {
+    return writeFileAtomically(path, [content](OutputSink& out) { out.append(content); });
+}
+
+std::optional<std::string> writeFileAtomically(const std::string& path,
+                                               const AtomicFileSet::ContentWriter& write) {
     AtomicFileSet outputs;
-    if (auto problem = outputs.stage(path, content))
+    if (auto problem = outputs.stage(path, write))
         return problem;
     return outputs.commit();
 }

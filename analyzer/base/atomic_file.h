@@ -1,7 +1,6 @@
 #pragma once
 // Outputs are written to a temporary file beside the target and renamed over it, so a failed run
 // never leaves a half-written report and never destroys the previous one.
-#include "input_file.h" // readWholeFile, which used to live here
 #include "output_sink.h"
 
 #include <functional>
@@ -51,5 +50,9 @@ private:
     void discardBackups();
     std::vector<Staged> staged_;
 };
+
+// The same for content written piece by piece (a large snapshot never held as one string).
+std::optional<std::string> writeFileAtomically(const std::string& path,
+                                               const AtomicFileSet::ContentWriter& write);
 
 } // namespace relayaudit

@@ -2,6 +2,7 @@
 
 #include "atomic_file.h"
 #include "history_store.h"
+#include "input_file.h"
 #include "run_failure.h"
 #include "waivers.h"
 

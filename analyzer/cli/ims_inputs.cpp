@@ -1,6 +1,7 @@
 #include "ims_inputs.h"
 
 #include "atomic_file.h"
+#include "input_file.h"
 #include "run_failure.h"
 #include "string_helpers.h"
 

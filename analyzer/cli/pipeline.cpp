@@ -165,13 +165,6 @@ void collectSnapshot(const LiveOptions& options, pugi::xml_document& snapshot, s
     builder.finish(result.context);
 }
 
-void writeOutput(const std::string& path, std::string_view content, const char* what) {
-    if (path.empty())
-        return;
-    if (auto problem = writeFileAtomically(path, content))
-        throw RunFailure{std::string("cannot write the ") + what + ": " + *problem};
-}
-
 bool stdoutIsTerminal() {
     return ::isatty(STDOUT_FILENO) == 1;
 }
@@ -233,16 +226,15 @@ int analyzeSnapshot(const pugi::xml_document& snapshot, const RuleCatalogue& cat
     Writer writeHtml = timed(Phase::HtmlReport, textOrReport(html, writeHtmlReport, report));
     Writer writeJson =
         timed(Phase::OtherOutputs, [&report](OutputSink& out) { writeJsonReport(report, out); });
-    Writer writeSnapshot = timed(Phase::OtherOutputs, [&snapshot](OutputSink& out) {
-        out.append(snapshotToString(snapshot));
-    });
+    Writer writeSnapshotText =
+        timed(Phase::OtherOutputs, [&snapshot](OutputSink& out) { writeSnapshot(snapshot, out); });
     // All or nothing: a failure on the last output must not leave the first ones replaced.
     RunOutcome outcome;
     outcome.threshold = threshold;
     outcome.failOnNew = options.failOnNew;
     AtomicFileSet outputs;
     for (const auto& [path, write, what] :
-         {std::tuple{&options.snapshotOut, &writeSnapshot, "snapshot"},
+         {std::tuple{&options.snapshotOut, &writeSnapshotText, "snapshot"},
           std::tuple{&options.xmlOut, &writeXml, "XML report"},
           std::tuple{&options.htmlOut, &writeHtml, "HTML report"},
           std::tuple{&options.jsonOut, &writeJson, "JSON report"}})
@@ -370,7 +362,9 @@ int runCollect(const CollectOptions& options, std::ostream& err) {
     pugi::xml_document snapshot;
     collectSnapshot(options.live, snapshot, err);
     PhaseSpan writing(Phase::OtherOutputs);
-    writeOutput(options.snapshotOut, snapshotToString(snapshot), "snapshot");
+    if (auto problem = writeFileAtomically(
+            options.snapshotOut, [&snapshot](OutputSink& out) { writeSnapshot(snapshot, out); }))
+        throw RunFailure{"cannot write the snapshot: " + *problem};
     if (options.snapshotOut != "-")
         StderrLog(err).write(LogLevel::Info, "snapshot written to " + options.snapshotOut);
     return kExitClean;

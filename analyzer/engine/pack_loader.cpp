@@ -3,6 +3,7 @@
 #include "atomic_file.h"
 #include "compiled_rule.h"
 #include "embedded.h"
+#include "input_file.h"
 #include "rule_loader.h"
 #include "rules.h"
 #include "xpath_compile.h"

@@ -48,7 +48,11 @@ struct CollectionContext {
 // Reads a saved snapshot; on failure returns a message naming the problem (and byte offset).
 std::optional<std::string> loadSnapshot(const std::string& path, pugi::xml_document& snapshot);
 
-// Serialises with two-space indentation and an XML declaration.
+class OutputSink;
+
+// Serialises with two-space indentation and an XML declaration, straight into the sink.
+void writeSnapshot(const pugi::xml_document& snapshot, OutputSink& out);
+// The same text as a string (tests, the fuzz target, the collect command's small outputs).
 std::string snapshotToString(const pugi::xml_document& snapshot);
 
 } // namespace relayaudit

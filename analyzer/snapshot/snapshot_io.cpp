@@ -1,9 +1,8 @@
 // Reading a saved snapshot back (with validation) and writing one out.
-#include "atomic_file.h"
+#include "input_file.h"
+#include "output_sink.h"
 #include "snapshot.h"
 #include "snapshot_validation.h"
-
-#include <sstream>
 
 namespace relayaudit {
 
@@ -31,11 +30,35 @@ std::optional<std::string> loadSnapshot(const std::string& path, pugi::xml_docum
     return std::nullopt;
 }
 
-std::string snapshotToString(const pugi::xml_document& snapshot) {
-    std::ostringstream out;
-    snapshot.save(out, "  ", pugi::format_default | pugi::format_no_declaration,
+namespace {
+
+// pugixml's serialiser writes through this straight into the sink: a snapshot written to a file
+// never exists as one string (nor as a stream buffer plus its copy).
+class SinkWriter : public pugi::xml_writer {
+public:
+    explicit SinkWriter(OutputSink& out) : out_(out) {}
+    void write(const void* data, std::size_t size) override {
+        out_.append(std::string_view(static_cast<const char*>(data), size));
+    }
+
+private:
+    OutputSink& out_;
+};
+
+} // namespace
+
+void writeSnapshot(const pugi::xml_document& snapshot, OutputSink& out) {
+    out.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    SinkWriter writer(out);
+    snapshot.save(writer, "  ", pugi::format_default | pugi::format_no_declaration,
                   pugi::encoding_utf8);
-    return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + out.str();
+}
+
+std::string snapshotToString(const pugi::xml_document& snapshot) {
+    std::string text;
+    OutputSink out(text);
+    writeSnapshot(snapshot, out);
+    return text;
 }
 
 } // namespace relayaudit
