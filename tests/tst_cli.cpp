@@ -316,6 +316,31 @@ private slots:
         QVERIFY(!findings(first).isEmpty());
         QCOMPARE(findings(second), findings(first));
     }
+    // Without --snapshot-out the <raw> copies are left out of the in-memory snapshot: the findings
+    // on the samples (all three exports) must be those of a run that keeps them.
+    void findingsDoNotDependOnWhetherTheSnapshotIsWritten() {
+        QTemporaryDir directory;
+        QStringList inputs;
+        for (const char* sample : {"corp-config.ldif", "corp-domain.ldif", "child-domain.ldif"})
+            inputs << "--ldif" << QString(RELAYAUDIT_SOURCE_DIR "/samples/") + sample;
+        auto lean = directory.filePath("lean.xml");
+        auto kept = directory.filePath("kept.xml");
+        QCOMPARE(
+            runRelayaudit(QStringList{"analyze"} + inputs + QStringList{"--xml", lean}).exitCode,
+            2);
+        QCOMPARE(runRelayaudit(QStringList{"analyze"} + inputs +
+                               QStringList{"--xml", kept, "--snapshot-out",
+                                           directory.filePath("snapshot.xml")})
+                     .exitCode,
+                 2);
+        auto findings = [](const QString& path) {
+            QString text = readText(path);
+            return text.mid(text.indexOf("<findings"),
+                            text.indexOf("</findings>") - text.indexOf("<findings"));
+        };
+        QVERIFY(findings(kept).count("<finding ") > 10);
+        QCOMPARE(findings(lean), findings(kept));
+    }
     void xmlReportValidatesAgainstItsSchemaAndCanGoToStandardOutput() {
         QTemporaryDir directory;
         auto file = writeFile(directory, "open.ldif", openRelayForest().ldif());

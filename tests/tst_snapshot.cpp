@@ -216,13 +216,33 @@ private slots:
         context.toolVersion = "test";
         context.collectedAt = "2026-01-01T00:00:00Z";
         pugi::xml_document threaded;
-        SnapshotBuildThread builder(threaded, 1);
+        SnapshotBuildThread builder(threaded, RawValues::Kept, 1);
         for (auto& entry : forest.entries)
             builder.add(std::move(entry));
         builder.finish(context);
         std::ostringstream a, b;
         whole.save(a);
         threaded.save(b);
+        QCOMPARE(QString::fromStdString(b.str()), QString::fromStdString(a.str()));
+    }
+
+    // A run nobody reads the raw copies of builds the document without them, and nothing else.
+    void leavingOutRawValuesRemovesOnlyTheRawElements() {
+        auto forest = sampleForest();
+        auto whole = build(forest);
+        CollectionContext context;
+        context.sourceKind = "ldif";
+        context.toolVersion = "test";
+        context.collectedAt = "2026-01-01T00:00:00Z";
+        pugi::xml_document lean;
+        buildSnapshot(forest.entries, context, lean, RawValues::LeftOut);
+        QVERIFY(whole.select_node("//virtualServer/raw"));
+        QVERIFY(!lean.select_node("//raw"));
+        for (auto raw : whole.select_nodes("//raw"))
+            raw.node().parent().remove_child(raw.node());
+        std::ostringstream a, b;
+        whole.save(a);
+        lean.save(b);
         QCOMPARE(QString::fromStdString(b.str()), QString::fromStdString(a.str()));
     }
 

@@ -140,8 +140,16 @@ ConnectionOptions resolveConnection(const LiveOptions& options) {
     return connection;
 }
 
+// The <raw> copies are read only by a written snapshot, the probe (msExchServerBindings) and
+// custom rule packs (the built-in ones never read them): without those, they are left out, which
+// takes a third off the memory of a large audit (docs/design.md, "Raw values only when read").
+RawValues rawValuesFor(const AnalyzeOptions& options) {
+    bool read = !options.snapshotOut.empty() || options.probe.enabled || !options.rulePaths.empty();
+    return read ? RawValues::Kept : RawValues::LeftOut;
+}
+
 void collectSnapshot(const LiveOptions& options, pugi::xml_document& snapshot, std::ostream& err,
-                     bool quiet = false) {
+                     RawValues rawValues, bool quiet = false) {
     auto connection = resolveConnection(options);
     // Which DC, which account, how many objects: on a terminal as progress, in a log with levels.
     StderrLog log(err, quiet);
@@ -150,7 +158,7 @@ void collectSnapshot(const LiveOptions& options, pugi::xml_document& snapshot, s
     };
     // Entries are built into the snapshot as they arrive, on a second thread while this one
     // waits for the directory; only what needs every entry waits for finish().
-    SnapshotBuildThread builder(snapshot);
+    SnapshotBuildThread builder(snapshot, rawValues);
     auto result = collectFromLdap(connection, progress, [&builder](DirectoryEntry&& entry) {
         builder.add(std::move(entry));
     });
@@ -329,7 +337,7 @@ int runAnalyze(const AnalyzeOptions& options, std::ostream& out, std::ostream& e
                                            " LDIF file(s)");
         auto imsServers = readImsExports(options.imsRegistries);
         PhaseSpan building(Phase::SnapshotBuild);
-        buildSnapshot(entries, context, snapshot);
+        buildSnapshot(entries, context, snapshot, rawValuesFor(options));
         appendImsServers(snapshot, imsServers);
     }
     if (options.probe.enabled)
@@ -347,7 +355,8 @@ int runAudit(const AuditOptions& options, std::ostream& out, std::ostream& err) 
     pugi::xml_document snapshot;
     if (options.analysis.probe.enabled)
         probeSettingsFrom(options.analysis.probe); // fail on bad probe options before connecting
-    collectSnapshot(options.live, snapshot, err, options.analysis.quiet);
+    collectSnapshot(options.live, snapshot, err, rawValuesFor(options.analysis),
+                    options.analysis.quiet);
     if (options.analysis.probe.enabled) {
         auto probe = options.analysis.probe;
         probe.caFile = options.live.connection.caFile; // one --ca-file, as for LDAP
@@ -360,7 +369,7 @@ int runCollect(const CollectOptions& options, std::ostream& err) {
     if (options.snapshotOut.empty())
         throw RunFailure{"--snapshot-out FILE is required (\"-\" for standard output)"};
     pugi::xml_document snapshot;
-    collectSnapshot(options.live, snapshot, err);
+    collectSnapshot(options.live, snapshot, err, RawValues::Kept);
     PhaseSpan writing(Phase::OtherOutputs);
     if (auto problem = writeFileAtomically(
             options.snapshotOut, [&snapshot](OutputSink& out) { writeSnapshot(snapshot, out); }))

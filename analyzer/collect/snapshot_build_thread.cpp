@@ -6,8 +6,10 @@
 
 namespace relayaudit {
 
-SnapshotBuildThread::SnapshotBuildThread(pugi::xml_document& snapshot, std::size_t capacity)
-    : builder_(snapshot), capacity_(capacity == 0 ? 1 : capacity), thread_([this] { run(); }) {}
+SnapshotBuildThread::SnapshotBuildThread(pugi::xml_document& snapshot, RawValues rawValues,
+                                         std::size_t capacity)
+    : builder_(snapshot, rawValues), capacity_(capacity == 0 ? 1 : capacity),
+      thread_([this] { run(); }) {}
 
 SnapshotBuildThread::~SnapshotBuildThread() {
     {

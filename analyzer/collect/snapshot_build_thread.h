@@ -18,7 +18,8 @@ namespace relayaudit {
 // collection), dropping what is still queued.
 class SnapshotBuildThread {
 public:
-    SnapshotBuildThread(pugi::xml_document& snapshot, std::size_t capacity = 512);
+    SnapshotBuildThread(pugi::xml_document& snapshot, RawValues rawValues = RawValues::Kept,
+                        std::size_t capacity = 512);
     ~SnapshotBuildThread();
     SnapshotBuildThread(const SnapshotBuildThread&) = delete;
     SnapshotBuildThread& operator=(const SnapshotBuildThread&) = delete;

@@ -6,6 +6,8 @@
 
 #include <array>
 #include <cstddef>
+#include <memory>
+#include <optional>
 #include <pugixml.hpp>
 #include <string>
 #include <unordered_set>
@@ -13,9 +15,14 @@
 
 namespace relayaudit {
 
+// Whether virtual servers and connectors carry a <raw> copy of every value. The copies are the
+// largest part of the document and only a written snapshot, the probe and custom rules read
+// them: a run without those leaves them out (docs/design.md, "Raw values only when read").
+enum class RawValues { Kept, LeftOut };
+
 // Never fails: undecodable values become status="invalid" with the reason, for the rules to judge.
 void buildSnapshot(const std::vector<DirectoryEntry>& entries, const CollectionContext& context,
-                   pugi::xml_document& snapshot);
+                   pugi::xml_document& snapshot, RawValues rawValues = RawValues::Kept);
 
 // The same document, built while the entries arrive (a live collection feeds it page by page, so
 // building overlaps the network wait and no page outlives its decoding). Virtual servers, receive
@@ -24,25 +31,32 @@ void buildSnapshot(const std::vector<DirectoryEntry>& entries, const CollectionC
 // buildSnapshot is add() for each entry, then finish(): both give the same document.
 class SnapshotBuilder {
 public:
-    explicit SnapshotBuilder(pugi::xml_document& snapshot);
+    explicit SnapshotBuilder(pugi::xml_document& snapshot, RawValues rawValues = RawValues::Kept);
+    ~SnapshotBuilder();
     void add(const DirectoryEntry& entry);
     void add(DirectoryEntry&& entry);
     void finish(const CollectionContext& context);
 
 private:
     bool firstOfItsDn(const DirectoryEntry& entry);
+    // Builds virtual servers and connectors at once; true when the entry is not needed again.
     bool buildAtOnce(const DirectoryEntry& entry, const Decoded<DistinguishedName>& parsedDn);
-    void noteMalformed(const DirectoryEntry& entry, const Decoded<DistinguishedName>& parsedDn);
-    static DirectoryEntry placeOnly(const DirectoryEntry& entry);
-
+    // What finish() needs of every entry, read from the one parse of its DN.
+    void notePlace(const DirectoryEntry& entry, const Decoded<DistinguishedName>& parsedDn);
     pugi::xml_document& snapshot_;
     pugi::xml_node root_;
     pugi::xml_node virtualServers_, receiveConnectors_, smtpConnectors_; // moved in by finish()
-    std::unordered_set<std::string> seen_;                               // lower-case DNs
-    std::vector<DirectoryEntry> kept_; // the first entry of each DN, in order (stubs for the above)
+    bool rawValues_ = true;
+    std::unordered_set<std::string> seen_; // lower-case DNs
+    std::size_t unique_ = 0;
     std::size_t duplicates_ = 0;
+    std::vector<DirectoryEntry> kept_; // the first entry of each DN that finish() reads, in order
     // forest/malformedDn rows (dn, origin, reason), from the one parse add() makes of each DN.
     std::vector<std::array<std::string, 3>> malformed_;
+    // The configuration NC, organisations seen, and how many servers, virtual servers and
+    // receive connectors sit at every place of the tree (snapshot_builder.cpp).
+    struct Places;
+    std::unique_ptr<Places> places_;
 };
 
 } // namespace relayaudit

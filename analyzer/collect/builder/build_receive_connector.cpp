@@ -156,7 +156,7 @@ void appendRemoteRanges(pugi::xml_node connector, const DirectoryEntry& entry,
 } // namespace
 
 void appendReceiveConnector(pugi::xml_node exchange, const DirectoryEntry& entry,
-                            const Decoded<DistinguishedName>& parsedDn) {
+                            const Decoded<DistinguishedName>& parsedDn, bool rawValues) {
     auto node = exchange.append_child("receiveConnector");
     set(node, "dn", entry.dn);
     set(node, "name", friendlyName(entry));
@@ -175,7 +175,8 @@ void appendReceiveConnector(pugi::xml_node exchange, const DirectoryEntry& entry
     appendRemoteRanges(node, entry, invalid);
     setInvalidAttributes(node, invalid);
     appendPermissions(node, entry);
-    appendRaw(node, entry);
+    if (rawValues)
+        appendRaw(node, entry);
 }
 
 } // namespace relayaudit::build

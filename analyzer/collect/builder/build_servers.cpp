@@ -7,7 +7,6 @@
 #include <cstdlib>
 #include <optional>
 #include <string>
-#include <unordered_map>
 
 namespace relayaudit::build {
 
@@ -15,39 +14,6 @@ namespace {
 
 // msExchCurrentServerRoles bit of the Hub Transport role on Exchange 2007 and 2010 (facts 4.6).
 constexpr std::int64_t kRoleHubTransport = 0x20;
-
-// A DN compared the way the directory does: RDNs as libldap writes them back, ASCII case folded.
-// Keys of every proper ancestor; nothing when the DN does not parse (such an
-// object is flagged elsewhere and cannot be placed under a server).
-std::vector<std::string> ancestorKeys(std::string_view dn) {
-    auto parsed = parseDn(dn);
-    if (!parsed.ok())
-        return {};
-    const auto& names = parsed.value();
-    std::vector<std::string> keys;
-    std::string suffix;
-    for (std::size_t i = names.size(); i-- > 1;) {
-        suffix = toLowerAscii(names[i].text) + (suffix.empty() ? "" : "," + suffix);
-        keys.push_back(suffix);
-    }
-    return keys;
-}
-
-std::string keyOf(std::string_view dn) {
-    auto parsed = parseDn(dn);
-    if (!parsed.ok() || parsed.value().empty())
-        return {};
-    std::string key;
-    for (const auto& name : parsed.value())
-        key += (key.empty() ? "" : ",") + toLowerAscii(name.text);
-    return key;
-}
-
-struct Visible {
-    int servers = 0;
-    int virtualServers = 0;
-    int receiveConnectors = 0;
-};
 
 // "Version 6.5 (Build 7638.2: Service Pack 2)" -> 6; nothing when it does not say.
 std::optional<int> majorVersion(const DirectoryEntry& entry) {
@@ -104,40 +70,15 @@ std::string hostNameOf(const DirectoryEntry& entry) {
 } // namespace
 
 void appendOrganizationsAndServers(pugi::xml_node exchange,
-                                   const std::vector<const DirectoryEntry*>& unique) {
-    std::unordered_map<std::string, Visible> visible;
-    for (const auto* entry : unique) {
-        if (entry->hasObjectClass("msExchOrganizationContainer") ||
-            entry->hasObjectClass("msExchExchangeServer"))
-            visible.emplace(keyOf(entry->dn), Visible{});
-    }
-    visible.erase(std::string());
-    for (const auto* entry : unique) {
-        bool server = entry->hasObjectClass("msExchExchangeServer");
-        bool virtualServer = entry->hasObjectClass("protocolCfgSMTPServer");
-        bool connector = entry->hasObjectClass("msExchSmtpReceiveConnector");
-        if (!server && !virtualServer && !connector)
-            continue;
-        for (const auto& key : ancestorKeys(entry->dn)) {
-            auto found = visible.find(key);
-            if (found == visible.end())
-                continue;
-            found->second.servers += server;
-            found->second.virtualServers += virtualServer;
-            found->second.receiveConnectors += connector;
-        }
-    }
-    auto counts = [&](const DirectoryEntry& entry) {
-        auto found = visible.find(keyOf(entry.dn));
-        return found == visible.end() ? Visible{} : found->second;
-    };
+                                   const std::vector<const DirectoryEntry*>& unique,
+                                   const VisibleObjectsOf& visibleUnder) {
     for (const auto* entry : unique) {
         if (!entry->hasObjectClass("msExchOrganizationContainer"))
             continue;
         auto node = exchange.append_child("organization");
         set(node, "dn", entry->dn);
         set(node, "name", friendlyName(*entry));
-        auto seen = counts(*entry);
+        auto seen = visibleUnder(*entry);
         set(node, "servers", std::to_string(seen.servers));
         set(node, "virtualServers", std::to_string(seen.virtualServers));
         set(node, "receiveConnectors", std::to_string(seen.receiveConnectors));
@@ -157,14 +98,15 @@ void appendOrganizationsAndServers(pugi::xml_node exchange,
         auto generation = generationOf(*entry, major);
         set(node, "generation", generation);
         set(node, "transportRole", transportRoleOf(*entry, generation, major));
-        auto seen = counts(*entry);
+        auto seen = visibleUnder(*entry);
         set(node, "virtualServers", std::to_string(seen.virtualServers));
         set(node, "receiveConnectors", std::to_string(seen.receiveConnectors));
         setInvalidAttributes(node, dnProblems(*entry));
     }
 }
 
-void appendUnreadable(pugi::xml_node forest, const std::vector<const DirectoryEntry*>& unique,
+void appendUnreadable(pugi::xml_node forest, bool organizationSeen,
+                      const std::optional<std::string>& exchangeContainerDn,
                       const CollectionContext& context) {
     for (const auto& refused : context.unreadableObjects) {
         auto node = forest.append_child("unreadable");
@@ -172,28 +114,23 @@ void appendUnreadable(pugi::xml_node forest, const std::vector<const DirectoryEn
         set(node, "what", refused.what);
         set(node, "reason", refused.reason);
     }
-    bool organization = false;
-    for (const auto* entry : unique)
-        organization = organization || entry->hasObjectClass("msExchOrganizationContainer");
-    if (organization)
+    if (organizationSeen || !exchangeContainerDn)
         return;
-    for (const auto* entry : unique) {
-        auto parsed = parseDn(entry->dn);
-        bool exchangeContainer = entry->hasObjectClass("msExchConfigurationContainer");
-        if (!exchangeContainer && parsed.ok() && parsed.value().size() > 2) {
-            const auto& names = parsed.value();
-            exchangeContainer = equalsIgnoreCase(names[0].type(), "CN") &&
-                                equalsIgnoreCase(names[0].value(), "Microsoft Exchange") &&
-                                equalsIgnoreCase(names[1].value(), "Services");
-        }
-        if (!exchangeContainer)
-            continue;
-        auto node = forest.append_child("unreadable");
-        set(node, "dn", entry->dn);
-        set(node, "what", "the Exchange configuration container");
-        set(node, "reason", "it is visible, but no Exchange organisation under it is");
-        return;
-    }
+    auto node = forest.append_child("unreadable");
+    set(node, "dn", *exchangeContainerDn);
+    set(node, "what", "the Exchange configuration container");
+    set(node, "reason", "it is visible, but no Exchange organisation under it is");
+}
+
+bool isExchangeContainer(const DirectoryEntry& entry, const Decoded<DistinguishedName>& parsedDn) {
+    if (entry.hasObjectClass("msExchConfigurationContainer"))
+        return true;
+    if (!parsedDn.ok() || parsedDn.value().size() <= 2)
+        return false;
+    const auto& names = parsedDn.value();
+    return equalsIgnoreCase(names[0].type(), "CN") &&
+           equalsIgnoreCase(names[0].value(), "Microsoft Exchange") &&
+           equalsIgnoreCase(names[1].value(), "Services");
 }
 
 } // namespace relayaudit::build

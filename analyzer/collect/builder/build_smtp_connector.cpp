@@ -65,7 +65,7 @@ void appendSmartHosts(pugi::xml_node connector, const DirectoryEntry& entry) {
 } // namespace
 
 void appendSmtpConnector(pugi::xml_node exchange, const DirectoryEntry& entry,
-                         const Decoded<DistinguishedName>& parsedDn) {
+                         const Decoded<DistinguishedName>& parsedDn, bool rawValues) {
     auto node = exchange.append_child("smtpConnector");
     set(node, "dn", entry.dn);
     set(node, "name", friendlyName(entry));
@@ -74,7 +74,8 @@ void appendSmtpConnector(pugi::xml_node exchange, const DirectoryEntry& entry,
     appendAddressSpaces(node, entry);
     appendSmartHosts(node, entry);
     setInvalidAttributes(node, dnProblems(parsedDn));
-    appendRaw(node, entry);
+    if (rawValues)
+        appendRaw(node, entry);
 }
 
 } // namespace relayaudit::build

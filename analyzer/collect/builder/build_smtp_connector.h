@@ -10,6 +10,6 @@ namespace relayaudit::build {
 
 // parsedDn: the entry's DN as the snapshot builder parsed it once for every use.
 void appendSmtpConnector(pugi::xml_node exchange, const DirectoryEntry& entry,
-                         const Decoded<DistinguishedName>& parsedDn);
+                         const Decoded<DistinguishedName>& parsedDn, bool rawValues);
 
 } // namespace relayaudit::build

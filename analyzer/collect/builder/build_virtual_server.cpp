@@ -122,7 +122,7 @@ void appendIpSecurity(pugi::xml_node virtualServer, const char* element,
 } // namespace
 
 void appendVirtualServer(pugi::xml_node exchange, const DirectoryEntry& entry,
-                         const Decoded<DistinguishedName>& parsedDn) {
+                         const Decoded<DistinguishedName>& parsedDn, bool rawValues) {
     auto node = exchange.append_child("virtualServer");
     set(node, "dn", entry.dn);
     set(node, "name", friendlyName(entry));
@@ -174,7 +174,8 @@ void appendVirtualServer(pugi::xml_node exchange, const DirectoryEntry& entry,
     appendIpSecurity(node, "relayList", entry, "msExchSmtpRelayIpList");
     if (entry.first("msExchIPSecurity"))
         appendIpSecurity(node, "connectionList", entry, "msExchIPSecurity");
-    appendRaw(node, entry);
+    if (rawValues)
+        appendRaw(node, entry);
 }
 
 } // namespace relayaudit::build

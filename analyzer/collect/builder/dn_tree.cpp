@@ -1,0 +1,44 @@
+#include "dn_tree.h"
+
+#include <cstring>
+
+namespace relayaudit::build {
+
+DnTree::DnTree() : parents_{kRoot} {}
+
+std::string DnTree::keyOf(std::size_t parent, const RelativeName& name) {
+    std::string key(sizeof parent, '\0');
+    std::memcpy(key.data(), &parent, sizeof parent);
+    key.reserve(sizeof parent + name.text.size());
+    for (char c : name.text)
+        key.push_back(c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c);
+    return key;
+}
+
+std::optional<std::size_t> DnTree::addParentOf(const DistinguishedName& dn) {
+    if (dn.empty())
+        return std::nullopt;
+    std::size_t place = kRoot;
+    for (std::size_t i = dn.size(); i-- > 1;) {
+        auto [found, added] = children_.try_emplace(keyOf(place, dn[i]), parents_.size());
+        if (added)
+            parents_.push_back(place);
+        place = found->second;
+    }
+    return place;
+}
+
+std::optional<std::size_t> DnTree::find(const DistinguishedName& dn) const {
+    if (dn.empty())
+        return std::nullopt;
+    std::size_t place = kRoot;
+    for (std::size_t i = dn.size(); i-- > 0;) {
+        auto found = children_.find(keyOf(place, dn[i]));
+        if (found == children_.end())
+            return std::nullopt;
+        place = found->second;
+    }
+    return place;
+}
+
+} // namespace relayaudit::build
