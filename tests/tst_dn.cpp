@@ -70,6 +70,49 @@ private slots:
         }
         QVERIFY2(compared > 10000, "too few generated RDNs parsed to compare");
     }
+    // The snapshot builder parses a DN's parent once for all its siblings: on generated DNs (with
+    // spaces, escapes, multi-valued RDNs, BER values, broken ones) the leading RDN plus the
+    // parent's parse must be the whole parse, and a DN that does not parse never splits into two
+    // that do.
+    void leadingRdnAndParentParseAsTheWholeDn() {
+        std::mt19937 random(11);
+        const std::string pieces[] = {"CN=a",  "cn=B c",   "OU=x\\,y",  "DC=corp",        " CN=s",
+                                      "CN=t ", "CN=\\20u", "CN=a+OU=b", "CN=#0403616263", "CN=",
+                                      "=x",    "CN=a\\",   "CN=\"q\"",  "2.5.4.3=v"};
+        int split = 0, refused = 0;
+        for (int i = 0; i < 20000; ++i) {
+            std::string dn;
+            for (auto count = random() % 5 + 1; count > 0; --count)
+                dn += (dn.empty() ? "" : random() % 8 ? "," : ", ") + pieces[random() % 14];
+            const auto whole = parseDn(dn);
+            const auto lead = parseLeadingRdn(dn);
+            if (!lead) {
+                QVERIFY2(!whole.ok() || whole.value().size() <= 1, dn.c_str());
+                continue;
+            }
+            const auto parent = parseDn(std::string_view(dn).substr(lead->parentAt));
+            if (!whole.ok()) {
+                QVERIFY2(!parent.ok(), dn.c_str());
+                ++refused;
+                continue;
+            }
+            QVERIFY2(parent.ok(), dn.c_str());
+            QCOMPARE(whole.value().size(), parent.value().size() + 1);
+            QCOMPARE(QString::fromStdString(whole.value()[0].text),
+                     QString::fromStdString(lead->name.text));
+            QCOMPARE(QString::fromStdString(whole.value()[0].value()),
+                     QString::fromStdString(lead->name.value()));
+            for (std::size_t r = 1; r < whole.value().size(); ++r) {
+                QCOMPARE(QString::fromStdString(whole.value()[r].text),
+                         QString::fromStdString(parent.value()[r - 1].text));
+                QCOMPARE(whole.value()[r].parts.size(), parent.value()[r - 1].parts.size());
+                QCOMPARE(QString::fromStdString(whole.value()[r].value()),
+                         QString::fromStdString(parent.value()[r - 1].value()));
+            }
+            ++split;
+        }
+        QVERIFY2(split > 2000 && refused > 100, "generated DNs cover both outcomes");
+    }
     void plainDnSplitsIntoRdnsLeftmostFirst() {
         PARSE_OK(dn, "CN=1,CN=SMTP,DC=corp,DC=example");
         QCOMPARE(dn.size(), std::size_t(4));

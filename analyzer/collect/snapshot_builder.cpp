@@ -14,6 +14,10 @@
 #include "string_helpers.h"
 #include "text_encoding.h"
 
+#include <functional>
+#include <memory>
+#include <string_view>
+#include <unordered_map>
 #include <utility>
 
 namespace relayaudit {
@@ -50,6 +54,22 @@ void appendForest(pugi::xml_node root, std::size_t unique, std::size_t duplicate
     }
 }
 
+// What the builder knows of a parent DN, parsed once for all the siblings under it (in a
+// directory, siblings are most of the entries: 100 virtual servers share one protocol container).
+struct ParentFacts {
+    std::string text; // the parent's DN as written in its children's DNs
+    Decoded<DistinguishedName> names;
+    std::optional<std::size_t> place; // in the DnTree, once a counted object sits under it
+    std::optional<std::string> configurationSuffix;
+};
+
+struct TransparentHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view text) const {
+        return std::hash<std::string_view>{}(text);
+    }
+};
+
 } // namespace
 
 struct SnapshotBuilder::Places {
@@ -58,13 +78,38 @@ struct SnapshotBuilder::Places {
     std::optional<std::string> exchangeContainerDn; // the first one, in input order
     build::DnTree tree;
     std::vector<build::VisibleObjects> visible; // per place of the tree
+    // Parents seen lately; dropped wholesale when full, so memory stays bounded whatever the order.
+    static constexpr std::size_t kParentsKept = 1024;
+    std::unordered_map<std::string, std::unique_ptr<ParentFacts>, TransparentHash, std::equal_to<>>
+        parents;
+    ParentFacts* lastParent = nullptr;
 
-    void count(const DistinguishedName& dn, bool server, bool virtualServer, bool connector) {
-        auto parent = tree.addParentOf(dn);
-        if (!parent)
-            return;
+    ParentFacts& parentFacts(std::string_view text) {
+        if (lastParent && lastParent->text == text)
+            return *lastParent;
+        auto found = parents.find(text);
+        if (found == parents.end()) {
+            if (parents.size() >= kParentsKept)
+                parents.clear();
+            auto facts = std::make_unique<ParentFacts>(
+                ParentFacts{std::string(text), parseDn(text), std::nullopt, std::nullopt});
+            if (facts->names.ok())
+                facts->configurationSuffix = configurationSuffixOf(facts->names.value());
+            found = parents.emplace(facts->text, std::move(facts)).first;
+        }
+        lastParent = found->second.get();
+        return *lastParent;
+    }
+
+    // What finish() needs of an entry, from the one parse of its DN: the organisation and Exchange
+    // container seen, and the counts under every place above it. `parentPlace` gives where the
+    // parent sits in the tree (asked only for counted objects).
+    void note(const DirectoryEntry& entry, const build::ParsedDn& names,
+              const std::function<std::optional<std::size_t>()>& parentPlace);
+
+    void count(std::size_t parent, bool server, bool virtualServer, bool connector) {
         visible.resize(tree.size());
-        for (auto place = *parent; place != build::DnTree::kRoot; place = tree.parentOf(place)) {
+        for (auto place = parent; place != build::DnTree::kRoot; place = tree.parentOf(place)) {
             visible[place].servers += server;
             visible[place].virtualServers += virtualServer;
             visible[place].receiveConnectors += connector;
@@ -79,6 +124,25 @@ struct SnapshotBuilder::Places {
         return place ? visible[*place] : build::VisibleObjects{};
     }
 };
+
+namespace {
+
+// configurationSuffixOf for a DN split into its leading RDN and its parent: a CN=Configuration
+// deeper than the leading RDN is the parent's own answer; as the leading RDN, it counts when a
+// DC= follows it, and the domain suffix (the trailing DC= run) is then the parent's.
+std::optional<std::string> configurationSuffixOf(const RelativeName& leading,
+                                                 const ParentFacts& parent) {
+    if (parent.configurationSuffix)
+        return parent.configurationSuffix;
+    const auto& names = parent.names.value();
+    if (equalsIgnoreCase(leading.type(), "CN") &&
+        equalsIgnoreCase(leading.value(), "Configuration") && !names.empty() &&
+        equalsIgnoreCase(names.front().type(), "DC"))
+        return domainSuffixOf(names);
+    return std::nullopt;
+}
+
+} // namespace
 
 SnapshotBuilder::~SnapshotBuilder() = default;
 
@@ -102,19 +166,28 @@ SnapshotBuilder::SnapshotBuilder(pugi::xml_document& snapshot, RawValues rawValu
     smtpConnectors_ = root_.append_child("pending");
 }
 
-bool SnapshotBuilder::buildAtOnce(const DirectoryEntry& entry,
-                                  const Decoded<DistinguishedName>& parsedDn) {
+namespace {
+
+// The three holders the objects built at once go into until finish() moves them in place.
+struct BuiltAtOnce {
+    pugi::xml_node virtualServers, receiveConnectors, smtpConnectors;
+    bool rawValues;
+};
+
+// Builds virtual servers and connectors at once; true when the entry is not needed again.
+bool buildAtOnce(const BuiltAtOnce& holders, const DirectoryEntry& entry,
+                 const build::ParsedDn& names) {
     bool built = false;
     if (entry.hasObjectClass("protocolCfgSMTPServer")) {
-        build::appendVirtualServer(virtualServers_, entry, parsedDn, rawValues_);
+        build::appendVirtualServer(holders.virtualServers, entry, names, holders.rawValues);
         built = true;
     }
     if (entry.hasObjectClass("msExchSmtpReceiveConnector")) {
-        build::appendReceiveConnector(receiveConnectors_, entry, parsedDn, rawValues_);
+        build::appendReceiveConnector(holders.receiveConnectors, entry, names, holders.rawValues);
         built = true;
     }
     if (entry.hasObjectClass("msExchRoutingSMTPConnector")) {
-        build::appendSmtpConnector(smtpConnectors_, entry, parsedDn, rawValues_);
+        build::appendSmtpConnector(holders.smtpConnectors, entry, names, holders.rawValues);
         built = true;
     }
     // Organisations, servers, domains and accounts are read again by finish(): kept whole.
@@ -122,43 +195,62 @@ bool SnapshotBuilder::buildAtOnce(const DirectoryEntry& entry,
            !entry.hasObjectClass("msExchExchangeServer") && !entry.find("objectSid");
 }
 
-void SnapshotBuilder::notePlace(const DirectoryEntry& entry,
-                                const Decoded<DistinguishedName>& parsedDn) {
-    // Every entry whose DN does not parse, whatever its kind: its place in the tree is unknown,
-    // so it is kept visible in the forest rather than dropped or guessed from a partial parse.
-    if (!parsedDn.ok()) {
-        malformed_.push_back({entry.dn, entry.origin, parsedDn.error().describe()});
-    } else if (!places_->configurationSuffix) {
-        places_->configurationSuffix = configurationSuffixOf(parsedDn.value());
-    }
+} // namespace
+
+void SnapshotBuilder::Places::note(const DirectoryEntry& entry, const build::ParsedDn& names,
+                                   const std::function<std::optional<std::size_t>()>& parentPlace) {
     if (entry.hasObjectClass("msExchOrganizationContainer"))
-        places_->organizationSeen = true;
-    if (!places_->exchangeContainerDn && build::isExchangeContainer(entry, parsedDn))
-        places_->exchangeContainerDn = entry.dn;
+        organizationSeen = true;
+    if (!exchangeContainerDn && build::isExchangeContainer(entry, names))
+        exchangeContainerDn = entry.dn;
     bool server = entry.hasObjectClass("msExchExchangeServer");
     bool virtualServer = entry.hasObjectClass("protocolCfgSMTPServer");
     bool connector = entry.hasObjectClass("msExchSmtpReceiveConnector");
-    if (parsedDn.ok() && (server || virtualServer || connector))
-        places_->count(parsedDn.value(), server, virtualServer, connector);
+    if (!names.ok() || !(server || virtualServer || connector))
+        return;
+    if (auto parent = parentPlace())
+        count(*parent, server, virtualServer, connector);
 }
 
-// Each DN is parsed here once, for the builders at once and for what finish() needs of it (a DN
-// parse is the dearest step of building a virtual server).
+// Each DN is parsed once, its parent once for all siblings: the builders at once and finish()
+// read that parse (parsing DNs was the dearest step of building a virtual server). A DN that does
+// not split into a leading RDN and a parsing parent is parsed whole, which also says what is
+// wrong with it.
+bool SnapshotBuilder::placeAndBuild(const DirectoryEntry& entry) {
+    const BuiltAtOnce holders{virtualServers_, receiveConnectors_, smtpConnectors_, rawValues_};
+    if (auto leading = parseLeadingRdn(entry.dn)) {
+        auto& parent = places_->parentFacts(std::string_view(entry.dn).substr(leading->parentAt));
+        if (parent.names.ok()) {
+            const build::ParsedDn names(leading->name, parent.names.value());
+            if (!places_->configurationSuffix)
+                places_->configurationSuffix = configurationSuffixOf(leading->name, parent);
+            places_->note(entry, names, [&]() -> std::optional<std::size_t> {
+                if (!parent.place)
+                    parent.place = places_->tree.add(parent.names.value());
+                return parent.place;
+            });
+            return buildAtOnce(holders, entry, names);
+        }
+    }
+    const auto whole = parseDn(entry.dn);
+    const build::ParsedDn names(whole);
+    // Every entry whose DN does not parse, whatever its kind: its place in the tree is unknown,
+    // so it is kept visible in the forest rather than dropped or guessed from a partial parse.
+    if (!whole.ok())
+        malformed_.push_back({entry.dn, entry.origin, whole.error().describe()});
+    else if (!places_->configurationSuffix)
+        places_->configurationSuffix = configurationSuffixOf(whole.value());
+    places_->note(entry, names, [&] { return places_->tree.addParentOf(whole.value()); });
+    return buildAtOnce(holders, entry, names);
+}
+
 void SnapshotBuilder::add(const DirectoryEntry& entry) {
-    if (!firstOfItsDn(entry))
-        return;
-    auto parsedDn = parseDn(entry.dn);
-    notePlace(entry, parsedDn);
-    if (!buildAtOnce(entry, parsedDn))
+    if (firstOfItsDn(entry) && !placeAndBuild(entry))
         kept_.push_back(entry);
 }
 
 void SnapshotBuilder::add(DirectoryEntry&& entry) {
-    if (!firstOfItsDn(entry))
-        return;
-    auto parsedDn = parseDn(entry.dn);
-    notePlace(entry, parsedDn);
-    if (!buildAtOnce(entry, parsedDn))
+    if (firstOfItsDn(entry) && !placeAndBuild(entry))
         kept_.push_back(std::move(entry));
 }
 

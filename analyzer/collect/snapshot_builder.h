@@ -39,10 +39,9 @@ public:
 
 private:
     bool firstOfItsDn(const DirectoryEntry& entry);
-    // Builds virtual servers and connectors at once; true when the entry is not needed again.
-    bool buildAtOnce(const DirectoryEntry& entry, const Decoded<DistinguishedName>& parsedDn);
-    // What finish() needs of every entry, read from the one parse of its DN.
-    void notePlace(const DirectoryEntry& entry, const Decoded<DistinguishedName>& parsedDn);
+    // Parses the DN, builds what is built at once and notes what finish() needs; true when the
+    // entry is not needed again.
+    bool placeAndBuild(const DirectoryEntry& entry);
     pugi::xml_document& snapshot_;
     pugi::xml_node root_;
     pugi::xml_node virtualServers_, receiveConnectors_, smtpConnectors_; // moved in by finish()

@@ -176,6 +176,32 @@ std::optional<std::string> plainRdnText(LDAPRDN rdn) {
 
 } // namespace
 
+namespace {
+
+// One RDN of a parsed DN: its pairs, BER values decoded, and its text as libldap writes it.
+Decoded<RelativeName> relativeNameOf(LDAPRDN rdn, const std::string& dn, std::size_t index) {
+    RelativeName name;
+    for (std::size_t j = 0; rdn[j]; ++j) {
+        const LDAPAVA& ava = *rdn[j];
+        auto value = valueOf(ava, dn, index);
+        if (!value.ok())
+            return value.error();
+        name.parts.push_back({std::string(ava.la_attr.bv_val, ava.la_attr.bv_len), value.value()});
+    }
+    if (auto plain = plainRdnText(rdn)) {
+        name.text = std::move(*plain);
+    } else {
+        char* rdnText = nullptr;
+        if (ldap_rdn2str(rdn, &rdnText, LDAP_DN_FORMAT_LDAPV3) != LDAP_SUCCESS)
+            return errorAt(0, "RDN " + std::to_string(index + 1) + " cannot be written back");
+        TextHandle ownedText(rdnText);
+        name.text = rdnText;
+    }
+    return name;
+}
+
+} // namespace
+
 Decoded<DistinguishedName> parseDn(std::string_view text) {
     if (auto nul = text.find('\0'); nul != std::string_view::npos)
         return errorAt(nul, "a NUL byte inside the DN (RFC 4514 writes it as \\00)");
@@ -187,27 +213,30 @@ Decoded<DistinguishedName> parseDn(std::string_view text) {
         return syntaxError(dn);
     DistinguishedName names;
     for (std::size_t i = 0; parsed && parsed[i]; ++i) {
-        RelativeName name;
-        for (std::size_t j = 0; parsed[i][j]; ++j) {
-            const LDAPAVA& ava = *parsed[i][j];
-            auto value = valueOf(ava, dn, i);
-            if (!value.ok())
-                return value.error();
-            name.parts.push_back(
-                {std::string(ava.la_attr.bv_val, ava.la_attr.bv_len), value.value()});
-        }
-        if (auto plain = plainRdnText(parsed[i])) {
-            name.text = std::move(*plain);
-        } else {
-            char* rdnText = nullptr;
-            if (ldap_rdn2str(parsed[i], &rdnText, LDAP_DN_FORMAT_LDAPV3) != LDAP_SUCCESS)
-                return errorAt(0, "RDN " + std::to_string(i + 1) + " cannot be written back");
-            TextHandle ownedText(rdnText);
-            name.text = rdnText;
-        }
-        names.push_back(std::move(name));
+        auto name = relativeNameOf(parsed[i], dn, i);
+        if (!name.ok())
+            return name.error();
+        names.push_back(std::move(name.value()));
     }
     return names;
+}
+
+std::optional<LeadingRdn> parseLeadingRdn(const std::string& dn) {
+    if (dn.empty() || dn[0] == ',' || dn.find('\0') != std::string::npos)
+        return std::nullopt;
+    LDAPRDN rdn = nullptr;
+    char* next = nullptr;
+    const int rc = ldap_str2rdn(dn.c_str(), &rdn, &next, LDAP_DN_FORMAT_LDAPV3);
+    RdnHandle owned(rdn);
+    if (rc != LDAP_SUCCESS || !next)
+        return std::nullopt;
+    const auto end = static_cast<std::size_t>(next - dn.c_str());
+    if (end >= dn.size() || dn[end] != ',' || end + 1 >= dn.size())
+        return std::nullopt;
+    auto name = relativeNameOf(rdn, dn, 0);
+    if (!name.ok())
+        return std::nullopt;
+    return LeadingRdn{std::move(name.value()), end + 1};
 }
 
 std::string domainSuffixOf(const DistinguishedName& dn) {

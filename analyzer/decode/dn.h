@@ -4,6 +4,7 @@
 // DN that does not parse is an error naming the byte and the RDN, never a partial result.
 #include "decode_error.h"
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,6 +29,16 @@ struct RelativeName {
 using DistinguishedName = std::vector<RelativeName>;
 
 Decoded<DistinguishedName> parseDn(std::string_view dn);
+
+// The leftmost RDN and where the parent's DN starts (just after the ','), so that a parent shared
+// by many siblings is parsed once: parseDn(dn) is {name} followed by parseDn(dn.substr(parentAt))
+// whenever both parse (tst_dn and the DN fuzz target check this). Nothing when the first RDN does
+// not parse or is the only one; parseDn of the whole DN then says what is wrong.
+struct LeadingRdn {
+    RelativeName name;
+    std::size_t parentAt = 0;
+};
+std::optional<LeadingRdn> parseLeadingRdn(const std::string& dn);
 
 // The trailing run of single-valued DC= RDNs as a DN ("DC=corp,DC=example"), empty if none.
 std::string domainSuffixOf(const DistinguishedName& dn);

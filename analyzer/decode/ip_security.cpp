@@ -11,6 +11,7 @@
 #include "text_encoding.h"
 
 #include <bit>
+#include <charconv>
 #include <cstring>
 #include <optional>
 
@@ -26,9 +27,17 @@ constexpr std::size_t kNameEntryFixedBytes = 8;
 constexpr std::uint32_t kFamilyIpv4 = 2;
 constexpr std::uint32_t kSentinelMask = 0xFFFFFFFFu;
 
+// "10.20.0.0": written into one small buffer (the string fits its inline storage), where joining
+// to_string pieces allocated once per piece.
 std::string dottedQuad(std::uint32_t value) {
-    return std::to_string(value >> 24) + "." + std::to_string((value >> 16) & 0xFF) + "." +
-           std::to_string((value >> 8) & 0xFF) + "." + std::to_string(value & 0xFF);
+    char text[16];
+    char* end = text;
+    for (int shift = 24; shift >= 0; shift -= 8) {
+        end = std::to_chars(end, text + sizeof text, (value >> shift) & 0xFF).ptr;
+        if (shift != 0)
+            *end++ = '.';
+    }
+    return std::string(text, end);
 }
 
 IpAddressEntry makeAddressEntry(std::uint32_t address, std::uint32_t mask) {
@@ -43,28 +52,48 @@ IpAddressEntry makeAddressEntry(std::uint32_t address, std::uint32_t mask) {
     return entry;
 }
 
+// A field's name for error messages ("grant address list entry 2"), put together only when there
+// is an error: the decoder reads a handful of fields per blob, and building each name as a string
+// cost more than the decoding.
+struct Field {
+    std::string_view base;        // "header: flags", or a list name
+    std::string_view suffix = ""; // " header", " entry "
+    std::size_t entry = 0;        // appended after the suffix when not 0 (1-based)
+
+    std::string text() const {
+        std::string name(base);
+        name.append(suffix);
+        if (entry != 0)
+            name += std::to_string(entry);
+        return name;
+    }
+};
+
 class IpSecurityDecoder {
 public:
     explicit IpSecurityDecoder(std::span<const std::uint8_t> blob) : blob_(blob) {}
 
     Decoded<IpSecurityList> decode() {
         if (blob_.size() < kHeaderBytes)
-            return fail(0, "header",
+            return fail(0, Field{"header"},
                         "blob of " + std::to_string(blob_.size()) +
                             " bytes is shorter than the 24-byte header");
         std::size_t denyAddressHeader = 0, grantAddressHeader = 0;
         std::size_t denyNameHeader = 0, grantNameHeader = 0;
         std::uint32_t referenceAreaSize = 0;
         IpSecurityList list;
-        if (!readReference(0, "header: deny address list", kListHeaderBytes, denyAddressHeader) ||
-            !readReference(4, "header: grant address list", kListHeaderBytes, grantAddressHeader) ||
-            !readReference(8, "header: deny name list", kListHeaderBytes, denyNameHeader) ||
-            !readReference(12, "header: grant name list", kListHeaderBytes, grantNameHeader) ||
-            !readWord(16, "header: flags", list.flags) ||
-            !readWord(20, "header: reference area size", referenceAreaSize))
+        if (!readReference(0, Field{"header: deny address list"}, kListHeaderBytes,
+                           denyAddressHeader) ||
+            !readReference(4, Field{"header: grant address list"}, kListHeaderBytes,
+                           grantAddressHeader) ||
+            !readReference(8, Field{"header: deny name list"}, kListHeaderBytes, denyNameHeader) ||
+            !readReference(12, Field{"header: grant name list"}, kListHeaderBytes,
+                           grantNameHeader) ||
+            !readWord(16, Field{"header: flags"}, list.flags) ||
+            !readWord(20, Field{"header: reference area size"}, referenceAreaSize))
             return *error_;
         if (referenceAreaSize < kHeaderBytes || referenceAreaSize > blob_.size())
-            return fail(20, "header: reference area size",
+            return fail(20, Field{"header: reference area size"},
                         "reference area of " + std::to_string(referenceAreaSize) +
                             " bytes does not fit between the header and the end of the " +
                             std::to_string(blob_.size()) + "-byte blob");
@@ -89,20 +118,20 @@ public:
     }
 
 private:
-    Decoded<IpSecurityList> fail(std::size_t offset, std::string field, std::string reason) {
-        error_ = DecodeError{offset, std::move(field), std::move(reason)};
+    Decoded<IpSecurityList> fail(std::size_t offset, const Field& field, std::string reason) {
+        error_ = DecodeError{offset, field.text(), std::move(reason)};
         return *error_;
     }
 
-    bool setError(std::size_t offset, std::string field, std::string reason) {
-        error_ = DecodeError{offset, std::move(field), std::move(reason)};
+    bool setError(std::size_t offset, const Field& field, std::string reason) {
+        error_ = DecodeError{offset, field.text(), std::move(reason)};
         return false;
     }
 
     // Bytes left from offset to the end; offset must not exceed the blob size.
     std::size_t remainingFrom(std::size_t offset) const { return blob_.size() - offset; }
 
-    bool readWord(std::size_t offset, const std::string& field, std::uint32_t& value) {
+    bool readWord(std::size_t offset, const Field& field, std::uint32_t& value) {
         if (offset > blob_.size() || remainingFrom(offset) < 4)
             return setError(offset, field,
                             "4-byte word at byte " + std::to_string(offset) +
@@ -115,7 +144,7 @@ private:
     }
 
     // Reads a word that must be a reference (bit 31 set) and yields the offset it points to.
-    bool readReferenceWord(std::size_t offset, const std::string& field, std::size_t& target) {
+    bool readReferenceWord(std::size_t offset, const Field& field, std::size_t& target) {
         std::uint32_t word = 0;
         if (!readWord(offset, field, word))
             return false;
@@ -127,7 +156,7 @@ private:
     }
 
     // Reads a reference word and checks that targetBytes bytes fit at its target.
-    bool readReference(std::size_t offset, const std::string& field, std::size_t targetBytes,
+    bool readReference(std::size_t offset, const Field& field, std::size_t targetBytes,
                        std::size_t& target) {
         if (!readReferenceWord(offset, field, target))
             return false;
@@ -152,16 +181,16 @@ private:
                (std::uint32_t{bytes[2]} << 8) | std::uint32_t{bytes[3]};
     }
 
-    bool decodeAddressList(std::size_t header, const std::string& listName, bool isGrantList,
+    bool decodeAddressList(std::size_t header, std::string_view listName, bool isGrantList,
                            std::vector<IpAddressEntry>& out, std::size_t& addressCount,
                            bool& sentinel) {
         std::uint32_t entryCount = 0, totalAddresses = 0;
-        if (!readWord(header, listName + " header", entryCount) ||
-            !readWord(header + 4, listName + " header", totalAddresses))
+        if (!readWord(header, Field{listName, " header"}, entryCount) ||
+            !readWord(header + 4, Field{listName, " header"}, totalAddresses))
             return false;
         const std::size_t firstEntry = header + kListHeaderBytes;
         if (entryCount > remainingFrom(firstEntry) / kAddressEntryBytes)
-            return setError(header, listName + " header",
+            return setError(header, Field{listName, " header"},
                             "entry count " + std::to_string(entryCount) + " does not fit in the " +
                                 std::to_string(remainingFrom(firstEntry)) + " bytes after byte " +
                                 std::to_string(firstEntry));
@@ -175,7 +204,7 @@ private:
         std::size_t held = 0;
         for (std::size_t index = 0; index < entryCount; ++index) {
             const std::size_t entry = firstEntry + index * kAddressEntryBytes;
-            const std::string field = listName + " entry " + std::to_string(index + 1);
+            const Field field{listName, " entry ", index + 1};
             std::uint32_t family = 0, countWithMask = 0;
             if (!readWord(entry, field, family) || !readWord(entry + 4, field, countWithMask))
                 return false;
@@ -194,13 +223,13 @@ private:
             held += countWithMask - 1; // at most 2^32 per entry, fewer entries than bytes
         }
         if (held != totalAddresses)
-            return setError(header + 4, listName + " header",
+            return setError(header + 4, Field{listName, " header"},
                             "header says " + std::to_string(totalAddresses) +
                                 " addresses, entries hold " + std::to_string(held));
         // Honest blobs keep each entry's addresses apart, so a list holds at most one address
         // per 4 bytes. Refusing more bounds the work when entries all point at the same data.
         if (held > blob_.size() / 4)
-            return setError(header + 4, listName + " header",
+            return setError(header + 4, Field{listName, " header"},
                             std::to_string(held) + " addresses cannot fit in a " +
                                 std::to_string(blob_.size()) +
                                 "-byte blob: the entries share their data");
@@ -221,7 +250,7 @@ private:
     }
 
     // The data reference of an address entry: room for the mask and the addresses (4 bytes each).
-    bool readDataReference(std::size_t offset, const std::string& field, std::uint32_t wordsNeeded,
+    bool readDataReference(std::size_t offset, const Field& field, std::uint32_t wordsNeeded,
                            std::size_t& target) {
         if (!readReferenceWord(offset, field, target))
             return false;
@@ -234,16 +263,16 @@ private:
         return true;
     }
 
-    bool decodeNameList(std::size_t header, const std::string& listName,
+    bool decodeNameList(std::size_t header, std::string_view listName,
                         std::vector<NameEntry>& out) {
         std::uint32_t entryCount = 0, totalNames = 0;
-        if (!readWord(header, listName + " header", entryCount) ||
-            !readWord(header + 4, listName + " header", totalNames))
+        if (!readWord(header, Field{listName, " header"}, entryCount) ||
+            !readWord(header + 4, Field{listName, " header"}, totalNames))
             return false;
         const std::size_t firstEntry = header + kListHeaderBytes;
         // Every entry takes at least 8 bytes (more with its references), so this bounds the loop.
         if (entryCount > remainingFrom(firstEntry) / kNameEntryFixedBytes)
-            return setError(header, listName + " header",
+            return setError(header, Field{listName, " header"},
                             "entry count " + std::to_string(entryCount) + " does not fit in the " +
                                 std::to_string(remainingFrom(firstEntry)) + " bytes after byte " +
                                 std::to_string(firstEntry));
@@ -252,7 +281,7 @@ private:
         std::size_t held = 0;
         std::size_t entry = firstEntry;
         for (std::size_t index = 0; index < entryCount; ++index) {
-            const std::string field = listName + " entry " + std::to_string(index + 1);
+            const Field field{listName, " entry ", index + 1};
             std::uint32_t componentWord = 0, nameCount = 0;
             if (!readWord(entry, field, componentWord) || !readWord(entry + 4, field, nameCount))
                 return false;
@@ -267,7 +296,7 @@ private:
             entry = references + 4 * std::size_t{nameCount};
         }
         if (held != totalNames)
-            return setError(header + 4, listName + " header",
+            return setError(header + 4, Field{listName, " header"},
                             "header says " + std::to_string(totalNames) + " names, entries hold " +
                                 std::to_string(held));
         out.reserve(held);
@@ -277,7 +306,7 @@ private:
         std::size_t nameBytes = 0;
         entry = firstEntry;
         for (std::size_t index = 0; index < entryCount; ++index) {
-            const std::string field = listName + " entry " + std::to_string(index + 1);
+            const Field field{listName, " entry ", index + 1};
             // Both words were read and checked in the first pass.
             std::uint32_t componentWord = 0, nameCount = 0;
             readWord(entry, field, componentWord);

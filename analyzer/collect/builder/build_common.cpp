@@ -7,7 +7,7 @@
 #include "text_encoding.h"
 
 #include <algorithm>
-#include <sstream>
+#include <charconv>
 
 namespace relayaudit::build {
 
@@ -30,11 +30,11 @@ void set(pugi::xml_node node, const char* name, std::string_view value) {
     attribute.set_value(safe.data(), safe.size());
 }
 
+// As a stream with precision 17 writes it ("%.17g"), without a stream per number.
 void setNumber(pugi::xml_node node, const char* name, double value) {
-    std::ostringstream text;
-    text.precision(17);
-    text << value;
-    node.append_attribute(name).set_value(text.str().c_str());
+    char text[32];
+    auto written = std::to_chars(text, text + sizeof text, value, std::chars_format::general, 17);
+    node.append_attribute(name).set_value(text, std::size_t(written.ptr - text));
 }
 
 std::span<const std::uint8_t> bytesOf(const std::string& value) {
@@ -50,13 +50,13 @@ std::string friendlyName(const DirectoryEntry& entry) {
 }
 
 std::string rdnBefore(std::string_view dn, std::string_view anchor) {
-    return rdnBefore(parseDn(dn), anchor);
+    auto parsed = parseDn(dn);
+    return rdnBefore(ParsedDn(parsed), anchor);
 }
 
-std::string rdnBefore(const Decoded<DistinguishedName>& parsed, std::string_view anchor) {
-    if (!parsed.ok())
+std::string rdnBefore(const ParsedDn& names, std::string_view anchor) {
+    if (!names.ok())
         return {};
-    const auto& names = parsed.value();
     for (std::size_t i = 1; i < names.size(); ++i)
         if (equalsIgnoreCase(names[i].value(), anchor))
             return names[i - 1].value();
@@ -64,10 +64,11 @@ std::string rdnBefore(const Decoded<DistinguishedName>& parsed, std::string_view
 }
 
 std::vector<std::string> dnProblems(const DirectoryEntry& entry) {
-    return dnProblems(parseDn(entry.dn));
+    auto parsed = parseDn(entry.dn);
+    return dnProblems(ParsedDn(parsed));
 }
 
-std::vector<std::string> dnProblems(const Decoded<DistinguishedName>& parsed) {
+std::vector<std::string> dnProblems(const ParsedDn& parsed) {
     if (parsed.ok())
         return {};
     return {"distinguishedName"};

@@ -25,16 +25,37 @@ std::span<const std::uint8_t> bytesOf(const std::string& value);
 // The display name, else the first RDN's value, else the DN itself.
 std::string friendlyName(const DirectoryEntry& entry);
 
+// A DN as the builders read it: either parsed whole, or as its leading RDN and its parent's RDNs
+// (parsed once for all siblings, SnapshotBuilder). Both give the same RDNs (decode/dn.h).
+class ParsedDn {
+public:
+    explicit ParsedDn(const Decoded<DistinguishedName>& whole)
+        : whole_(whole.ok() ? &whole.value() : nullptr), error_(whole.ok() ? nullptr : &whole) {}
+    ParsedDn(const RelativeName& leading, const DistinguishedName& parent)
+        : leading_(&leading), parent_(&parent) {}
+    bool ok() const { return error_ == nullptr; }
+    std::size_t size() const { return whole_ ? whole_->size() : parent_->size() + 1; }
+    const RelativeName& operator[](std::size_t i) const {
+        return whole_ ? (*whole_)[i] : i == 0 ? *leading_ : (*parent_)[i - 1];
+    }
+
+private:
+    const DistinguishedName* whole_ = nullptr;
+    const Decoded<DistinguishedName>* error_ = nullptr;
+    const RelativeName* leading_ = nullptr;
+    const DistinguishedName* parent_ = nullptr;
+};
+
 // The value of the RDN just left of the first RDN named `anchor` (e.g. the server of a virtual
 // server is the RDN left of "CN=Servers"); empty when there is none or the DN does not parse.
 std::string rdnBefore(std::string_view dn, std::string_view anchor);
 // The same on a DN parsed once by the caller (a DN parse is the dearest step of a builder).
-std::string rdnBefore(const Decoded<DistinguishedName>& parsed, std::string_view anchor);
+std::string rdnBefore(const ParsedDn& parsed, std::string_view anchor);
 
 // {"distinguishedName"} when the entry's DN does not parse, else nothing: the start of an
 // object's invalidAttributes, so that the object is still judged but said to be misplaced.
 std::vector<std::string> dnProblems(const DirectoryEntry& entry);
-std::vector<std::string> dnProblems(const Decoded<DistinguishedName>& parsed);
+std::vector<std::string> dnProblems(const ParsedDn& parsed);
 
 // Every value except objectClass, as <raw> children: text when XML can carry it, else base64.
 void appendRaw(pugi::xml_node parent, const DirectoryEntry& entry);

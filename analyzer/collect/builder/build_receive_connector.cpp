@@ -156,7 +156,7 @@ void appendRemoteRanges(pugi::xml_node connector, const DirectoryEntry& entry,
 } // namespace
 
 void appendReceiveConnector(pugi::xml_node exchange, const DirectoryEntry& entry,
-                            const Decoded<DistinguishedName>& parsedDn, bool rawValues) {
+                            const ParsedDn& parsedDn, bool rawValues) {
     auto node = exchange.append_child("receiveConnector");
     set(node, "dn", entry.dn);
     set(node, "name", friendlyName(entry));

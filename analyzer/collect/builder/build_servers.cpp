@@ -122,12 +122,11 @@ void appendUnreadable(pugi::xml_node forest, bool organizationSeen,
     set(node, "reason", "it is visible, but no Exchange organisation under it is");
 }
 
-bool isExchangeContainer(const DirectoryEntry& entry, const Decoded<DistinguishedName>& parsedDn) {
+bool isExchangeContainer(const DirectoryEntry& entry, const ParsedDn& names) {
     if (entry.hasObjectClass("msExchConfigurationContainer"))
         return true;
-    if (!parsedDn.ok() || parsedDn.value().size() <= 2)
+    if (!names.ok() || names.size() <= 2)
         return false;
-    const auto& names = parsedDn.value();
     return equalsIgnoreCase(names[0].type(), "CN") &&
            equalsIgnoreCase(names[0].value(), "Microsoft Exchange") &&
            equalsIgnoreCase(names[1].value(), "Services");

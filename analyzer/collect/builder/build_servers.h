@@ -2,6 +2,7 @@
 // Exchange organisations and servers, each with how many of the objects the rules judge are
 // visible under it, and the generation of each server: the facts the "could not see" rules need
 // (docs/design.md, LDAP collector: "No blind spots").
+#include "build_common.h"
 #include "directory.h"
 #include "dn.h"
 #include "snapshot.h"
@@ -37,6 +38,6 @@ void appendUnreadable(pugi::xml_node forest, bool organizationSeen,
 
 // Whether an entry is an Exchange configuration container: by class, or by its place
 // ("CN=Microsoft Exchange,CN=Services,...") when the class was not read.
-bool isExchangeContainer(const DirectoryEntry& entry, const Decoded<DistinguishedName>& parsedDn);
+bool isExchangeContainer(const DirectoryEntry& entry, const ParsedDn& names);
 
 } // namespace relayaudit::build

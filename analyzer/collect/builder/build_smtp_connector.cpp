@@ -65,7 +65,7 @@ void appendSmartHosts(pugi::xml_node connector, const DirectoryEntry& entry) {
 } // namespace
 
 void appendSmtpConnector(pugi::xml_node exchange, const DirectoryEntry& entry,
-                         const Decoded<DistinguishedName>& parsedDn, bool rawValues) {
+                         const ParsedDn& parsedDn, bool rawValues) {
     auto node = exchange.append_child("smtpConnector");
     set(node, "dn", entry.dn);
     set(node, "name", friendlyName(entry));

@@ -122,7 +122,7 @@ void appendIpSecurity(pugi::xml_node virtualServer, const char* element,
 } // namespace
 
 void appendVirtualServer(pugi::xml_node exchange, const DirectoryEntry& entry,
-                         const Decoded<DistinguishedName>& parsedDn, bool rawValues) {
+                         const ParsedDn& parsedDn, bool rawValues) {
     auto node = exchange.append_child("virtualServer");
     set(node, "dn", entry.dn);
     set(node, "name", friendlyName(entry));

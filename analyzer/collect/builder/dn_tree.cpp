@@ -15,11 +15,19 @@ std::string DnTree::keyOf(std::size_t parent, const RelativeName& name) {
     return key;
 }
 
+std::size_t DnTree::add(const DistinguishedName& dn) {
+    return addAbove(dn, 0);
+}
+
 std::optional<std::size_t> DnTree::addParentOf(const DistinguishedName& dn) {
     if (dn.empty())
         return std::nullopt;
+    return addAbove(dn, 1);
+}
+
+std::size_t DnTree::addAbove(const DistinguishedName& dn, std::size_t skipped) {
     std::size_t place = kRoot;
-    for (std::size_t i = dn.size(); i-- > 1;) {
+    for (std::size_t i = dn.size(); i-- > skipped;) {
         auto [found, added] = children_.try_emplace(keyOf(place, dn[i]), parents_.size());
         if (added)
             parents_.push_back(place);

@@ -17,6 +17,8 @@ class DnTree {
 public:
     static constexpr std::size_t kRoot = 0;
     DnTree();
+    // The place of the DN, added with its ancestors when new (kRoot for the empty DN).
+    std::size_t add(const DistinguishedName& dn);
     // The place of the DN's parent, added with its own ancestors when new (nothing for the root).
     std::optional<std::size_t> addParentOf(const DistinguishedName& dn);
     // The place of the DN itself when some added DN passes through it.
@@ -25,6 +27,8 @@ public:
     std::size_t size() const { return parents_.size(); }
 
 private:
+    // The place of the DN without its `skipped` leftmost RDNs.
+    std::size_t addAbove(const DistinguishedName& dn, std::size_t skipped);
     // RDNs compare as libldap writes them back, ASCII case folded, as the directory compares them.
     static std::string keyOf(std::size_t parent, const RelativeName& name);
     std::unordered_map<std::string, std::size_t> children_;
