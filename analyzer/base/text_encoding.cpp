@@ -60,8 +60,17 @@ std::size_t xmlCharAt(std::string_view text, std::size_t i) {
 }
 } // namespace
 
+// Every value of the snapshot passes here, nearly all of it ASCII: printable ASCII and the three
+// allowed controls are taken inline, and only other bytes go through the UTF-8 decoder.
 bool isXmlSafe(std::string_view text) {
     for (std::size_t i = 0; i < text.size();) {
+        const auto byte = static_cast<unsigned char>(text[i]);
+        if (byte >= 0x20 && byte < 0x80) {
+            ++i;
+            continue;
+        }
+        if (byte < 0x20 && byte != 0x9 && byte != 0xA && byte != 0xD)
+            return false;
         std::size_t length = xmlCharAt(text, i);
         if (length == 0)
             return false;

@@ -70,6 +70,29 @@ struct TransparentHash {
     }
 };
 
+// The classes the builder acts on, read in one pass over objectClass (asking hasObjectClass for
+// each scanned every attribute and value ten times per entry).
+struct EntryClasses {
+    bool virtualServer = false, receiveConnector = false, smtpConnector = false;
+    bool organization = false, server = false, configurationContainer = false;
+
+    explicit EntryClasses(const DirectoryEntry& entry) {
+        const auto* classes = entry.find("objectClass");
+        if (!classes)
+            return;
+        for (const auto& value : classes->values) {
+            virtualServer = virtualServer || equalsIgnoreCase(value, "protocolCfgSMTPServer");
+            receiveConnector =
+                receiveConnector || equalsIgnoreCase(value, "msExchSmtpReceiveConnector");
+            smtpConnector = smtpConnector || equalsIgnoreCase(value, "msExchRoutingSMTPConnector");
+            organization = organization || equalsIgnoreCase(value, "msExchOrganizationContainer");
+            server = server || equalsIgnoreCase(value, "msExchExchangeServer");
+            configurationContainer =
+                configurationContainer || equalsIgnoreCase(value, "msExchConfigurationContainer");
+        }
+    }
+};
+
 } // namespace
 
 struct SnapshotBuilder::Places {
@@ -104,7 +127,8 @@ struct SnapshotBuilder::Places {
     // What finish() needs of an entry, from the one parse of its DN: the organisation and Exchange
     // container seen, and the counts under every place above it. `parentPlace` gives where the
     // parent sits in the tree (asked only for counted objects).
-    void note(const DirectoryEntry& entry, const build::ParsedDn& names,
+    void note(const DirectoryEntry& entry, const EntryClasses& classes,
+              const build::ParsedDn& names,
               const std::function<std::optional<std::size_t>()>& parentPlace);
 
     void count(std::size_t parent, bool server, bool virtualServer, bool connector) {
@@ -176,40 +200,38 @@ struct BuiltAtOnce {
 
 // Builds virtual servers and connectors at once; true when the entry is not needed again.
 bool buildAtOnce(const BuiltAtOnce& holders, const DirectoryEntry& entry,
-                 const build::ParsedDn& names) {
+                 const EntryClasses& classes, const build::ParsedDn& names) {
     bool built = false;
-    if (entry.hasObjectClass("protocolCfgSMTPServer")) {
+    if (classes.virtualServer) {
         build::appendVirtualServer(holders.virtualServers, entry, names, holders.rawValues);
         built = true;
     }
-    if (entry.hasObjectClass("msExchSmtpReceiveConnector")) {
+    if (classes.receiveConnector) {
         build::appendReceiveConnector(holders.receiveConnectors, entry, names, holders.rawValues);
         built = true;
     }
-    if (entry.hasObjectClass("msExchRoutingSMTPConnector")) {
+    if (classes.smtpConnector) {
         build::appendSmtpConnector(holders.smtpConnectors, entry, names, holders.rawValues);
         built = true;
     }
     // Organisations, servers, domains and accounts are read again by finish(): kept whole.
-    return built && !entry.hasObjectClass("msExchOrganizationContainer") &&
-           !entry.hasObjectClass("msExchExchangeServer") && !entry.find("objectSid");
+    return built && !classes.organization && !classes.server && !entry.find("objectSid");
 }
 
 } // namespace
 
-void SnapshotBuilder::Places::note(const DirectoryEntry& entry, const build::ParsedDn& names,
+void SnapshotBuilder::Places::note(const DirectoryEntry& entry, const EntryClasses& classes,
+                                   const build::ParsedDn& names,
                                    const std::function<std::optional<std::size_t>()>& parentPlace) {
-    if (entry.hasObjectClass("msExchOrganizationContainer"))
+    if (classes.organization)
         organizationSeen = true;
-    if (!exchangeContainerDn && build::isExchangeContainer(entry, names))
+    if (!exchangeContainerDn &&
+        (classes.configurationContainer || build::isExchangeServicesContainer(names)))
         exchangeContainerDn = entry.dn;
-    bool server = entry.hasObjectClass("msExchExchangeServer");
-    bool virtualServer = entry.hasObjectClass("protocolCfgSMTPServer");
-    bool connector = entry.hasObjectClass("msExchSmtpReceiveConnector");
-    if (!names.ok() || !(server || virtualServer || connector))
+    if (!names.ok() || !(classes.server || classes.virtualServer || classes.receiveConnector))
         return;
     if (auto parent = parentPlace())
-        count(*parent, server, virtualServer, connector);
+        count(*parent, classes.server, classes.virtualServer, classes.receiveConnector);
 }
 
 // Each DN is parsed once, its parent once for all siblings: the builders at once and finish()
@@ -218,18 +240,19 @@ void SnapshotBuilder::Places::note(const DirectoryEntry& entry, const build::Par
 // wrong with it.
 bool SnapshotBuilder::placeAndBuild(const DirectoryEntry& entry) {
     const BuiltAtOnce holders{virtualServers_, receiveConnectors_, smtpConnectors_, rawValues_};
+    const EntryClasses classes(entry);
     if (auto leading = parseLeadingRdn(entry.dn)) {
         auto& parent = places_->parentFacts(std::string_view(entry.dn).substr(leading->parentAt));
         if (parent.names.ok()) {
             const build::ParsedDn names(leading->name, parent.names.value());
             if (!places_->configurationSuffix)
                 places_->configurationSuffix = configurationSuffixOf(leading->name, parent);
-            places_->note(entry, names, [&]() -> std::optional<std::size_t> {
+            places_->note(entry, classes, names, [&]() -> std::optional<std::size_t> {
                 if (!parent.place)
                     parent.place = places_->tree.add(parent.names.value());
                 return parent.place;
             });
-            return buildAtOnce(holders, entry, names);
+            return buildAtOnce(holders, entry, classes, names);
         }
     }
     const auto whole = parseDn(entry.dn);
@@ -240,8 +263,8 @@ bool SnapshotBuilder::placeAndBuild(const DirectoryEntry& entry) {
         malformed_.push_back({entry.dn, entry.origin, whole.error().describe()});
     else if (!places_->configurationSuffix)
         places_->configurationSuffix = configurationSuffixOf(whole.value());
-    places_->note(entry, names, [&] { return places_->tree.addParentOf(whole.value()); });
-    return buildAtOnce(holders, entry, names);
+    places_->note(entry, classes, names, [&] { return places_->tree.addParentOf(whole.value()); });
+    return buildAtOnce(holders, entry, classes, names);
 }
 
 void SnapshotBuilder::add(const DirectoryEntry& entry) {

@@ -122,9 +122,7 @@ void appendUnreadable(pugi::xml_node forest, bool organizationSeen,
     set(node, "reason", "it is visible, but no Exchange organisation under it is");
 }
 
-bool isExchangeContainer(const DirectoryEntry& entry, const ParsedDn& names) {
-    if (entry.hasObjectClass("msExchConfigurationContainer"))
-        return true;
+bool isExchangeServicesContainer(const ParsedDn& names) {
     if (!names.ok() || names.size() <= 2)
         return false;
     return equalsIgnoreCase(names[0].type(), "CN") &&

@@ -36,8 +36,8 @@ void appendUnreadable(pugi::xml_node forest, bool organizationSeen,
                       const std::optional<std::string>& exchangeContainerDn,
                       const CollectionContext& context);
 
-// Whether an entry is an Exchange configuration container: by class, or by its place
-// ("CN=Microsoft Exchange,CN=Services,...") when the class was not read.
-bool isExchangeContainer(const DirectoryEntry& entry, const ParsedDn& names);
+// Whether a DN is the place of the Exchange configuration container ("CN=Microsoft Exchange,
+// CN=Services,..."): the container is recognised by it when its class was not read.
+bool isExchangeServicesContainer(const ParsedDn& names);
 
 } // namespace relayaudit::build
