@@ -10,8 +10,8 @@
 #     `analyze --snapshot`, with the peak RSS of each (about 4 minutes more on 2 shared cores,
 #     most of it ldapadd loading 100,000 entries);
 #  4. hostile shapes (bench/bench_hostile.cpp): each at n/10 and at n, the ratio (target <= 10).
-# The directory is gen_directory.py's sample mix with 100 virtual servers per server: 10,000
-# virtual servers on 100 servers, most of them breaking a rule (about 14,000 findings).
+# The directory is gen_directory.py's busy mix with 100 virtual servers per server: 10,000
+# virtual servers on 100 servers, every one breaking a rule (14,001 findings).
 #
 # Usage: scripts/benchmark.sh [--runs N] [--count N] [--scale] [--build DIR] [--no-offline]
 #   --build DIR   use an existing build directory (default: build-bench, a Release build)
@@ -57,7 +57,7 @@ load_directory() {
   scripts/test-servers/slapd.sh start "$work/slapd" >/dev/null
   set -a; . "$work/slapd/env"; set +a
   python3 scripts/gen_directory.py --target slapd --virtual-servers "$n" \
-    --virtual-servers-per-server 100 > "$work/data.ldif"
+    --virtual-servers-per-server 100 --mix busy > "$work/data.ldif"
   start=$(date +%s)
   scripts/test-servers/slapd.sh load "$work/slapd" "$work/data.ldif"
   end=$(date +%s)
