@@ -9,6 +9,7 @@
 #include <exception>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 namespace relayaudit {
 
@@ -24,20 +25,26 @@ public:
     SnapshotBuildThread(const SnapshotBuildThread&) = delete;
     SnapshotBuildThread& operator=(const SnapshotBuildThread&) = delete;
 
-    // Waits while the queue is full (memory stays bounded when the builder is the slower side).
+    // Entries are handed over in batches (a hand-over wakes the other thread; one per entry cost a
+    // context switch per entry). Waits while the queue is full (memory stays bounded when the
+    // builder is the slower side).
     void add(DirectoryEntry&& entry);
     // Builds what is queued, then what needs every entry; rethrows what the builder thread threw.
     void finish(const CollectionContext& context);
 
 private:
     void run();
+    void handOver(); // the pending batch into the queue
     void stop();
 
     SnapshotBuilder builder_;
-    std::size_t capacity_;
+    std::size_t capacity_;                // entries queued at most, pending batch included
+    std::size_t batchSize_;               // entries per hand-over
+    std::vector<DirectoryEntry> pending_; // the producer's batch, not yet handed over
     std::mutex mutex_;
     std::condition_variable changed_;
-    std::deque<DirectoryEntry> queue_;
+    std::deque<std::vector<DirectoryEntry>> queue_;
+    std::size_t queued_ = 0; // entries in queue_
     bool closed_ = false;
     std::exception_ptr failure_;
     std::thread thread_;
