@@ -81,6 +81,7 @@ void makeFindings(const Rule& rule, const CompiledRule& compiled,
         trace->evidenceObserved.assign(compiled.evidence.size(), false);
     }
     copyConsts(*compiled.pack, *compiled.variables);
+    findings.reserve(findings.size() + selected.size()); // a Finding is large to move on regrowth
     for (const auto& node : selected) {
         for (const auto& let : compiled.lets)
             bindVariable(*compiled.variables, let.name.c_str(), *let.query, node);
