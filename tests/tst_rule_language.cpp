@@ -1,5 +1,6 @@
 // The rule language itself, on tiny packs and snapshots: message markup (value, if, else,
 // nesting), consts and lets, where, evidence for-each, the example runner and --explain text.
+#include "condition_split.h"
 #include "example_runner.h"
 #include "rule_explain.h"
 #include "rules.h"
@@ -94,6 +95,53 @@ private slots:
                 QCOMPARE(query->evaluateString(context), query->evaluate_string(context));
         }
     }
+    // A condition "/path[test][test]" is run as its path once plus the tests per node; the tests
+    // are taken apart exactly, brackets and quotes inside them included.
+    void conditionSplitsIntoPathAndTests() {
+        pugi::xpath_variable_set none;
+        auto split = splitCondition("/snapshot/exchange/*[@a='x]['][b[@c] and \"]\"!=@d]", &none);
+        QVERIFY(split);
+        QCOMPARE(QString::fromStdString(split->path), QString("/snapshot/exchange/*"));
+        QCOMPARE(split->tests.size(), std::size_t(2));
+    }
+
+    // A test that depends on the node's place in its node-set means something else outside it:
+    // such conditions, and other shapes, run whole.
+    void positionalOrOtherConditionsAreNotSplit() {
+        pugi::xpath_variable_set none;
+        for (const char* whole : {"/snapshot/exchange/virtualServer[1]",
+                                  "/snapshot/exchange/virtualServer[position() > 1]",
+                                  "/snapshot/exchange/virtualServer[last()]",
+                                  "/snapshot/exchange/virtualServer[@flags + 1]",
+                                  "//virtualServer[@flags]", "/snapshot/exchange/virtualServer/..",
+                                  "/snapshot/exchange/virtualServer[@a] | /snapshot"})
+            QVERIFY2(!splitCondition(whole, &none), whole);
+    }
+
+    // Shared paths, per-node tests and whole conditions together select what each condition
+    // selects on its own, in document order, with consts in the tests.
+    void rulesSharingAPathSelectWhatTheirConditionsSelect() {
+        std::string packText = "<rulePack name=\"t\" version=\"1\"><const name=\"on\" "
+                               "select=\"boolean(/snapshot/exchange)\"/>";
+        const char* conditions[] = {
+            "/snapshot/exchange/virtualServer[@flags='7' or @present='true'][$on]",
+            "/snapshot/exchange/virtualServer[address]",
+            "/snapshot/exchange/virtualServer[2]",
+            "/snapshot/exchange/*[not(address)]",
+        };
+        for (int i = 0; i < 4; ++i)
+            packText += "<rule id=\"X-R" + std::to_string(i) +
+                        "\" severity=\"warning\" kind=\"unsafe\"><title>t</title><condition>" +
+                        conditions[i] + "</condition><message>m</message>" + kProse + "</rule>";
+        packText += "</rulePack>";
+        auto findings = run(packText);
+        QStringList got;
+        for (const auto& finding : findings)
+            got << QString::fromStdString(finding.rule->id + " " + finding.object);
+        QCOMPARE(got,
+                 QStringList({"X-R0 CN=1", "X-R0 CN=2", "X-R1 CN=1", "X-R2 CN=2", "X-R3 CN=2"}));
+    }
+
     void valueIfElseAndNestedIfRenderPerNode() {
         auto findings =
             run(pack("<condition>//virtualServer</condition>\n"

@@ -1,12 +1,15 @@
 #pragma once
 // What the pack loader compiles a rule into, and the evaluator runs: XPath queries bound to the
 // variable sets that hold the pack's consts and the rule's lets. Internal to the engine.
+#include "condition_split.h"
 #include "findings.h"
 #include "message_template.h"
 #include "xpath_compile.h"
 
 #include <memory>
+#include <optional>
 #include <pugixml.hpp>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -46,6 +49,8 @@ struct CompiledRule {
     std::unique_ptr<pugi::xpath_variable_set> variables =
         std::make_unique<pugi::xpath_variable_set>();
     QueryPointer condition; // compiled with the pack's consts only
+    // The condition as path and tests, when it has that shape (the catalogue shares the path).
+    std::optional<SplitCondition> split;
     std::vector<Binding> lets;
     QueryPointer where; // may be null
     QueryPointer object;
@@ -67,6 +72,10 @@ void bindConsts(const CompiledPack& pack, const pugi::xml_document& document);
 // Appends the findings of one rule on the document; bindConsts must have run for its pack.
 void evaluateRule(const Rule& rule, const CompiledRule& compiled,
                   const pugi::xml_document& document, std::vector<Finding>& findings,
+                  RuleTrace* trace = nullptr);
+// The same for nodes its condition selected, in document order.
+void makeFindings(const Rule& rule, const CompiledRule& compiled,
+                  std::span<const pugi::xpath_node> selected, std::vector<Finding>& findings,
                   RuleTrace* trace = nullptr);
 
 } // namespace relayaudit

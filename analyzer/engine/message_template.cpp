@@ -160,7 +160,10 @@ void render(const std::vector<MessagePart>& parts, const pugi::xpath_node& conte
             writer.literal(part.text);
             break;
         case MessagePart::Kind::Value:
-            writer.value(part.query->evaluateString(context));
+            if (auto direct = part.query->directString(context))
+                writer.value(*direct);
+            else
+                writer.value(part.query->evaluateString(context));
             break;
         case MessagePart::Kind::If: {
             bool holds = part.query->evaluate_boolean(context);

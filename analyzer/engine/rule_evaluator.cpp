@@ -1,14 +1,9 @@
 // Running compiled rules over a snapshot document: consts once per document, then per offending
 // node the lets (in order), the where test, object, name, message and evidence.
 #include "compiled_rule.h"
-#include "rules.h"
 #include "xpath_compile.h"
 
-#include <algorithm>
-#include <atomic>
-#include <exception>
 #include <string_view>
-#include <thread>
 
 namespace relayaudit {
 
@@ -78,16 +73,15 @@ void appendEvidence(const Rule& rule, const CompiledRule& compiled,
 
 } // namespace
 
-void evaluateRule(const Rule& rule, const CompiledRule& compiled,
-                  const pugi::xml_document& document, std::vector<Finding>& findings,
+void makeFindings(const Rule& rule, const CompiledRule& compiled,
+                  std::span<const pugi::xpath_node> selected, std::vector<Finding>& findings,
                   RuleTrace* trace) {
     if (trace) {
         trace->ifOutcomes.assign(compiled.message.ifs.size(), 0);
         trace->evidenceObserved.assign(compiled.evidence.size(), false);
     }
     copyConsts(*compiled.pack, *compiled.variables);
-    auto selected = compiled.condition->evaluate_node_set(document);
-    selected.sort();
+    findings.reserve(findings.size() + selected.size()); // a Finding is large to move on regrowth
     for (const auto& node : selected) {
         for (const auto& let : compiled.lets)
             bindVariable(*compiled.variables, let.name.c_str(), *let.query, node);
@@ -107,65 +101,12 @@ void evaluateRule(const Rule& rule, const CompiledRule& compiled,
     }
 }
 
-namespace {
-
-// Two: the client the audit runs on has two cores, and the rules are few and uneven (the ones
-// over every virtual server dominate), so more threads would mostly wait.
-constexpr unsigned kEvaluationThreads = 2;
-
-bool moreSevereFirst(const Finding& a, const Finding& b) {
-    if (a.severity() != b.severity())
-        return a.severity() > b.severity();
-    if (a.rule != b.rule && a.rule->id != b.rule->id)
-        return a.rule->id < b.rule->id;
-    return a.object < b.object;
-}
-
-} // namespace
-
-std::vector<Finding> RuleCatalogue::evaluate(const pugi::xml_document& snapshot) const {
-    std::lock_guard lock(*evaluating_);
-    for (const auto& pack : compiledPacks_)
-        bindConsts(*pack, snapshot); // before the threads: every rule of the pack reads them
-    std::vector<const Rule*> all = rules();
-    std::vector<std::vector<Finding>> perRule(all.size());
-    // Each thread takes the next rule not yet taken; a rule's findings go to its own slot, so the
-    // result does not depend on which thread ran what.
-    std::atomic<std::size_t> next{0};
-    std::exception_ptr failure;
-    std::mutex failureLock;
-    auto work = [&] {
-        try {
-            for (std::size_t i; (i = next.fetch_add(1)) < all.size();)
-                evaluateRule(*all[i], *compiled_.at(all[i]), snapshot, perRule[i]);
-        } catch (...) {
-            std::lock_guard guard(failureLock);
-            failure = std::current_exception();
-            next = all.size();
-        }
-    };
-    unsigned threads =
-        std::min(kEvaluationThreads, std::max(1u, std::thread::hardware_concurrency()));
-    std::vector<std::thread> helpers;
-    for (unsigned t = 1; t < threads && t < all.size(); ++t)
-        helpers.emplace_back(work);
-    work();
-    for (auto& helper : helpers)
-        helper.join();
-    if (failure)
-        std::rethrow_exception(failure);
-
-    std::vector<Finding*> order; // catalogue order, then sorted: findings move once, not per merge
-    for (auto& ruleFindings : perRule)
-        for (auto& finding : ruleFindings)
-            order.push_back(&finding);
-    std::stable_sort(order.begin(), order.end(),
-                     [](const Finding* a, const Finding* b) { return moreSevereFirst(*a, *b); });
-    std::vector<Finding> findings;
-    findings.reserve(order.size());
-    for (Finding* finding : order)
-        findings.push_back(std::move(*finding));
-    return findings;
+void evaluateRule(const Rule& rule, const CompiledRule& compiled,
+                  const pugi::xml_document& document, std::vector<Finding>& findings,
+                  RuleTrace* trace) {
+    auto selected = compiled.condition->evaluate_node_set(document);
+    selected.sort();
+    makeFindings(rule, compiled, {selected.begin(), selected.size()}, findings, trace);
 }
 
 } // namespace relayaudit

@@ -128,6 +128,8 @@ private:
             fail(condition, "the condition must select nodes (an XPath node-set), not a value");
             compiled_.condition = nullptr;
         }
+        if (compiled_.condition)
+            compiled_.split = splitCondition(rule_.condition, pack_.consts.get());
         if (!compiled_.condition && rule_.condition.find('$') != std::string::npos)
             fail(condition, "the condition may use only the pack's <const> values; tests on a "
                             "rule's <let> values go in <where>");

@@ -48,22 +48,28 @@ std::optional<AttributePath> attributePathOf(std::string_view expression) {
     return AttributePath{std::string(child.substr(0, child.size() - 1)), std::string(attribute)};
 }
 
-std::string CompiledXPath::evaluateString(const pugi::xpath_node& context) const {
+std::optional<std::string_view> CompiledXPath::directString(const pugi::xpath_node& context) const {
     if (!direct_)
-        return evaluate_string(context);
+        return std::nullopt;
     // An attribute node has no attributes or children (xpath_node::node() would be its parent).
     if (context.attribute())
-        return {};
+        return std::string_view();
     pugi::xml_node node = context.node();
     const char* name = direct_->attribute.c_str();
     if (direct_->child.empty())
-        return node.attribute(name).value();
+        return std::string_view(node.attribute(name).value());
     // string() of a node-set is its first node in document order: the first such child that has
     // the attribute.
     for (auto child : node.children(direct_->child.c_str()))
         if (auto attribute = child.attribute(name))
-            return attribute.value();
-    return {};
+            return std::string_view(attribute.value());
+    return std::string_view();
+}
+
+std::string CompiledXPath::evaluateString(const pugi::xpath_node& context) const {
+    if (auto value = directString(context))
+        return std::string(*value);
+    return evaluate_string(context);
 }
 
 QueryPointer compileXPath(const std::string& expression, pugi::xpath_variable_set* variables,

@@ -25,6 +25,9 @@ public:
     CompiledXPath(const std::string& expression, pugi::xpath_variable_set* variables)
         : pugi::xpath_query(expression.c_str(), variables), direct_(attributePathOf(expression)) {}
     std::string evaluateString(const pugi::xpath_node& context) const;
+    // The same value without a copy, for the simple attribute paths (the text lives in the
+    // document); nullopt for any other expression.
+    std::optional<std::string_view> directString(const pugi::xpath_node& context) const;
 
 private:
     std::optional<AttributePath> direct_;

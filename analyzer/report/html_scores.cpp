@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <set>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace relayaudit {
 
@@ -27,12 +29,24 @@ const std::vector<Generation>& generations() {
     return list;
 }
 
+// Distinct objects, an object being its DN and name joined by a newline. Without a newline in a
+// DN the pair says the same, and is compared without building a string per finding.
 std::size_t objectsOf(const Generation& generation, const AuditReport& report, RuleKind kind) {
-    std::set<std::string> objects;
+    std::vector<std::pair<std::string_view, std::string_view>> objects;
+    bool newlineInDn = false;
     for (const auto& finding : report.findings)
-        if (finding.rule->pack == generation.pack && finding.rule->kind == kind)
-            objects.insert(finding.object + '\n' + finding.objectName);
-    return objects.size();
+        if (finding.rule->pack == generation.pack && finding.rule->kind == kind) {
+            objects.emplace_back(finding.object, finding.objectName);
+            newlineInDn = newlineInDn || finding.object.find('\n') != std::string::npos;
+        }
+    if (newlineInDn) {
+        std::set<std::string> joined;
+        for (const auto& [object, name] : objects)
+            joined.insert(std::string(object) + '\n' + std::string(name));
+        return joined.size();
+    }
+    std::sort(objects.begin(), objects.end());
+    return std::size_t(std::unique(objects.begin(), objects.end()) - objects.begin());
 }
 
 } // namespace

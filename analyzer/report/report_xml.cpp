@@ -126,7 +126,7 @@ void writeFinding(XmlWriter& xml, const InventoryLayout& layout, const Finding& 
     xml.attribute("rule", rule.id);
     xml.attribute("severity", toString(rule.severity));
     xml.attribute("status", accepted ? "accepted" : finding.status());
-    layout.writeObjectOf(xml, finding.object);
+    layout.writeObjectOf(xml, finding);
     xml.attribute("objectName", finding.objectName);
     if (!finding.change.empty()) {
         xml.attribute("change", finding.change);

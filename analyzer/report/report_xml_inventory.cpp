@@ -10,6 +10,11 @@ InventoryLayout::InventoryLayout(const std::vector<InventoryItem>& inventory,
     : inventory_(inventory), parent_(inventory.size(), kNone), rdnLength_(inventory.size(), 0),
       hasId_(inventory.size(), false) {
     itemByDn_.reserve(inventory.size());
+    auto itemWithDn = [this](std::string_view dn) {
+        if (dn.size() >= dnLengthSeen_.size() || !dnLengthSeen_[dn.size()])
+            return itemByDn_.end();
+        return itemByDn_.find(dn);
+    };
     for (std::size_t i = 0; i < inventory.size(); ++i) {
         std::string_view dn = inventory[i].dn;
         if (dn.empty())
@@ -20,7 +25,7 @@ InventoryLayout::InventoryLayout(const std::vector<InventoryItem>& inventory,
              comma = dn.find(',', comma + 1)) {
             if (comma > 0 && dn[comma - 1] == '\\')
                 continue;
-            if (auto found = itemByDn_.find(dn.substr(comma + 1)); found != itemByDn_.end()) {
+            if (auto found = itemWithDn(dn.substr(comma + 1)); found != itemByDn_.end()) {
                 parent_[i] = found->second;
                 rdnLength_[i] = comma;
                 hasId_[found->second] = true;
@@ -28,10 +33,16 @@ InventoryLayout::InventoryLayout(const std::vector<InventoryItem>& inventory,
             }
         }
         itemByDn_.emplace(dn, i);
+        if (dn.size() >= dnLengthSeen_.size())
+            dnLengthSeen_.resize(dn.size() + 1, false);
+        dnLengthSeen_[dn.size()] = true;
     }
+    itemOfFinding_.reserve(report.findings.size());
     auto mark = [&](const Finding& finding) {
-        if (auto found = itemByDn_.find(finding.object); found != itemByDn_.end())
+        if (auto found = itemWithDn(finding.object); found != itemByDn_.end()) {
             hasId_[found->second] = true;
+            itemOfFinding_.emplace(&finding, found->second);
+        }
     };
     for (const auto& finding : report.findings)
         mark(finding);
@@ -40,11 +51,11 @@ InventoryLayout::InventoryLayout(const std::vector<InventoryItem>& inventory,
             mark(finding);
 }
 
-void InventoryLayout::writeObjectOf(XmlWriter& xml, const std::string& object) const {
-    if (auto found = itemByDn_.find(object); found != itemByDn_.end())
+void InventoryLayout::writeObjectOf(XmlWriter& xml, const Finding& finding) const {
+    if (auto found = itemOfFinding_.find(&finding); found != itemOfFinding_.end())
         xml.attribute("item", found->second + 1);
     else
-        xml.attribute("object", object);
+        xml.attribute("object", finding.object);
 }
 
 void InventoryLayout::writeInventory(XmlWriter& xml) const {

@@ -16,15 +16,20 @@ class InventoryLayout {
 public:
     InventoryLayout(const std::vector<InventoryItem>& inventory, const AuditReport& report);
     // Writes item="ID" for an inventory object, else object="DN" (empty for forest-wide ones).
-    void writeObjectOf(XmlWriter& xml, const std::string& object) const;
+    // The finding must be one of the report's (or its waivers'): its item was found once, here.
+    void writeObjectOf(XmlWriter& xml, const Finding& finding) const;
     void writeInventory(XmlWriter& xml) const;
 
 private:
     static constexpr std::size_t kNone = std::size_t(-1);
     const std::vector<InventoryItem>& inventory_;
     std::unordered_map<std::string_view, std::size_t> itemByDn_; // first item with that DN
-    std::vector<std::size_t> parent_;                            // kNone: the DN is given whole
-    std::vector<std::size_t> rdnLength_;                         // with a parent
+    // Whether some item's DN has this length: most suffixes tried for a parent have none, and
+    // skipping them saves hashing a long string for each comma of each DN.
+    std::vector<bool> dnLengthSeen_;
+    std::unordered_map<const Finding*, std::size_t> itemOfFinding_;
+    std::vector<std::size_t> parent_;    // kNone: the DN is given whole
+    std::vector<std::size_t> rdnLength_; // with a parent
     std::vector<bool> hasId_;
 };
 
