@@ -1,5 +1,6 @@
 #include "inventory.h"
 
+#include <iterator>
 #include <string>
 
 namespace relayaudit {
@@ -96,6 +97,9 @@ std::string smtpConnectorDetail(pugi::xml_node node) {
 std::vector<InventoryItem> inventoryOf(const pugi::xml_document& snapshot) {
     std::vector<InventoryItem> items;
     auto root = snapshot.child("snapshot");
+    const auto exchangeObjects =
+        std::distance(root.child("exchange").begin(), root.child("exchange").end());
+    items.reserve(std::size_t(exchangeObjects) + 16);
     for (auto domain : root.child("domains").children("domain"))
         items.push_back({"domain", attribute(domain, "dn"), attribute(domain, "dnsName"),
                          "SID " +
@@ -108,13 +112,18 @@ std::vector<InventoryItem> inventoryOf(const pugi::xml_document& snapshot) {
     for (auto node : exchange.children("server"))
         items.push_back(
             {"server", attribute(node, "dn"), attribute(node, "name"), attribute(node, "version")});
+    // One item per virtual server (most of a large inventory): the detail is appended in place
+    // from the document's values instead of joined from temporary strings.
     for (auto node : exchange.children("virtualServer")) {
-        std::string detail = "server " + attribute(node, "server") +
-                             "; relay: " + attribute(node.child("relayList"), "summary") +
-                             "; relay for authenticated: " + attribute(node, "relayForAuth") +
-                             "; authentication flags " + attribute(node, "authFlags") +
-                             "; TLS required: " + attribute(node, "requireTls");
-        items.push_back({"virtual-server", attribute(node, "dn"), attribute(node, "name"), detail});
+        InventoryItem item{"virtual-server", attribute(node, "dn"), attribute(node, "name"), {}};
+        std::string& detail = item.detail;
+        detail.reserve(160);
+        detail.append("server ").append(node.attribute("server").value());
+        detail.append("; relay: ").append(node.child("relayList").attribute("summary").value());
+        detail.append("; relay for authenticated: ").append(node.attribute("relayForAuth").value());
+        detail.append("; authentication flags ").append(node.attribute("authFlags").value());
+        detail.append("; TLS required: ").append(node.attribute("requireTls").value());
+        items.push_back(std::move(item));
     }
     for (auto node : exchange.children("receiveConnector"))
         items.push_back({"receive-connector", attribute(node, "dn"), attribute(node, "name"),
