@@ -199,6 +199,9 @@ DirectoryEntry Searcher::toEntry(LDAP* ld, LDAPMessage* message, const std::stri
     if (rc != LDAP_SUCCESS)
         return entry; // no DN, no attributes: the builder reports the entry as malformed
     entry.dn.assign(dn.bv_val, dn.bv_len);
+    // The objects asked for carry about 15 attributes: one allocation instead of a vector that
+    // grows (and moves every attribute) four times.
+    entry.attributes.reserve(24);
     for (;;) {
         berval name{};
         berval* rawValues = nullptr;
