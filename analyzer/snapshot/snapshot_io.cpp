@@ -4,14 +4,27 @@
 #include "snapshot.h"
 #include "snapshot_validation.h"
 
+#include <cstring>
+
 namespace relayaudit {
 
 std::optional<std::string> loadSnapshot(const std::string& path, pugi::xml_document& snapshot) {
     std::string content;
     if (auto error = readWholeFile(path, content))
         return error;
-    auto result = snapshot.load_buffer(content.data(), content.size(), pugi::parse_default,
-                                       pugi::encoding_utf8);
+    // Parsed in place in a buffer the document owns: load_buffer would copy the text first, and
+    // the text and its copy together cost as much as the document itself (peak RSS of an
+    // analyze --snapshot at 10,000 virtual servers). The read buffer is gone before the document
+    // is built.
+    const std::size_t size = content.size();
+    void* text = pugi::get_memory_allocation_function()(size == 0 ? 1 : size);
+    if (!text)
+        return path + ": not enough memory to read the snapshot (" + std::to_string(size) +
+               " bytes)";
+    std::memcpy(text, content.data(), size);
+    content = std::string();
+    auto result =
+        snapshot.load_buffer_inplace_own(text, size, pugi::parse_default, pugi::encoding_utf8);
     if (!result)
         return path + ": not a well-formed XML snapshot (" + result.description() + " at byte " +
                std::to_string(result.offset) + "); give a file written by --snapshot-out";
