@@ -59,8 +59,10 @@ private:
     void runExample(const RuleExample& example, std::size_t number) {
         std::vector<Finding> findings;
         RuleTrace trace;
-        bindConsts(*compiled_.pack, *example.snapshot);
-        evaluateRule(rule_, compiled_, *example.snapshot, findings, &trace);
+        pugi::xml_document snapshot;
+        snapshot.load_buffer(example.snapshotXml.data(), example.snapshotXml.size());
+        bindConsts(*compiled_.pack, snapshot);
+        evaluateRule(rule_, compiled_, snapshot, findings, &trace);
         std::string prefix = "example " + std::to_string(number) + ": ";
         if (!example.expectFires) {
             if (!findings.empty())

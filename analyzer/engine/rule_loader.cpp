@@ -217,18 +217,21 @@ private:
                  item.attribute("cause-contains")))
                 fail(item, "a silent example has no message or evidence to match");
             // A whole <snapshot>, or the elements under it, which are wrapped in one.
-            example.snapshot = std::make_shared<pugi::xml_document>();
+            pugi::xml_document snapshot;
             auto first =
                 item.find_child([](pugi::xml_node n) { return n.type() == pugi::node_element; });
             if (first && std::string_view(first.name()) == "snapshot") {
-                example.snapshot->append_copy(first);
+                snapshot.append_copy(first);
             } else {
-                auto root = example.snapshot->append_child("snapshot");
+                auto root = snapshot.append_child("snapshot");
                 root.append_attribute("formatVersion") = kSnapshotFormatVersion;
                 for (auto child : item.children())
                     if (child.type() == pugi::node_element)
                         root.append_copy(child);
             }
+            std::ostringstream text;
+            snapshot.save(text, "", pugi::format_raw | pugi::format_no_declaration);
+            example.snapshotXml = text.str();
             compiled_.examples.push_back(std::move(example));
         }
     }
