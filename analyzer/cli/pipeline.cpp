@@ -34,6 +34,9 @@
 #include <ostream>
 #include <tuple>
 #include <unistd.h>
+#ifdef __GLIBC__
+#include <malloc.h> // malloc_trim
+#endif
 
 namespace relayaudit {
 
@@ -177,7 +180,19 @@ bool stdoutIsTerminal() {
     return ::isatty(STDOUT_FILENO) == 1;
 }
 
-int analyzeSnapshot(const pugi::xml_document& snapshot, const RuleCatalogue& catalogue,
+// The snapshot document is the largest thing in memory, and once the findings, the inventory and
+// the wire evidence are taken from it nothing reads it again unless it is written out: it is
+// released then, and the freed pages handed back to the system (the document was built on the
+// builder thread, in a malloc arena the report writers on this thread would not reuse), so the
+// reports are written in the memory the document held instead of on top of it.
+void releaseSnapshot(pugi::xml_document& snapshot) {
+    snapshot.reset();
+#ifdef __GLIBC__
+    malloc_trim(0);
+#endif
+}
+
+int analyzeSnapshot(pugi::xml_document& snapshot, const RuleCatalogue& catalogue,
                     const AnalyzeOptions& options, const HistoryAndWaivers& triage,
                     std::ostream& out, std::ostream& err) {
     Severity threshold = thresholdOf(options.failOn);
@@ -208,6 +223,8 @@ int analyzeSnapshot(const pugi::xml_document& snapshot, const RuleCatalogue& cat
     report.inventory = inventoryOf(snapshot);
     applyHistoryAndWaivers(report, triage);
     addWireEvidence(snapshot, report);
+    if (options.snapshotOut.empty())
+        releaseSnapshot(snapshot);
 
     // Every output is written to its temporary file before any is renamed into place, so a
     // failure cannot leave a mixed set. The reports are streamed into those files; only the
