@@ -18,6 +18,10 @@ public:
     // Writes item="ID" for an inventory object, else object="DN" (empty for forest-wide ones).
     void writeObjectOf(XmlWriter& xml, const std::string& object) const;
     void writeInventory(XmlWriter& xml) const;
+    // Whether a reader derives the finding's objectName from its item (format 4): it names an
+    // item, and objectName is that item's name, after "SERVER: " when the item it is in is a
+    // server named SERVER (the engine's default name, "server: name").
+    bool objectNameFollowsFromItem(const Finding& finding) const;
 
 private:
     static constexpr std::size_t kNone = std::size_t(-1);
