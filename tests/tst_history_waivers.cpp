@@ -7,6 +7,7 @@
 #include "json_text.h"
 #include "object_pattern.h"
 #include "relayaudit_process.h"
+#include "report_formats.h"
 #include "scratch_files.h"
 
 #include <QDir>
@@ -82,8 +83,11 @@ void downgradeToFormatTwo(pugi::xml_node root) {
 QStringList findingsInXml(const QByteArray& xml, const char* path = "//finding") {
     pugi::xml_document document;
     document.load_buffer(xml.constData(), std::size_t(xml.size()));
-    if (std::string_view(document.document_element().attribute("formatVersion").value()) == "3")
-        downgradeToFormatTwo(document.document_element());
+    auto root = document.document_element();
+    if (std::string_view(root.attribute("formatVersion").value()) == "4")
+        testsupport::expandFormatFour(root);
+    if (std::string_view(root.attribute("formatVersion").value()) == "3")
+        downgradeToFormatTwo(root);
     QStringList found;
     for (auto node : document.select_nodes(path))
         found << QString::fromUtf8(node.node().attribute("rule").value()) + " " +
@@ -185,6 +189,7 @@ private slots:
         auto bytes = readBytes(current);
         QVERIFY(document.load_buffer(bytes.constData(), std::size_t(bytes.size())));
         auto root = document.document_element();
+        testsupport::expandFormatFour(root);
         downgradeToFormatTwo(root);
         root.attribute("formatVersion").set_value("1");
         auto rules = root.child("rules");
@@ -216,12 +221,13 @@ private slots:
     // A history kept by the previous relayaudit holds format 2 reports (full DNs in findings and
     // inventory): findings still match by rule and DN, so open, new and resolved are right.
     void formatTwoBaselineIsStillRead() {
-        auto current = directory.filePath("format3.xml");
+        auto current = directory.filePath("current-for-format2.xml");
         runRelayaudit({"analyze", "--ldif", day1, "--xml", current});
         pugi::xml_document document;
         auto bytes = readBytes(current);
         QVERIFY(document.load_buffer(bytes.constData(), std::size_t(bytes.size())));
         QVERIFY(document.select_node("//findings/finding[@item]")); // the case being converted
+        testsupport::expandFormatFour(document.document_element());
         downgradeToFormatTwo(document.document_element());
         QVERIFY(!document.select_node("//findings/finding[@item]"));
         auto baseline = directory.filePath("format2.xml");
@@ -232,18 +238,53 @@ private slots:
                  (QStringList{"EXS-RELAY-OPEN CN=EXCH03 fail new",
                               "EXS-RELAY-OPEN CN=EXCH04 fail open"}));
     }
-    // A format 3 baseline (findings naming inventory items) matches the same way.
-    void formatThreeBaselineMatchesFindingsThroughTheInventory() {
-        auto baseline = directory.filePath("format3-baseline.xml");
+    // A current baseline (format 4: findings naming inventory items) matches the same way.
+    void currentBaselineMatchesFindingsThroughTheInventory() {
+        auto baseline = directory.filePath("format4-baseline.xml");
         runRelayaudit({"analyze", "--ldif", day1, "--xml", baseline});
         QVERIFY(readBytes(baseline).contains(" item=\""));
-        auto xml = directory.filePath("against-format3.xml");
+        auto xml = directory.filePath("against-format4.xml");
         runRelayaudit({"analyze", "--ldif", day2, "--baseline", baseline, "--xml", xml}, kDay2);
         QCOMPARE(findingsInXml(readBytes(xml), "//findings/finding[@rule='EXS-RELAY-OPEN']"),
                  (QStringList{"EXS-RELAY-OPEN CN=EXCH03 fail new",
                               "EXS-RELAY-OPEN CN=EXCH04 fail open"}));
         QCOMPARE(findingsInXml(readBytes(xml), "//comparison/resolved[@rule='EXS-RELAY-OPEN']"),
                  QStringList{"EXS-RELAY-OPEN CN=EXCH02 fail "});
+    }
+    // tests/data/reports holds one run over the three samples (with waivers.xml) as relayaudit
+    // wrote it before format 4 (samples-format3.xml) and as format 4 (samples-format4.xml). A
+    // run compared with either gets the same report: the same new, open and resolved findings,
+    // the resolved ones with the same severity, status, object, name, title and date. So the
+    // values format 4 leaves out are derived as format 3 gave them.
+    void formatThreeAndFourBaselinesOfOneRunGiveTheSameComparison() {
+        auto compareWith = [&](const QString& name) {
+            auto xml = directory.filePath("against-" + name);
+            auto run = runRelayaudit(
+                {"analyze", "--ldif", RELAYAUDIT_SOURCE_DIR "/samples/corp-domain.ldif",
+                 "--baseline", RELAYAUDIT_TEST_DATA "/reports/" + name, "--xml", xml},
+                kDay2);
+            if (run.exitCode == 1)
+                qWarning("%s", qPrintable(run.err));
+            return readBytes(xml);
+        };
+        QByteArray againstThree = compareWith("samples-format3.xml");
+        QByteArray againstFour = compareWith("samples-format4.xml");
+        QVERIFY(againstThree.contains("samples-format3.xml"));
+        againstThree.replace("samples-format3.xml", "samples-format4.xml"); // comparison@baseline
+        QCOMPARE(againstFour, againstThree);
+        pugi::xml_document document;
+        QVERIFY(document.load_buffer(againstThree.constData(), std::size_t(againstThree.size())));
+        auto resolved = document.select_nodes("//comparison/resolved");
+        QVERIFY(resolved.size() >= 10);
+        for (const char* shown :
+             {"[@status='accepted']", "[@status='unknown'][@severity='error']",
+              "[@objectName='EXCH001: SMTP Virtual Server #3'][@severity='warning']",
+              "[@objectName='Guest']", "[@rule='EXS-RELAY-OPEN'][@status='fail']"}) {
+            auto path = std::string("//comparison/resolved") + shown;
+            QVERIFY2(document.select_node(path.c_str()), shown);
+        }
+        for (const auto& node : resolved)
+            QVERIFY(*node.node().child_value() && *node.node().attribute("firstSeen").value());
     }
     // A format 2 baseline gives a resolved finding its title from the baseline's <rules>.
     void resolvedFindingOfFormatTwoTakesItsTitleFromTheRules() {
@@ -450,8 +491,10 @@ private slots:
         pugi::xml_document xmlDocument;
         auto bytes = readBytes(xml);
         QVERIFY(xmlDocument.load_buffer(bytes.constData(), std::size_t(bytes.size())));
-        QCOMPARE(xmlDocument.document_element().attribute("formatVersion").value(), "3");
-        downgradeToFormatTwo(xmlDocument.document_element()); // the JSON gives every DN whole
+        QCOMPARE(xmlDocument.document_element().attribute("formatVersion").value(), "4");
+        // The JSON repeats every value format 4 derives, and gives every DN whole.
+        testsupport::expandFormatFour(xmlDocument.document_element());
+        downgradeToFormatTwo(xmlDocument.document_element());
         QCOMPARE(xmlToJson(xmlDocument.document_element()), QJsonValue(document.object()));
         QVERIFY(bytes.contains("V\\01S")); // the hostile name really is in both
     }

@@ -7,6 +7,7 @@
 #include "html_evidence.h"
 #include "html_rule_card.h"
 #include "output_sink.h"
+#include "report_formats.h"
 #include "reporters.h"
 #include "text_encoding.h"
 
@@ -241,12 +242,15 @@ private slots:
 
     void schemaRejectsFindingWithoutRequiredAttribute() {
         // object is no longer required (format 3: a finding names its inventory item instead);
-        // that the item exists is the keyref test below.
-        for (const char* attribute : {"rule", "severity", "status"}) {
+        // that the item exists is the keyref test below. severity, status and objectName are
+        // optional since format 4 (derived from the rule and the item when absent).
+        for (auto [element, attribute] : {std::pair{"//finding", "rule"},
+                                          {"//finding/evidence", "observed"},
+                                          {"//rules/rule/evidence", "row"}}) {
             pugi::xml_document document;
             QVERIFY(document.load_string(renderXmlReport(criticalReport()).c_str()));
-            auto finding = document.select_node("//finding").node();
-            QVERIFY(finding.remove_attribute(attribute));
+            auto node = document.select_node(element).node();
+            QVERIFY(node.remove_attribute(attribute));
             std::ostringstream out;
             document.save(out);
             QVERIFY2(validate(out.str(), true) != 0, attribute);
@@ -254,18 +258,23 @@ private slots:
     }
 
     void schemaRejectsUnknownSeverity() {
-        pugi::xml_document document;
-        QVERIFY(document.load_string(renderXmlReport(criticalReport()).c_str()));
-        document.select_node("//finding").node().attribute("severity").set_value("severe");
-        std::ostringstream out;
-        document.save(out);
-        QVERIFY(validate(out.str(), true) != 0);
+        for (const char* element : {"//rules/rule", "//finding"}) {
+            pugi::xml_document document;
+            QVERIFY(document.load_string(renderXmlReport(criticalReport()).c_str()));
+            auto node = document.select_node(element).node();
+            auto severity = node.attribute("severity");
+            (severity ? severity : node.append_attribute("severity")).set_value("severe");
+            std::ostringstream out;
+            document.save(out);
+            QVERIFY2(validate(out.str(), true) != 0, element);
+        }
     }
 
     void xmlHasOneFindingElementPerFindingInGivenOrder() {
         AuditReport report = criticalReport();
         pugi::xml_document document;
         QVERIFY(document.load_string(renderXmlReport(report).c_str()));
+        testsupport::expandFormatFour(document.document_element()); // severity, status
         auto findings = document.select_nodes("/relayauditReport/findings/finding");
         QCOMPARE(findings.size(), report.findings.size());
         std::size_t i = 0;
@@ -283,6 +292,8 @@ private slots:
         pugi::xml_document document;
         QVERIFY(document.load_string(renderXmlReport(criticalReport()).c_str()));
         auto node = document.select_node("//finding[@rule='RELAY-900']").node();
+        QVERIFY(!node.attribute("status")); // format 4: the rule's kind gives it
+        testsupport::expandFormatFour(document.document_element());
         QCOMPARE(std::string(node.attribute("status").value()), "unknown");
         auto rule = document.select_node("/relayauditReport/rules/rule[@id='RELAY-900']").node();
         QCOMPARE(std::string(rule.attribute("kind").value()), "cannot-judge");
@@ -332,7 +343,10 @@ private slots:
         QCOMPARE(findings.size(), report.findings.size());
         for (std::size_t i = 0; i < report.findings.size(); ++i)
             QCOMPARE(objectOf(findings[i].node()), xmlSafeText(report.findings[i].object));
-        QVERIFY(document.select_node("//finding[@objectName='EX,9: SMTP 1'][@item]"));
+        auto onServer = document.select_node("//finding[@rule='RELAY-001'][last()]").node();
+        QVERIFY(onServer.attribute("item") && !onServer.attribute("objectName"));
+        testsupport::expandFormatFour(document.document_element());
+        QCOMPARE(onServer.attribute("objectName").value(), "EX,9: SMTP 1"); // "server: name"
         auto inventory = document.document_element().child("inventory");
         std::size_t i = 0;
         for (auto item : inventory.children("item")) {
@@ -390,6 +404,126 @@ private slots:
         QCOMPARE(rows[1].node().attribute("expected").value(), "something else");
         QCOMPARE(document.select_node("//rules/rule/evidence/@expected").attribute().value(),
                  "empty list");
+    }
+
+    // Format 4: a finding leaves out what its rule and item give; the values read back through
+    // the documented derivation are the finding's.
+    void xmlFindingLeavesSeverityStatusAndItemNameToRuleAndItem() {
+        AuditReport report = cleanReport();
+        const std::string server = "CN=EX1,DC=example,DC=com";
+        report.inventory.insert(report.inventory.begin(), {"server", server, "EX1", ""});
+        report.findings = {
+            makeFinding(openRelay(), "CN=1,CN=SMTP,CN=Protocols," + server, "EX1: EX1 SMTP 1"),
+            makeFinding(openRelay(), "CN=2,CN=SMTP,CN=Protocols,CN=EX2,DC=example,DC=com",
+                        "EX2 SMTP 1"), // the item's name, no server item above it
+            makeFinding(nonDefaultBanner(), "CN=1,CN=SMTP,CN=Protocols," + server,
+                        "a name of the rule's own"),
+            makeFinding(unreadableRelayList(), "CN=3,DC=example,DC=com", "EX3")}; // no item
+        std::string xml = renderXmlReport(report);
+        QCOMPARE(validate(xml), 0);
+        pugi::xml_document document;
+        QVERIFY(document.load_string(xml.c_str()));
+        auto findings = document.select_nodes("//findings/finding");
+        QCOMPARE(findings.size(), std::size_t(4));
+        QCOMPARE(document.select_nodes("//finding[@severity or @status]").size(), std::size_t(0));
+        QVERIFY(!findings[0].node().attribute("objectName"));
+        QVERIFY(!findings[1].node().attribute("objectName"));
+        QCOMPARE(findings[2].node().attribute("objectName").value(), "a name of the rule's own");
+        QCOMPARE(findings[3].node().attribute("objectName").value(), "EX3");
+        testsupport::expandFormatFour(document.document_element());
+        for (std::size_t i = 0; i < findings.size(); ++i) {
+            auto node = findings[i].node();
+            QCOMPARE(node.attribute("objectName").value(), report.findings[i].objectName);
+            QCOMPARE(node.attribute("severity").value(), toString(report.findings[i].severity()));
+            QCOMPARE(node.attribute("status").value(), report.findings[i].status());
+        }
+    }
+
+    // The rule numbers its evidence rows; a finding's row names one by row="N" (a for-each
+    // definition gives several rows with the same N) and keeps only its observed value.
+    void xmlEvidenceRowNamesTheRulesRowByNumber() {
+        static const Rule rule = [] {
+            Rule r = makeRule("RELAY-002", Severity::Critical, RuleKind::Unsafe, "Two rows");
+            r.evidence = {{"address", "address", "only trusted hosts", "relayList/address"},
+                          {"flags", "@flags", "0"}};
+            return r;
+        }();
+        AuditReport report = cleanReport();
+        Finding finding = makeFinding(rule, "CN=9", "EX9");
+        finding.evidence = {{"address", "10.0.0.1", "only trusted hosts"},
+                            {"address", "10.0.0.2", "only trusted hosts"},
+                            {"flags", "7", "0"},
+                            {"flags", "7", "not the rule's"}};
+        report.findings = {finding};
+        std::string xml = renderXmlReport(report);
+        QCOMPARE(validate(xml), 0);
+        QCOMPARE(occurrences(xml, "only trusted hosts"), std::size_t(1));
+        pugi::xml_document document;
+        QVERIFY(document.load_string(xml.c_str()));
+        auto definitions = document.select_nodes("//rules/rule/evidence");
+        QCOMPARE(definitions[0].node().attribute("row").value(), "1");
+        QCOMPARE(definitions[1].node().attribute("row").value(), "2");
+        auto rows = document.select_nodes("//finding/evidence");
+        QCOMPARE(rows.size(), std::size_t(4));
+        const char* numbers[] = {"1", "1", "2", ""};
+        for (std::size_t i = 0; i < rows.size(); ++i) {
+            QCOMPARE(rows[i].node().attribute("row").value(), numbers[i]);
+            QCOMPARE(rows[i].node().attribute("observed").value(), finding.evidence[i].observed);
+        }
+        QCOMPARE(rows[3].node().attribute("attribute").value(), "flags");
+        QCOMPARE(rows[3].node().attribute("expected").value(), "not the rule's");
+        testsupport::expandFormatFour(document.document_element());
+        for (std::size_t i = 0; i < rows.size(); ++i) {
+            QCOMPARE(rows[i].node().attribute("attribute").value(), finding.evidence[i].attribute);
+            QCOMPARE(rows[i].node().attribute("expected").value(), finding.evidence[i].expected);
+        }
+    }
+
+    // A message more than one finding of a rule has (accepted ones included) is written once,
+    // in the rule, and those findings name it by number; a message of its own stays in place.
+    void xmlMessageSharedByFindingsOfARuleIsWrittenOnceInTheRule() {
+        AuditReport report = cleanReport();
+        for (int i = 0; i < 3; ++i)
+            report.findings.push_back(makeFinding(openRelay(), "CN=" + std::to_string(i), "X"));
+        report.findings.push_back(makeFinding(openRelay(), "CN=own", "X"));
+        report.findings.back().message = "a message of its own";
+        report.findings.push_back(makeFinding(nonDefaultBanner(), "CN=banner", "X"));
+        report.waiversGiven = true;
+        report.waivers.push_back({{"SMTP-010", "*", "o", "2030-01-01", "ok", "w.xml:1"}});
+        report.waivers[0].accepted = {makeFinding(nonDefaultBanner(), "CN=accepted", "X")};
+        std::string xml = renderXmlReport(report);
+        QCOMPARE(validate(xml), 0);
+        const std::string shared = "msExchSmtpRelayIpList is empty and grants by default.";
+        QCOMPARE(occurrences(xml, shared), std::size_t(2)); // once in each rule
+        pugi::xml_document document;
+        QVERIFY(document.load_string(xml.c_str()));
+        QCOMPARE(document.select_nodes("//finding[@message='1'][not(message)]").size(),
+                 std::size_t(5));
+        QCOMPARE(document.select_node("//rules/rule[@id='SMTP-010']/message[@n='1']")
+                     .node()
+                     .child_value(),
+                 shared);
+        QCOMPARE(document.select_node("//finding[message]").node().child_value("message"),
+                 "a message of its own");
+        testsupport::expandFormatFour(document.document_element());
+        auto findings = document.select_nodes("//findings/finding");
+        for (std::size_t i = 0; i < findings.size(); ++i)
+            QCOMPARE(findings[i].node().child_value("message"), report.findings[i].message);
+    }
+
+    void xmlWritesEachFindingOnOneLine() {
+        AuditReport report = criticalReport();
+        report.findings[0].evidence.assign(3, {"msExchSmtpRelayIpList", "10.0.0.1", "empty list"});
+        std::string xml = renderXmlReport(report);
+        std::size_t lines = 0;
+        for (std::size_t at = xml.find("<finding "); at != std::string::npos;
+             at = xml.find("<finding ", at + 1), ++lines) {
+            std::size_t end = xml.find("</finding>", at);
+            QVERIFY(end != std::string::npos);
+            QCOMPARE(xml.find('\n', at) > end, true);
+        }
+        QCOMPARE(lines, report.findings.size());
+        QCOMPARE(validate(xml), 0);
     }
 
     // A parser normalises a literal CR to LF and literal TAB/LF in attributes to spaces: the

@@ -18,46 +18,80 @@ std::string matchKey(std::string_view rule, std::string_view object) {
     return toLowerAscii(rule) + '\n' + toLowerAscii(object);
 }
 
-// Format 1 repeated the rule's title in each finding; format 2 gives it once in <rules>.
-using Titles = std::map<std::string, std::string, std::less<>>;
+// Format 1 repeated the rule's title in each finding; format 2 gives it once in <rules>, and
+// format 4 leaves out a finding's severity and status when they are what its rule gives.
+struct RuleFacts {
+    std::string title;
+    std::string severity;
+    std::string kind;
+};
+using Rules = std::map<std::string, RuleFacts, std::less<>>;
 // Format 3 gives a finding on an inventory object as item="ID"; the item's DN is dn="..." or
-// rdn="..." under an earlier item in="ID" (report_xml_inventory.h).
-using DnById = std::unordered_map<std::string, std::string>;
+// rdn="..." under an earlier item in="ID" (report_xml_inventory.h). Format 4 leaves out the
+// finding's objectName when the item gives it: the item's name, after "SERVER: " when it is in a
+// server item.
+struct ItemFacts {
+    std::string dn;
+    std::string name;
+    bool isServer = false;
+    const ItemFacts* server = nullptr; // the item it is in, when that is a server
+};
+using ItemsById = std::unordered_map<std::string, ItemFacts>;
 
-DnById inventoryDns(pugi::xml_node inventory) {
-    DnById dns;
+ItemsById inventoryItems(pugi::xml_node inventory) {
+    ItemsById items;
     for (auto item : inventory.children("item")) {
         auto id = item.attribute("id");
         if (!id)
             continue;
-        std::string dn = item.attribute("dn").value();
+        ItemFacts facts{item.attribute("dn").value(), item.attribute("name").value(),
+                        std::string_view(item.attribute("kind").value()) == "server"};
         if (auto parent = item.attribute("in")) {
-            auto found = dns.find(parent.value());
-            dn = std::string(item.attribute("rdn").value()) + "," +
-                 (found == dns.end() ? std::string() : found->second);
+            auto found = items.find(parent.value());
+            const ItemFacts* in = found == items.end() ? nullptr : &found->second;
+            facts.dn = std::string(item.attribute("rdn").value()) + "," + (in ? in->dn : "");
+            if (in && in->isServer)
+                facts.server = in;
         }
-        dns.emplace(id.value(), std::move(dn));
+        items.emplace(id.value(), std::move(facts));
     }
-    return dns;
+    return items;
 }
 
-ResolvedFinding readFinding(pugi::xml_node node, const std::string& runDate, const Titles& titles,
-                            const DnById& dns) {
+ResolvedFinding readFinding(pugi::xml_node node, const std::string& runDate, const Rules& rules,
+                            const ItemsById& items, bool accepted) {
     ResolvedFinding finding;
     finding.rule = node.attribute("rule").value();
-    finding.severity = node.attribute("severity").value();
-    finding.status = node.attribute("status").value();
+    const RuleFacts* rule = nullptr;
+    if (auto found = rules.find(finding.rule); found != rules.end())
+        rule = &found->second;
+    if (auto severity = node.attribute("severity"))
+        finding.severity = severity.value();
+    else if (rule)
+        finding.severity = rule->severity;
+    if (auto status = node.attribute("status"))
+        finding.status = status.value();
+    else
+        finding.status = accepted                               ? "accepted"
+                         : rule && rule->kind == "cannot-judge" ? "unknown"
+                                                                : "fail";
     finding.object = node.attribute("object").value();
-    if (auto item = node.attribute("item")) {
-        auto found = dns.find(item.value());
-        if (found != dns.end())
-            finding.object = found->second;
-    }
     finding.objectName = node.attribute("objectName").value();
+    if (auto item = node.attribute("item")) {
+        auto found = items.find(item.value());
+        if (found != items.end()) {
+            finding.object = found->second.dn;
+            if (!node.attribute("objectName")) {
+                const ItemFacts& facts = found->second;
+                finding.objectName =
+                    facts.server ? facts.server->name + ": " + facts.name : facts.name;
+            }
+        }
+    }
     if (auto title = node.child("title")) {
         finding.title = title.child_value();
-    } else if (auto found = titles.find(finding.rule); found != titles.end()) {
-        finding.title = found->second;
+    } else if (rule) {
+        finding.title = rule->title;
     }
     finding.firstSeen = node.attribute("firstSeen").value();
     if (finding.firstSeen.empty())
@@ -79,15 +113,17 @@ std::optional<std::string> parsePreviousReport(std::string_view text, const std:
     previous.source = source;
     previous.generatedAt = root.child("run").attribute("generatedAt").value();
     std::string runDate = previous.generatedAt.substr(0, 10);
-    Titles titles;
+    Rules rules;
     for (auto rule : root.child("rules").children("rule"))
-        titles.emplace(rule.attribute("id").value(), rule.child_value("title"));
-    DnById dns = inventoryDns(root.child("inventory"));
+        rules.emplace(rule.attribute("id").value(),
+                      RuleFacts{rule.child_value("title"), rule.attribute("severity").value(),
+                                rule.attribute("kind").value()});
+    ItemsById items = inventoryItems(root.child("inventory"));
     for (auto finding : root.child("findings").children("finding"))
-        previous.findings.push_back(readFinding(finding, runDate, titles, dns));
+        previous.findings.push_back(readFinding(finding, runDate, rules, items, false));
     for (auto waiver : root.child("acceptedRisks").children("waiver"))
         for (auto finding : waiver.children("finding"))
-            previous.findings.push_back(readFinding(finding, runDate, titles, dns));
+            previous.findings.push_back(readFinding(finding, runDate, rules, items, true));
     return std::nullopt;
 }
 

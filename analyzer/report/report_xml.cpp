@@ -4,6 +4,7 @@
 // each DN once (report_xml_inventory.h).
 #include "report_xml_inventory.h"
 #include "report_xml_probes.h"
+#include "report_xml_shared.h"
 #include "reporters.h"
 #include "severity_counts.h"
 #include "xml_writer.h"
@@ -74,8 +75,9 @@ std::vector<const Rule*> rulesOf(const AuditReport& report) {
     return rules;
 }
 
-// A rule's prose, once: what every finding of it shares.
-void writeRule(XmlWriter& xml, const Rule& rule) {
+// A rule's prose, once: what every finding of it shares. Format 4 adds the evidence rows' numbers
+// and the messages several findings share, which findings refer to by number.
+void writeRule(XmlWriter& xml, const Rule& rule, const SharedMessages& messages) {
     xml.start("rule");
     xml.attribute("id", rule.id);
     xml.attribute("severity", toString(rule.severity));
@@ -100,45 +102,53 @@ void writeRule(XmlWriter& xml, const Rule& rule) {
         xml.end();
     }
     xml.end();
-    for (const auto& definition : rule.evidence) {
+    for (std::size_t i = 0; i < rule.evidence.size(); ++i) {
         xml.start("evidence");
-        xml.attribute("attribute", definition.attribute);
-        xml.attribute("expected", definition.expected);
+        xml.attribute("row", i + 1);
+        xml.attribute("attribute", rule.evidence[i].attribute);
+        xml.attribute("expected", rule.evidence[i].expected);
+        xml.end();
+    }
+    const auto& shared = messages.of(rule);
+    for (std::size_t i = 0; i < shared.size(); ++i) {
+        xml.start("message");
+        xml.attribute("n", i + 1);
+        xml.text(shared[i]);
         xml.end();
     }
     xml.end();
 }
 
-// The expected value a finding's evidence row can leave to its rule: the one of the rule's first
-// definition for that attribute. Rows that say something else (or rules built without
-// definitions) carry their own.
-bool ruleGivesExpected(const Rule& rule, const Evidence& item) {
-    for (const auto& definition : rule.evidence)
-        if (definition.attribute == item.attribute)
-            return definition.expected == item.expected;
-    return false;
-}
-
-void writeFinding(XmlWriter& xml, const InventoryLayout& layout, const Finding& finding,
-                  bool accepted = false) {
+// A finding on one line with only what is its own (format 4, schemas/report.xsd): severity and
+// status are its rule's (and "accepted" inside <acceptedRisks>), objectName is left to its item
+// when the item gives it, a message shared with other findings of the rule and an evidence row's
+// label and expected value are the rule's, by number.
+void writeFinding(XmlWriter& xml, const InventoryLayout& layout, const SharedMessages& messages,
+                  const Finding& finding) {
     const Rule& rule = *finding.rule;
-    xml.start("finding");
+    xml.startOneLine("finding");
     xml.attribute("rule", rule.id);
-    xml.attribute("severity", toString(rule.severity));
-    xml.attribute("status", accepted ? "accepted" : finding.status());
     layout.writeObjectOf(xml, finding);
-    xml.attribute("objectName", finding.objectName);
+    if (!layout.objectNameFollowsFromItem(finding))
+        xml.attribute("objectName", finding.objectName);
     if (!finding.change.empty()) {
         xml.attribute("change", finding.change);
         xml.attribute("firstSeen", finding.firstSeen);
     }
-    xml.textElement("message", finding.message);
+    if (auto shared = messages.numberOf(finding))
+        xml.attribute("message", *shared);
+    else
+        xml.textElement("message", finding.message);
+    EvidenceRows rows(rule);
     for (const auto& item : finding.evidence) {
         xml.start("evidence");
-        xml.attribute("attribute", item.attribute);
-        xml.attribute("observed", item.observed);
-        if (!ruleGivesExpected(rule, item))
+        if (auto row = rows.rowOf(item)) {
+            xml.attribute("row", *row + 1);
+        } else {
+            xml.attribute("attribute", item.attribute);
             xml.attribute("expected", item.expected);
+        }
+        xml.attribute("observed", item.observed);
         xml.end();
     }
     xml.end();
@@ -166,7 +176,7 @@ void writeComparison(XmlWriter& xml, const Comparison& comparison) {
 
 // Each waiver with its state and the findings it covers, which carry status="accepted".
 void writeAcceptedRisks(XmlWriter& xml, const InventoryLayout& layout,
-                        const std::vector<WaiverOutcome>& waivers) {
+                        const SharedMessages& messages, const std::vector<WaiverOutcome>& waivers) {
     xml.start("acceptedRisks");
     for (const auto& outcome : waivers) {
         const Waiver& waiver = outcome.waiver;
@@ -181,7 +191,7 @@ void writeAcceptedRisks(XmlWriter& xml, const InventoryLayout& layout,
             xml.attribute("expiredMatches", outcome.expiredMatches);
         xml.textElement("reason", waiver.reason);
         for (const auto& finding : outcome.accepted)
-            writeFinding(xml, layout, finding, true);
+            writeFinding(xml, layout, messages, finding);
         xml.end();
     }
     xml.end();
@@ -200,22 +210,23 @@ void writeXmlReport(const AuditReport& report, OutputSink& out) {
     XmlWriter xml(out);
     xml.declaration();
     xml.start("relayauditReport");
-    xml.attribute("formatVersion", "3");
+    xml.attribute("formatVersion", "4");
     writeRun(xml, report.run);
     writeSummary(xml, report);
+    SharedMessages messages(report);
     xml.start("rules");
     for (const Rule* rule : rulesOf(report))
-        writeRule(xml, *rule);
+        writeRule(xml, *rule, messages);
     xml.end();
     xml.start("findings");
     InventoryLayout layout(report.inventory, report);
     for (const auto& finding : report.findings) // already ordered by the engine
-        writeFinding(xml, layout, finding);
+        writeFinding(xml, layout, messages, finding);
     xml.end();
     if (report.comparison.enabled)
         writeComparison(xml, report.comparison);
     if (report.waiversGiven)
-        writeAcceptedRisks(xml, layout, report.waivers);
+        writeAcceptedRisks(xml, layout, messages, report.waivers);
     layout.writeInventory(xml);
     writeManualChecks(xml, report.manualChecks);
     writeWireEvidence(xml, report);

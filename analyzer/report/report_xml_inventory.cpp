@@ -79,4 +79,19 @@ void InventoryLayout::writeInventory(XmlWriter& xml) const {
     xml.end();
 }
 
+bool InventoryLayout::objectNameFollowsFromItem(const Finding& finding) const {
+    // The same item writeObjectOf named (found once, in the constructor).
+    auto found = itemOfFinding_.find(&finding);
+    if (found == itemOfFinding_.end())
+        return false;
+    std::string_view objectName = finding.objectName;
+    std::string_view name = inventory_[found->second].name;
+    std::size_t parent = parent_[found->second];
+    if (parent == kNone || inventory_[parent].kind != "server")
+        return objectName == name;
+    std::string_view server = inventory_[parent].name;
+    return objectName.size() == server.size() + 2 + name.size() && objectName.starts_with(server) &&
+           objectName.substr(server.size(), 2) == ": " && objectName.ends_with(name);
+}
+
 } // namespace relayaudit

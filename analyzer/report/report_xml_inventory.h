@@ -19,6 +19,10 @@ public:
     // The finding must be one of the report's (or its waivers'): its item was found once, here.
     void writeObjectOf(XmlWriter& xml, const Finding& finding) const;
     void writeInventory(XmlWriter& xml) const;
+    // Whether a reader derives the finding's objectName from its item (format 4): it names an
+    // item, and objectName is that item's name, after "SERVER: " when the item it is in is a
+    // server named SERVER (the engine's default name, "server: name").
+    bool objectNameFollowsFromItem(const Finding& finding) const;
 
 private:
     static constexpr std::size_t kNone = std::size_t(-1);

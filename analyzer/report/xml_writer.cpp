@@ -106,14 +106,26 @@ void XmlWriter::closeStartTag() {
 }
 
 void XmlWriter::start(const char* name) {
+    open(name, false);
+}
+
+void XmlWriter::startOneLine(const char* name) {
+    open(name, true);
+}
+
+void XmlWriter::open(const char* name, bool oneLine) {
     closeStartTag();
+    bool insideOneLine = !open_.empty() && open_.back().oneLine;
     if (!open_.empty())
         open_.back().hasChildren = true;
-    out_ += '\n';
-    out_.append(std::string_view("                ", std::min<std::size_t>(open_.size(), 8) * 2));
+    if (!insideOneLine) {
+        out_ += '\n';
+        out_.append(
+            std::string_view("                ", std::min<std::size_t>(open_.size(), 8) * 2));
+    }
     out_ += '<';
     out_ += name;
-    open_.push_back({name});
+    open_.push_back({name, false, oneLine || insideOneLine});
     startTagOpen_ = true;
 }
 
@@ -144,7 +156,7 @@ void XmlWriter::end() {
             out_ += '\n';
         return;
     }
-    if (element.hasChildren) {
+    if (element.hasChildren && !element.oneLine) {
         out_ += '\n';
         out_.append(
             std::string_view("                ", std::min<std::size_t>(open_.size(), 8) * 2));
