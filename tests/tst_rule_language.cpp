@@ -237,8 +237,8 @@ private slots:
         QCOMPARE(rows.size(), std::size_t(3));
         QCOMPARE(QString::fromStdString(rows[0].observed), QString("10.0.0.1"));
         QCOMPARE(QString::fromStdString(rows[1].observed), QString("10.0.0.2"));
-        QCOMPARE(QString::fromStdString(rows[1].expected), QString("none"));
-        QCOMPARE(QString::fromStdString(rows[2].attribute), QString("name"));
+        QCOMPARE(QString::fromStdString(std::string(rows[1].expected)), QString("none"));
+        QCOMPARE(QString::fromStdString(std::string(rows[2].attribute)), QString("name"));
     }
     void examplesThatHoldGiveNoFailure() {
         auto loaded =

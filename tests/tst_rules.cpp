@@ -109,7 +109,8 @@ private slots:
                 std::string line = f.rule->id + "|" + f.object + "|" + f.objectName + "|" +
                                    f.message + "|" + f.cause;
                 for (const auto& e : f.evidence)
-                    line += "|" + e.attribute + "=" + e.observed + "/" + e.expected;
+                    line += "|" + std::string(e.attribute) + "=" + e.observed + "/" +
+                            std::string(e.expected);
                 lines.push_back(line);
             }
             return lines;

@@ -57,10 +57,13 @@ struct RulePack {
     std::vector<Rule> rules;
 };
 
+// attribute and expected are the rule's own texts (its <evidence> definition), viewed rather than
+// copied into every finding: the catalogue outlives the findings, and the copies were a sixth of
+// the memory of 14,000 findings. Only observed is the finding's own.
 struct Evidence {
-    std::string attribute;
+    std::string_view attribute;
     std::string observed;
-    std::string expected;
+    std::string_view expected;
 };
 
 struct Finding {
