@@ -16,6 +16,7 @@
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QtTest>
+#include <bit>
 #include <pugixml.hpp>
 #include <string>
 
@@ -357,6 +358,33 @@ private slots:
             QCOMPARE(dn, xmlSafeText(report.inventory[i++].dn)); // \XX for unsafe bytes
         }
         QCOMPARE(i, report.inventory.size());
+    }
+
+    // Items and findings are matched by a hash of their DN's text first (report_xml_inventory):
+    // two DNs with one hash (Thue-Morse strings collide for any odd multiplier modulo 2^64) must
+    // still each find their own item, and a child the right parent.
+    void dnsWithOneHashStillFindTheirOwnItems() {
+        std::string morse(2048, 'a'), other(2048, 'b');
+        for (std::size_t i = 0; i < morse.size(); ++i)
+            if (std::popcount(i) % 2) {
+                morse[i] = 'b';
+                other[i] = 'a';
+            }
+        const std::string first = "CN=" + morse + ",DC=example";
+        const std::string second = "CN=" + other + ",DC=example";
+        AuditReport report = criticalReport();
+        report.findings.clear();
+        report.inventory = {{"server", first, "first", ""},
+                            {"server", second, "second", ""},
+                            {"virtual-server", "CN=1," + second, "one", ""}};
+        report.findings.push_back(makeFinding(openRelay(), second, "second"));
+        pugi::xml_document document;
+        QVERIFY(document.load_string(renderXmlReport(report).c_str()));
+        auto items = document.select_nodes("//inventory/item");
+        QCOMPARE(items.size(), std::size_t(3));
+        QCOMPARE(items[2].node().attribute("in").value(), "2");
+        QCOMPARE(items[2].node().attribute("rdn").value(), "CN=1");
+        QCOMPARE(document.select_node("//finding").node().attribute("item").value(), "2");
     }
 
     void xmlKeepsEveryEvidenceRow() {

@@ -54,11 +54,21 @@ std::optional<std::size_t> SharedMessages::numberOf(const Finding& finding) cons
     return found->second;
 }
 
+namespace {
+
+// A finding's evidence views its rule's own texts (findings.h): the same address is the same
+// text, and only other strings are compared.
+bool sameText(std::string_view a, std::string_view b) {
+    return (a.data() == b.data() && a.size() == b.size()) || a == b;
+}
+
+} // namespace
+
 std::optional<std::size_t> EvidenceRows::rowOf(const Evidence& item) {
     for (std::size_t from : {next_, std::size_t(0)})
         for (std::size_t i = from; i < rule_.evidence.size(); ++i)
-            if (rule_.evidence[i].attribute == item.attribute &&
-                rule_.evidence[i].expected == item.expected)
+            if (sameText(rule_.evidence[i].attribute, item.attribute) &&
+                sameText(rule_.evidence[i].expected, item.expected))
                 return next_ = i;
     return std::nullopt;
 }
