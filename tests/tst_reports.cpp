@@ -360,9 +360,10 @@ private slots:
         QCOMPARE(i, report.inventory.size());
     }
 
-    // Items and findings are matched by a hash of their DN's text first (report_xml_inventory):
-    // two DNs with one hash (Thue-Morse strings collide for any odd multiplier modulo 2^64) must
-    // still each find their own item, and a child the right parent.
+    // Items and findings are matched by their DN's exact text: two long DNs that differ in every
+    // other byte and collide under a polynomial hash modulo 2^64 (Thue-Morse strings) must each
+    // find their own item, and a child the right parent (a hash-only lookup tried once got this
+    // wrong; it was also slower and went back).
     void dnsWithOneHashStillFindTheirOwnItems() {
         std::string morse(2048, 'a'), other(2048, 'b');
         for (std::size_t i = 0; i < morse.size(); ++i)

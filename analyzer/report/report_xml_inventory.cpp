@@ -5,71 +5,43 @@
 
 namespace relayaudit {
 
-namespace {
-
-// Hashes of every suffix of a DN, from the right in one pass (hash[i] covers dn[i..]), so that
-// trying each "," of a DN as the start of its parent's DN costs a table probe, not hashing the
-// rest of the DN again. A key mixes in the length; equal keys are confirmed by comparing text.
-void suffixHashes(std::string_view dn, std::vector<std::uint64_t>& hash) {
-    constexpr std::uint64_t kMultiplier = 0x100000001B3ull;
-    hash.assign(dn.size() + 1, 0);
-    for (std::size_t i = dn.size(); i-- > 0;)
-        hash[i] = hash[i + 1] * kMultiplier + static_cast<unsigned char>(dn[i]) + 1;
-}
-
-std::uint64_t keyOf(std::uint64_t hash, std::size_t length) {
-    return hash ^ (std::uint64_t(length) * 0x9E3779B97F4A7C15ull);
-}
-
-} // namespace
-
-std::size_t InventoryLayout::itemWithDn(std::string_view dn, std::uint64_t key) const {
-    auto byKey = itemByKey_.find(key);
-    if (byKey == itemByKey_.end())
-        return kNone;
-    if (inventory_[byKey->second].dn == dn)
-        return byKey->second;
-    auto byDn = itemByDn_.find(dn); // two DNs with one key: the text decides
-    return byDn == itemByDn_.end() ? kNone : byDn->second;
-}
-
 InventoryLayout::InventoryLayout(const std::vector<InventoryItem>& inventory,
                                  const AuditReport& report)
     : inventory_(inventory), parent_(inventory.size(), kNone), rdnLength_(inventory.size(), 0),
       hasId_(inventory.size(), false) {
     itemByDn_.reserve(inventory.size());
-    itemByKey_.reserve(inventory.size());
-    std::vector<std::uint64_t> hash;
+    auto itemWithDn = [this](std::string_view dn) {
+        if (dn.size() >= dnLengthSeen_.size() || !dnLengthSeen_[dn.size()])
+            return itemByDn_.end();
+        return itemByDn_.find(dn);
+    };
     for (std::size_t i = 0; i < inventory.size(); ++i) {
         std::string_view dn = inventory[i].dn;
         if (dn.empty())
             continue;
-        suffixHashes(dn, hash);
         // The longest proper suffix after an unescaped "," that an earlier item has as its DN.
         // (Cutting at a "\," would rebuild the DN exactly too; skipping it keeps rdn readable.)
         for (std::size_t comma = dn.find(','); comma != std::string_view::npos;
              comma = dn.find(',', comma + 1)) {
             if (comma > 0 && dn[comma - 1] == '\\')
                 continue;
-            const std::size_t start = comma + 1;
-            auto found = itemWithDn(dn.substr(start), keyOf(hash[start], dn.size() - start));
-            if (found != kNone) {
-                parent_[i] = found;
+            if (auto found = itemWithDn(dn.substr(comma + 1)); found != itemByDn_.end()) {
+                parent_[i] = found->second;
                 rdnLength_[i] = comma;
-                hasId_[found] = true;
+                hasId_[found->second] = true;
                 break;
             }
         }
         itemByDn_.emplace(dn, i);
-        itemByKey_.emplace(keyOf(hash[0], dn.size()), i);
+        if (dn.size() >= dnLengthSeen_.size())
+            dnLengthSeen_.resize(dn.size() + 1, false);
+        dnLengthSeen_[dn.size()] = true;
     }
     itemOfFinding_.reserve(report.findings.size());
     auto mark = [&](const Finding& finding) {
-        std::string_view dn = finding.object;
-        suffixHashes(dn, hash);
-        if (auto found = itemWithDn(dn, keyOf(hash[0], dn.size())); found != kNone) {
-            hasId_[found] = true;
-            itemOfFinding_.emplace(&finding, found);
+        if (auto found = itemWithDn(finding.object); found != itemByDn_.end()) {
+            hasId_[found->second] = true;
+            itemOfFinding_.emplace(&finding, found->second);
         }
     };
     for (const auto& finding : report.findings)

@@ -2,7 +2,6 @@
 #include "audit_model.h"
 #include "xml_writer.h"
 
-#include <cstdint>
 #include <string_view>
 #include <unordered_map>
 
@@ -28,11 +27,10 @@ public:
 private:
     static constexpr std::size_t kNone = std::size_t(-1);
     const std::vector<InventoryItem>& inventory_;
-    // The first item with a DN, by the DN's text and by its key (a hash of its text and length,
-    // report_xml_inventory.cpp): the key is what is probed, the text confirms it.
-    std::size_t itemWithDn(std::string_view dn, std::uint64_t key) const;
-    std::unordered_map<std::string_view, std::size_t> itemByDn_;
-    std::unordered_map<std::uint64_t, std::size_t> itemByKey_;
+    std::unordered_map<std::string_view, std::size_t> itemByDn_; // first item with that DN
+    // Whether some item's DN has this length: most suffixes tried for a parent have none, and
+    // skipping them saves hashing a long string for each comma of each DN.
+    std::vector<bool> dnLengthSeen_;
     std::unordered_map<const Finding*, std::size_t> itemOfFinding_;
     std::vector<std::size_t> parent_;    // kNone: the DN is given whole
     std::vector<std::size_t> rdnLength_; // with a parent
