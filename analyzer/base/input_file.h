@@ -45,6 +45,9 @@ public:
     const std::string& error() const { return error_; }
     const std::string& name() const { return name_; } // the path, or "(standard input)"
     std::uint64_t bytesRead() const { return bytesRead_; }
+    // The size of a regular file when it was opened (0 for a pipe or standard input): room to
+    // read it into at once, never a limit (the file may still grow or shrink).
+    std::uint64_t sizeHint() const { return sizeHint_; }
 
 private:
     int fd_ = -1;
@@ -53,6 +56,7 @@ private:
     std::string error_;
     std::uint64_t limit_ = 0;
     std::uint64_t bytesRead_ = 0;
+    std::uint64_t sizeHint_ = 0;
 };
 
 // Reads a whole input (binary) within `limit`; "-" reads standard input. Returns the message on

@@ -9,20 +9,37 @@
 namespace relayaudit {
 
 std::optional<std::string> loadSnapshot(const std::string& path, pugi::xml_document& snapshot) {
-    std::string content;
-    if (auto error = readWholeFile(path, content))
-        return error;
-    // Parsed in place in a buffer the document owns: load_buffer would copy the text first, and
-    // the text and its copy together cost as much as the document itself (peak RSS of an
-    // analyze --snapshot at 10,000 virtual servers). The read buffer is gone before the document
-    // is built.
-    const std::size_t size = content.size();
-    void* text = pugi::get_memory_allocation_function()(size == 0 ? 1 : size);
-    if (!text)
-        return path + ": not enough memory to read the snapshot (" + std::to_string(size) +
-               " bytes)";
-    std::memcpy(text, content.data(), size);
-    content = std::string();
+    // Read straight into a buffer the document then owns and parses in place: no copy of the
+    // text (load_buffer copied it, and reading through a growing string copied it again), one
+    // allocation when the file says its size.
+    InputFile input;
+    if (auto problem = input.open(path))
+        return problem;
+    auto allocate = pugi::get_memory_allocation_function();
+    auto deallocate = pugi::get_memory_deallocation_function();
+    std::size_t capacity = std::size_t(input.sizeHint()) + 1, size = 0;
+    char* text = static_cast<char*>(allocate(capacity));
+    for (;;) {
+        if (!text)
+            return path + ": not enough memory to read the snapshot";
+        if (size == capacity) { // a pipe, or a file that grew: twice the room
+            char* larger = static_cast<char*>(allocate(capacity * 2));
+            if (larger)
+                std::memcpy(larger, text, size);
+            deallocate(text);
+            text = larger;
+            capacity *= 2;
+            continue;
+        }
+        const auto got = input.read(text + size, capacity - size);
+        if (!got) {
+            deallocate(text);
+            return input.error();
+        }
+        if (*got == 0)
+            break;
+        size += *got;
+    }
     auto result =
         snapshot.load_buffer_inplace_own(text, size, pugi::parse_default, pugi::encoding_utf8);
     if (!result)
