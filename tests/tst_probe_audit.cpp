@@ -36,8 +36,15 @@ struct Run {
 Run analyzeWithProbe(const QString& dir, const QString& mode, int port) {
     QProcess stub;
     stub.start("python3", {kStub, QString::number(port), mode, dir + "/stub.log"});
-    if (!stub.waitForStarted(5000) || !stub.waitForReadyRead(5000))
-        return {-2, "the stub did not start on port " + QString::number(port)};
+    // The stub says when it listens; if it does not, say why (it failed once in a full ctest run
+    // and not in 5 reruns: its own error output tells the next occurrence apart).
+    if (!stub.waitForStarted(5000) || !stub.waitForReadyRead(5000)) {
+        stub.kill();
+        stub.waitForFinished(2000);
+        return {-2, "the stub did not start on port " + QString::number(port) + " (exit " +
+                        QString::number(stub.exitCode()) +
+                        "): " + QString::fromUtf8(stub.readAllStandardError())};
+    }
     QProcess relayaudit;
     relayaudit.start(RELAYAUDIT_BINARY, {"analyze",
                                          "--list",
