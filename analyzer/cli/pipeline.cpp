@@ -30,6 +30,7 @@
 #include <cstdlib>
 #include <ctime>
 #include <functional>
+#include <future>
 #include <iostream>
 #include <ostream>
 #include <tuple>
@@ -248,7 +249,17 @@ int analyzeSnapshot(pugi::xml_document& snapshot, const RuleCatalogue& catalogue
         };
     };
     Writer writeXml = timed(Phase::XmlReport, textOrReport(xml, writeXmlReport, report));
-    Writer writeHtml = timed(Phase::HtmlReport, textOrReport(html, writeHtmlReport, report));
+    // Without a mail (which needs the text anyway), the HTML report is rendered on a second
+    // thread while the XML report, the larger, streams into its file: both only read the report.
+    std::shared_future<std::string> htmlAhead;
+    if (html.empty() && !options.htmlOut.empty())
+        htmlAhead = std::async(std::launch::async, [&report] {
+                        PhaseSpan rendering(Phase::HtmlReport);
+                        return renderHtmlReport(report);
+                    }).share();
+    Writer writeHtml = htmlAhead.valid()
+                           ? Writer([htmlAhead](OutputSink& out) { out.append(htmlAhead.get()); })
+                           : timed(Phase::HtmlReport, textOrReport(html, writeHtmlReport, report));
     Writer writeJson =
         timed(Phase::OtherOutputs, [&report](OutputSink& out) { writeJsonReport(report, out); });
     Writer writeSnapshotText =

@@ -10,9 +10,12 @@ std::vector<Finding> takeManualFindings(std::vector<Finding>& findings,
     std::map<const Rule*, std::size_t> order;
     for (const auto* rule : catalogue.rules())
         order.emplace(rule, order.size());
-    auto manual = std::stable_partition(findings.begin(), findings.end(), [](const Finding& f) {
-        return f.rule->kind != RuleKind::Manual;
-    });
+    // Manual rules are info, the least severe, so their findings come last: the partition starts
+    // at the first of them instead of moving (and buffering) every finding.
+    auto isManual = [](const Finding& f) { return f.rule->kind == RuleKind::Manual; };
+    auto first = std::find_if(findings.begin(), findings.end(), isManual);
+    auto manual = std::stable_partition(first, findings.end(),
+                                        [&](const Finding& f) { return !isManual(f); });
     std::vector<Finding> taken(std::make_move_iterator(manual),
                                std::make_move_iterator(findings.end()));
     findings.erase(manual, findings.end());
