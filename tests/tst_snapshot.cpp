@@ -33,11 +33,17 @@ Forest sampleForest() {
     return forest;
 }
 
-pugi::xml_document build(const Forest& forest, const std::string& source = "ldif") {
+// The context every test snapshot is built with: fixed version and time, so documents compare.
+CollectionContext testContext(const std::string& source = "ldif") {
     CollectionContext context;
     context.sourceKind = source;
     context.toolVersion = "test";
     context.collectedAt = "2026-01-01T00:00:00Z";
+    return context;
+}
+
+pugi::xml_document build(const Forest& forest, const std::string& source = "ldif") {
+    const CollectionContext context = testContext(source);
     pugi::xml_document snapshot;
     buildSnapshot(forest.entries, context, snapshot);
     return snapshot;
@@ -186,10 +192,7 @@ private slots:
     void entriesHandedOverOneByOneGiveTheSameSnapshot() {
         auto forest = sampleForest();
         auto whole = build(forest);
-        CollectionContext context;
-        context.sourceKind = "ldif";
-        context.toolVersion = "test";
-        context.collectedAt = "2026-01-01T00:00:00Z";
+        const CollectionContext context = testContext();
         pugi::xml_document streamed;
         SnapshotBuilder builder(streamed);
         for (auto& entry : forest.entries) {
@@ -211,10 +214,7 @@ private slots:
     void entriesBuiltOnASecondThreadGiveTheSameSnapshot() {
         auto forest = sampleForest();
         auto whole = build(forest);
-        CollectionContext context;
-        context.sourceKind = "ldif";
-        context.toolVersion = "test";
-        context.collectedAt = "2026-01-01T00:00:00Z";
+        const CollectionContext context = testContext();
         pugi::xml_document threaded;
         SnapshotBuildThread builder(threaded, RawValues::Kept, 1);
         for (auto& entry : forest.entries)
@@ -230,10 +230,7 @@ private slots:
     void leavingOutRawValuesRemovesOnlyTheRawElements() {
         auto forest = sampleForest();
         auto whole = build(forest);
-        CollectionContext context;
-        context.sourceKind = "ldif";
-        context.toolVersion = "test";
-        context.collectedAt = "2026-01-01T00:00:00Z";
+        const CollectionContext context = testContext();
         pugi::xml_document lean;
         buildSnapshot(forest.entries, context, lean, RawValues::LeftOut);
         QVERIFY(whole.select_node("//virtualServer/raw"));
