@@ -26,8 +26,9 @@ void buildSnapshot(const std::vector<DirectoryEntry>& entries, const CollectionC
 
 // The same document, built while the entries arrive (a live collection feeds it page by page, so
 // building overlaps the network wait and no page outlives its decoding). Virtual servers, receive
-// connectors and SMTP connectors are built at once and only their DN and classes are kept; what
-// needs every entry (forest, domains, organisations and servers) is built by finish().
+// connectors and SMTP connectors are built at once and not kept (what finish() needs of them,
+// their place in the tree, is noted on arrival); what needs every entry (forest, domains,
+// organisations and servers) is built by finish().
 // buildSnapshot is add() for each entry, then finish(): both give the same document.
 class SnapshotBuilder {
 public:
