@@ -79,6 +79,11 @@ void downgradeToFormatTwo(pugi::xml_node root) {
     root.attribute("formatVersion").set_value("2");
 }
 
+// The open relays of day 2 compared with day 1: EXCH03's is new, EXCH04's still open.
+const char* const kOpenRelayPath = "//findings/finding[@rule='EXS-RELAY-OPEN']";
+const QStringList kOpenRelaysOnDayTwo = {"EXS-RELAY-OPEN CN=EXCH03 fail new",
+                                         "EXS-RELAY-OPEN CN=EXCH04 fail open"};
+
 // "RULE object" of every finding element anywhere in an XML report, with its status and change.
 QStringList findingsInXml(const QByteArray& xml, const char* path = "//finding") {
     pugi::xml_document document;
@@ -132,13 +137,19 @@ private slots:
         day2 = writeFile(directory, "day2.ldif", forestWithOpenRelaysOn({"EXCH03", "EXCH04"}));
     }
 
+    // Day 2 analysed against a baseline of day 1 (or a report standing for it), into the XML
+    // report NAME in the test directory; its path.
+    QString dayTwoAgainst(const QString& baseline, const char* name) {
+        auto xml = directory.filePath(name);
+        runRelayaudit({"analyze", "--ldif", day2, "--baseline", baseline, "--xml", xml}, kDay2);
+        return xml;
+    }
+
     void twoRunsShowNewOpenAndResolvedInXmlHtmlAndJson() {
         auto history = directory.filePath("h1");
         auto xml = directory.filePath("second.xml"), json = directory.filePath("second.json");
         twoRuns(history, {"--xml", xml, "--json", json});
-        auto findings = findingsInXml(readBytes(xml), "//findings/finding[@rule='EXS-RELAY-OPEN']");
-        QCOMPARE(findings, (QStringList{"EXS-RELAY-OPEN CN=EXCH03 fail new",
-                                        "EXS-RELAY-OPEN CN=EXCH04 fail open"}));
+        QCOMPARE(findingsInXml(readBytes(xml), kOpenRelayPath), kOpenRelaysOnDayTwo);
         QCOMPARE(findingsInXml(readBytes(xml), "//comparison/resolved[@rule='EXS-RELAY-OPEN']"),
                  QStringList{"EXS-RELAY-OPEN CN=EXCH02 fail "});
         auto html = QString::fromUtf8(readBytes(history + "/latest.html"));
@@ -203,11 +214,8 @@ private slots:
         root.remove_child(rules);
         auto baseline = directory.filePath("format1.xml");
         QVERIFY(document.save_file(baseline.toStdString().c_str()));
-        auto xml = directory.filePath("against-format1.xml");
-        runRelayaudit({"analyze", "--ldif", day2, "--baseline", baseline, "--xml", xml}, kDay2);
-        QCOMPARE(findingsInXml(readBytes(xml), "//findings/finding[@rule='EXS-RELAY-OPEN']"),
-                 (QStringList{"EXS-RELAY-OPEN CN=EXCH03 fail new",
-                              "EXS-RELAY-OPEN CN=EXCH04 fail open"}));
+        auto xml = dayTwoAgainst(baseline, "against-format1.xml");
+        QCOMPARE(findingsInXml(readBytes(xml), kOpenRelayPath), kOpenRelaysOnDayTwo);
         pugi::xml_document result;
         auto resultBytes = readBytes(xml);
         QVERIFY(result.load_buffer(resultBytes.constData(), std::size_t(resultBytes.size())));
@@ -232,22 +240,16 @@ private slots:
         QVERIFY(!document.select_node("//findings/finding[@item]"));
         auto baseline = directory.filePath("format2.xml");
         QVERIFY(document.save_file(baseline.toStdString().c_str()));
-        auto xml = directory.filePath("against-format2.xml");
-        runRelayaudit({"analyze", "--ldif", day2, "--baseline", baseline, "--xml", xml}, kDay2);
-        QCOMPARE(findingsInXml(readBytes(xml), "//findings/finding[@rule='EXS-RELAY-OPEN']"),
-                 (QStringList{"EXS-RELAY-OPEN CN=EXCH03 fail new",
-                              "EXS-RELAY-OPEN CN=EXCH04 fail open"}));
+        auto xml = dayTwoAgainst(baseline, "against-format2.xml");
+        QCOMPARE(findingsInXml(readBytes(xml), kOpenRelayPath), kOpenRelaysOnDayTwo);
     }
     // A current baseline (format 4: findings naming inventory items) matches the same way.
     void currentBaselineMatchesFindingsThroughTheInventory() {
         auto baseline = directory.filePath("format4-baseline.xml");
         runRelayaudit({"analyze", "--ldif", day1, "--xml", baseline});
         QVERIFY(readBytes(baseline).contains(" item=\""));
-        auto xml = directory.filePath("against-format4.xml");
-        runRelayaudit({"analyze", "--ldif", day2, "--baseline", baseline, "--xml", xml}, kDay2);
-        QCOMPARE(findingsInXml(readBytes(xml), "//findings/finding[@rule='EXS-RELAY-OPEN']"),
-                 (QStringList{"EXS-RELAY-OPEN CN=EXCH03 fail new",
-                              "EXS-RELAY-OPEN CN=EXCH04 fail open"}));
+        auto xml = dayTwoAgainst(baseline, "against-format4.xml");
+        QCOMPARE(findingsInXml(readBytes(xml), kOpenRelayPath), kOpenRelaysOnDayTwo);
         QCOMPARE(findingsInXml(readBytes(xml), "//comparison/resolved[@rule='EXS-RELAY-OPEN']"),
                  QStringList{"EXS-RELAY-OPEN CN=EXCH02 fail "});
     }
