@@ -1,5 +1,6 @@
 #include "entry_sieve.h"
 
+#include "builder/build_servers.h"
 #include "directory_facts.h"
 #include "fingerprint.h"
 #include "sid.h"
@@ -35,13 +36,6 @@ bool mayBeGuest(const DirectoryEntry& entry) {
     return decoded.ok() && relativeIdOf(decoded.value()) == kGuestRelativeId;
 }
 
-// build_servers appendUnreadable: "CN=Microsoft Exchange,CN=Services,..." without the class.
-bool isExchangeServicesContainer(const DistinguishedName& names) {
-    return names.size() > 2 && equalsIgnoreCase(names[0].type(), "CN") &&
-           equalsIgnoreCase(names[0].value(), "Microsoft Exchange") &&
-           equalsIgnoreCase(names[1].value(), "Services");
-}
-
 } // namespace
 
 std::optional<std::string> configurationSuffixOf(const DistinguishedName& names) {
@@ -60,7 +54,8 @@ bool usedBySnapshot(const DirectoryEntry& entry, const Decoded<DistinguishedName
     for (const char* objectClass : kBuiltClasses)
         if (entry.hasObjectClass(objectClass))
             return true;
-    return mayBeGuest(entry) || !parsed.ok() || isExchangeServicesContainer(parsed.value());
+    return mayBeGuest(entry) || !parsed.ok() ||
+           build::isExchangeServicesContainer(build::ParsedDn(parsed));
 }
 
 } // namespace

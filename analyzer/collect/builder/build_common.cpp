@@ -49,11 +49,6 @@ std::string friendlyName(const DirectoryEntry& entry) {
     return names.ok() && !names.value().empty() ? names.value().front().value() : entry.dn;
 }
 
-std::string rdnBefore(std::string_view dn, std::string_view anchor) {
-    auto parsed = parseDn(dn);
-    return rdnBefore(ParsedDn(parsed), anchor);
-}
-
 std::string rdnBefore(const ParsedDn& names, std::string_view anchor) {
     if (!names.ok())
         return {};

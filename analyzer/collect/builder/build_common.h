@@ -48,8 +48,7 @@ private:
 
 // The value of the RDN just left of the first RDN named `anchor` (e.g. the server of a virtual
 // server is the RDN left of "CN=Servers"); empty when there is none or the DN does not parse.
-std::string rdnBefore(std::string_view dn, std::string_view anchor);
-// The same on a DN parsed once by the caller (a DN parse is the dearest step of a builder).
+// The DN is the one the caller parsed once (a DN parse is the dearest step of a builder).
 std::string rdnBefore(const ParsedDn& parsed, std::string_view anchor);
 
 // {"distinguishedName"} when the entry's DN does not parse, else nothing: the start of an
