@@ -125,8 +125,8 @@ struct SnapshotBuilder::Places {
     }
 
     // What finish() needs of an entry, from the one parse of its DN: the organisation and Exchange
-    // container seen, and the counts under every place above it. `parentPlace` gives where the
-    // parent sits in the tree (asked only for counted objects).
+    // container seen, the counts under every place above it, and where each organisation and
+    // server sits. `parentPlace` gives where the parent sits in the tree (asked only for those).
     void note(const DirectoryEntry& entry, const EntryClasses& classes,
               const build::ParsedDn& names,
               const std::function<std::optional<std::size_t>()>& parentPlace);
@@ -140,12 +140,15 @@ struct SnapshotBuilder::Places {
         }
     }
 
+    // Where each organisation and server sits in the tree, by its DN as written: finish() reads
+    // their counts without parsing their DNs again.
+    std::unordered_map<std::string, std::size_t> placeOfContainer;
+
     build::VisibleObjects under(const DirectoryEntry& entry) const {
-        auto parsed = parseDn(entry.dn);
-        if (!parsed.ok())
+        auto found = placeOfContainer.find(entry.dn);
+        if (found == placeOfContainer.end() || found->second >= visible.size())
             return {};
-        auto place = tree.find(parsed.value());
-        return place ? visible[*place] : build::VisibleObjects{};
+        return visible[found->second];
     }
 };
 
@@ -228,10 +231,17 @@ void SnapshotBuilder::Places::note(const DirectoryEntry& entry, const EntryClass
     if (!exchangeContainerDn &&
         (classes.configurationContainer || build::isExchangeServicesContainer(names)))
         exchangeContainerDn = entry.dn;
-    if (!names.ok() || !(classes.server || classes.virtualServer || classes.receiveConnector))
+    const bool counted = classes.server || classes.virtualServer || classes.receiveConnector;
+    const bool container = classes.organization || classes.server;
+    if (!names.ok() || !(counted || container))
         return;
-    if (auto parent = parentPlace())
+    auto parent = parentPlace();
+    if (!parent)
+        return;
+    if (counted)
         count(*parent, classes.server, classes.virtualServer, classes.receiveConnector);
+    if (container)
+        placeOfContainer.emplace(entry.dn, tree.addChild(*parent, names[0]));
 }
 
 // Each DN is parsed once, its parent once for all siblings: the builders at once and finish()

@@ -25,27 +25,17 @@ std::optional<std::size_t> DnTree::addParentOf(const DistinguishedName& dn) {
     return addAbove(dn, 1);
 }
 
-std::size_t DnTree::addAbove(const DistinguishedName& dn, std::size_t skipped) {
-    std::size_t place = kRoot;
-    for (std::size_t i = dn.size(); i-- > skipped;) {
-        auto [found, added] = children_.try_emplace(keyOf(place, dn[i]), parents_.size());
-        if (added)
-            parents_.push_back(place);
-        place = found->second;
-    }
-    return place;
+std::size_t DnTree::addChild(std::size_t parent, const RelativeName& name) {
+    auto [found, added] = children_.try_emplace(keyOf(parent, name), parents_.size());
+    if (added)
+        parents_.push_back(parent);
+    return found->second;
 }
 
-std::optional<std::size_t> DnTree::find(const DistinguishedName& dn) const {
-    if (dn.empty())
-        return std::nullopt;
+std::size_t DnTree::addAbove(const DistinguishedName& dn, std::size_t skipped) {
     std::size_t place = kRoot;
-    for (std::size_t i = dn.size(); i-- > 0;) {
-        auto found = children_.find(keyOf(place, dn[i]));
-        if (found == children_.end())
-            return std::nullopt;
-        place = found->second;
-    }
+    for (std::size_t i = dn.size(); i-- > skipped;)
+        place = addChild(place, dn[i]);
     return place;
 }
 

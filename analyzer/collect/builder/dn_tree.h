@@ -21,8 +21,8 @@ public:
     std::size_t add(const DistinguishedName& dn);
     // The place of the DN's parent, added with its own ancestors when new (nothing for the root).
     std::optional<std::size_t> addParentOf(const DistinguishedName& dn);
-    // The place of the DN itself when some added DN passes through it.
-    std::optional<std::size_t> find(const DistinguishedName& dn) const;
+    // The place named `name` under `parent`, added when new.
+    std::size_t addChild(std::size_t parent, const RelativeName& name);
     std::size_t parentOf(std::size_t place) const { return parents_[place]; }
     std::size_t size() const { return parents_.size(); }
 
