@@ -76,7 +76,11 @@ void bindConsts(const CompiledPack& pack, const pugi::xml_document& document);
 void evaluateRule(const Rule& rule, const CompiledRule& compiled,
                   const pugi::xml_document& document, std::vector<Finding>& findings,
                   RuleTrace* trace = nullptr);
-// The same for nodes its condition selected, in document order.
+// Copies the pack's consts into the rule's own variable set; makeFindings reads them there.
+void bindRuleConsts(const CompiledRule& compiled);
+// The findings of nodes its condition selected, in document order; bindRuleConsts must have run.
+// A rule without <let> writes nothing shared, so runs of its nodes may go to several threads at
+// once; a rule with lets sets them in its variable set per node, so one thread runs it.
 void makeFindings(const Rule& rule, const CompiledRule& compiled,
                   std::span<const pugi::xpath_node> selected, std::vector<Finding>& findings,
                   RuleTrace* trace = nullptr);

@@ -73,6 +73,10 @@ void appendEvidence(const Rule& rule, const CompiledRule& compiled,
 
 } // namespace
 
+void bindRuleConsts(const CompiledRule& compiled) {
+    copyConsts(*compiled.pack, *compiled.variables);
+}
+
 void makeFindings(const Rule& rule, const CompiledRule& compiled,
                   std::span<const pugi::xpath_node> selected, std::vector<Finding>& findings,
                   RuleTrace* trace) {
@@ -80,7 +84,6 @@ void makeFindings(const Rule& rule, const CompiledRule& compiled,
         trace->ifOutcomes.assign(compiled.message.ifs.size(), 0);
         trace->evidenceObserved.assign(compiled.evidence.size(), false);
     }
-    copyConsts(*compiled.pack, *compiled.variables);
     findings.reserve(findings.size() + selected.size()); // a Finding is large to move on regrowth
     for (const auto& node : selected) {
         for (const auto& let : compiled.lets)
@@ -106,6 +109,7 @@ void evaluateRule(const Rule& rule, const CompiledRule& compiled,
                   RuleTrace* trace) {
     auto selected = compiled.condition->evaluate_node_set(document);
     selected.sort();
+    bindRuleConsts(compiled);
     makeFindings(rule, compiled, {selected.begin(), selected.size()}, findings, trace);
 }
 
