@@ -1,5 +1,8 @@
 #include "xpath_compile.h"
 
+#include <mutex>
+#include <unordered_map>
+
 namespace relayaudit {
 
 namespace {
@@ -72,8 +75,34 @@ std::string CompiledXPath::evaluateString(const pugi::xpath_node& context) const
     return evaluate_string(context);
 }
 
+namespace {
+
+// A query without variables does not depend on the variable set it was compiled with, and the
+// packs use many expressions again and again ("@dn", "@authFlags", "relayList/@summary"): each
+// compiled query holds at least one 4 KB block of pugixml's, so one compiled copy per expression
+// is shared. Weak pointers: the cache never keeps a catalogue's queries alive.
+std::mutex sharedQueriesLock;
+std::unordered_map<std::string, std::weak_ptr<CompiledXPath>> sharedQueries;
+
+} // namespace
+
 QueryPointer compileXPath(const std::string& expression, pugi::xpath_variable_set* variables,
                           std::string& problem) {
+    // "$" anywhere, even inside a string literal, counts as a variable: the cache only has to
+    // be right, not complete.
+    if (expression.find('$') != std::string::npos)
+        return compileWithVariables(expression, variables, problem);
+    std::lock_guard lock(sharedQueriesLock);
+    auto& shared = sharedQueries[expression];
+    if (auto query = shared.lock())
+        return query;
+    auto query = compileWithVariables(expression, nullptr, problem);
+    shared = query;
+    return query;
+}
+
+QueryPointer compileWithVariables(const std::string& expression,
+                                  pugi::xpath_variable_set* variables, std::string& problem) {
     // pugixml reports syntax errors through an exception or the query's result, depending on how
     // it was built; both become a message here.
     try {

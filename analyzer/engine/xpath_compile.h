@@ -39,6 +39,10 @@ using QueryPointer = std::shared_ptr<CompiledXPath>;
 // character 14" or "Unknown variable $grants".
 QueryPointer compileXPath(const std::string& expression, pugi::xpath_variable_set* variables,
                           std::string& problem);
+// The same, always compiled anew: compileXPath shares one compiled query per expression
+// among all expressions without variables.
+QueryPointer compileWithVariables(const std::string& expression,
+                                  pugi::xpath_variable_set* variables, std::string& problem);
 
 // Sets a variable from the query's value on the context; the variable's type is the query's.
 void bindVariable(pugi::xpath_variable_set& variables, const char* name,
