@@ -226,17 +226,28 @@ private slots:
         QCOMPARE(QString::fromStdString(b.str()), QString::fromStdString(a.str()));
     }
 
-    // A run nobody reads the raw copies of builds the document without them, and nothing else.
-    void leavingOutRawValuesRemovesOnlyTheRawElements() {
+    // A run nobody reads the raw copies of builds the document without them and without the
+    // objects' origins, and nothing else.
+    void leavingOutRawValuesRemovesOnlyTheRawElementsAndOrigins() {
         auto forest = sampleForest();
+        forest.receiveConnector("EXCH03", "Default EXCH03", {{"msExchSmtpReceiveBindings", ":25"}});
+        forest.smtpConnector("Internet", {"SMTP:*;1"}, "smarthost.example");
         auto whole = build(forest);
         const CollectionContext context = testContext();
         pugi::xml_document lean;
         buildSnapshot(forest.entries, context, lean, RawValues::LeftOut);
         QVERIFY(whole.select_node("//virtualServer/raw"));
         QVERIFY(!lean.select_node("//raw"));
+        QVERIFY(whole.select_node("//virtualServer/@origin"));
+        QVERIFY(whole.select_node("//smtpConnector/@origin"));
+        QVERIFY(whole.select_node("//receiveConnector/@origin"));
+        QVERIFY(!lean.select_node("//virtualServer/@origin | //smtpConnector/@origin | "
+                                  "//receiveConnector/@origin"));
         for (auto raw : whole.select_nodes("//raw"))
             raw.node().parent().remove_child(raw.node());
+        for (auto origin : whole.select_nodes(
+                 "//virtualServer/@origin | //smtpConnector/@origin | //receiveConnector/@origin"))
+            origin.parent().remove_attribute(origin.attribute());
         std::ostringstream a, b;
         whole.save(a);
         lean.save(b);

@@ -161,7 +161,8 @@ void appendReceiveConnector(pugi::xml_node exchange, const DirectoryEntry& entry
     set(node, "dn", entry.dn);
     set(node, "name", friendlyName(entry));
     set(node, "server", rdnBefore(parsedDn, "Servers"));
-    set(node, "origin", entry.origin);
+    if (rawValues) // where the entry came from: like the raw copies, read only when written
+        set(node, "origin", entry.origin);
     auto invalid = dnProblems(parsedDn);
     if (auto enabled = readBoolean(entry, "msExchSmtpReceiveEnabled"); enabled.present) {
         set(node, "enabled", enabled.value ? boolText(*enabled.value) : "invalid");

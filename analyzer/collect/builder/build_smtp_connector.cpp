@@ -70,7 +70,8 @@ void appendSmtpConnector(pugi::xml_node exchange, const DirectoryEntry& entry,
     set(node, "dn", entry.dn);
     set(node, "name", friendlyName(entry));
     set(node, "routingGroup", rdnBefore(parsedDn, "Routing Groups"));
-    set(node, "origin", entry.origin);
+    if (rawValues) // where the entry came from: like the raw copies, read only when written
+        set(node, "origin", entry.origin);
     appendAddressSpaces(node, entry);
     appendSmartHosts(node, entry);
     setInvalidAttributes(node, dnProblems(parsedDn));

@@ -128,7 +128,8 @@ void appendVirtualServer(pugi::xml_node exchange, const DirectoryEntry& entry,
     set(node, "name", friendlyName(entry));
     set(node, "server", rdnBefore(parsedDn, "Servers"));
     set(node, "organization", rdnBefore(parsedDn, "Microsoft Exchange"));
-    set(node, "origin", entry.origin);
+    if (rawValues) // where the entry came from: like the raw copies, read only when written
+        set(node, "origin", entry.origin);
     auto invalid = dnProblems(parsedDn);
 
     // msExchSmtpRelayForAuth: default TRUE when absent (facts 2).
