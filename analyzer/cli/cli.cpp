@@ -38,13 +38,15 @@ template <class Body> int mailingFailures(const MailOptions& mail, Body body) {
     }
 }
 
-int runCommand(const std::vector<std::string>& arguments, std::ostream& out, std::ostream& err);
+int runCommand(const std::vector<std::string>& arguments, std::ostream& out, std::ostream& err,
+               RunLeftovers* leftovers);
 
 } // namespace
 
 // --timings is global (any command, anywhere on the line): taken out before the command's own
 // options are parsed, and the breakdown goes to stderr after the run, whatever its outcome.
-int run(const std::vector<std::string>& arguments, std::ostream& out, std::ostream& err) {
+int run(const std::vector<std::string>& arguments, std::ostream& out, std::ostream& err,
+        RunLeftovers* leftovers) {
     std::vector<std::string> rest;
     bool timed = false;
     for (const auto& argument : arguments) {
@@ -54,16 +56,17 @@ int run(const std::vector<std::string>& arguments, std::ostream& out, std::ostre
             rest.push_back(argument);
     }
     if (!timed)
-        return runCommand(arguments, out, err);
+        return runCommand(arguments, out, err, leftovers);
     timings::enable();
-    int code = runCommand(rest, out, err);
+    int code = runCommand(rest, out, err, leftovers);
     err << timings::report();
     return code;
 }
 
 namespace {
 
-int runCommand(const std::vector<std::string>& arguments, std::ostream& out, std::ostream& err) {
+int runCommand(const std::vector<std::string>& arguments, std::ostream& out, std::ostream& err,
+               RunLeftovers* leftovers) {
     try {
         if (arguments.empty()) {
             err << generalUsage();
@@ -82,13 +85,14 @@ int runCommand(const std::vector<std::string>& arguments, std::ostream& out, std
         if (command == "analyze")
             return dispatch(parseAnalyzeArguments(rest), out, [&](const AnalyzeOptions& options) {
                 setMaxInputBytes(options.maxInputBytes);
-                return mailingFailures(options.mail, [&] { return runAnalyze(options, out, err); });
+                return mailingFailures(options.mail,
+                                       [&] { return runAnalyze(options, out, err, leftovers); });
             });
         if (command == "audit")
             return dispatch(parseAuditArguments(rest), out, [&](const AuditOptions& options) {
                 setMaxInputBytes(options.analysis.maxInputBytes);
                 return mailingFailures(options.analysis.mail,
-                                       [&] { return runAudit(options, out, err); });
+                                       [&] { return runAudit(options, out, err, leftovers); });
             });
         if (command == "collect")
             return dispatch(parseCollectArguments(rest), out, [&](const CollectOptions& options) {

@@ -195,7 +195,7 @@ void releaseSnapshot(pugi::xml_document& snapshot) {
 
 int analyzeSnapshot(pugi::xml_document& snapshot, const RuleCatalogue& catalogue,
                     const AnalyzeOptions& options, const HistoryAndWaivers& triage,
-                    std::ostream& out, std::ostream& err) {
+                    std::ostream& out, std::ostream& err, RunLeftovers* leftovers) {
     Severity threshold = thresholdOf(options.failOn);
     AuditReport report;
     auto root = snapshot.child("snapshot");
@@ -320,6 +320,8 @@ int analyzeSnapshot(pugi::xml_document& snapshot, const RuleCatalogue& catalogue
     mailReport(options.mail, {report, threshold, static_cast<long>(outcome.atThreshold),
                               static_cast<long>(outcome.manualAtThreshold), outcome.exitCode,
                               options.htmlOut == "-" ? std::string() : options.htmlOut, html, xml});
+    if (leftovers)
+        leftovers->keep(std::move(report));
     return outcome.exitCode;
 }
 
@@ -329,7 +331,8 @@ const char* toolVersion() {
     return RELAYAUDIT_VERSION;
 }
 
-int runAnalyze(const AnalyzeOptions& options, std::ostream& out, std::ostream& err) {
+int runAnalyze(const AnalyzeOptions& options, std::ostream& out, std::ostream& err,
+               RunLeftovers* leftovers) {
     thresholdOf(options.failOn);
     checkAnalyzeOptions(options);
     checkMailOptions(options.mail);
@@ -370,10 +373,14 @@ int runAnalyze(const AnalyzeOptions& options, std::ostream& out, std::ostream& e
     }
     if (options.probe.enabled)
         probeSnapshotEndpoints(snapshot, catalogue, options.probe, err);
-    return analyzeSnapshot(snapshot, catalogue, options, triage, out, err);
+    int code = analyzeSnapshot(snapshot, catalogue, options, triage, out, err, leftovers);
+    if (leftovers)
+        leftovers->keep(std::move(catalogue));
+    return code;
 }
 
-int runAudit(const AuditOptions& options, std::ostream& out, std::ostream& err) {
+int runAudit(const AuditOptions& options, std::ostream& out, std::ostream& err,
+             RunLeftovers* leftovers) {
     thresholdOf(options.analysis.failOn);
     checkAnalyzeOptions(options.analysis);
     checkMailOptions(options.analysis.mail);
@@ -390,7 +397,10 @@ int runAudit(const AuditOptions& options, std::ostream& out, std::ostream& err) 
         probe.caFile = options.live.connection.caFile; // one --ca-file, as for LDAP
         probeSnapshotEndpoints(snapshot, catalogue, probe, err);
     }
-    return analyzeSnapshot(snapshot, catalogue, options.analysis, triage, out, err);
+    int code = analyzeSnapshot(snapshot, catalogue, options.analysis, triage, out, err, leftovers);
+    if (leftovers)
+        leftovers->keep(std::move(catalogue));
+    return code;
 }
 
 int runCollect(const CollectOptions& options, std::ostream& err) {

@@ -8,8 +8,12 @@
 
 namespace relayaudit {
 
-int runAnalyze(const AnalyzeOptions& options, std::ostream& out, std::ostream& err);
-int runAudit(const AuditOptions& options, std::ostream& out, std::ostream& err);
+class RunLeftovers; // cli.h
+
+int runAnalyze(const AnalyzeOptions& options, std::ostream& out, std::ostream& err,
+               RunLeftovers* leftovers = nullptr);
+int runAudit(const AuditOptions& options, std::ostream& out, std::ostream& err,
+             RunLeftovers* leftovers = nullptr);
 int runCollect(const CollectOptions& options, std::ostream& err);
 
 // "relayaudit --version" and the version recorded in snapshots and reports.
