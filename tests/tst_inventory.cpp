@@ -110,6 +110,35 @@ private slots:
                          "more) (every domain) (routing-group scope); smart hosts [192.0.2.25], "
                          "relay.example.com"));
     }
+    // From 2,048 virtual servers on, their items are made on two threads: still one per virtual
+    // server, in document order, after the servers they are interleaved with.
+    void manyVirtualServersKeepDocumentOrderPerKind() {
+        pugi::xml_document snapshot;
+        auto exchange = snapshot.append_child("snapshot").append_child("exchange");
+        constexpr int kCount = 3001;
+        for (int i = 0; i < kCount; ++i) {
+            if (i % 100 == 0) {
+                auto server = exchange.append_child("server");
+                server.append_attribute("dn") = ("CN=EX" + std::to_string(i / 100)).c_str();
+            }
+            auto node = exchange.append_child("virtualServer");
+            node.append_attribute("dn") = ("CN=" + std::to_string(i)).c_str();
+            node.append_attribute("server") = ("EX" + std::to_string(i / 100)).c_str();
+            node.append_attribute("authFlags") = std::to_string(i % 8).c_str();
+        }
+        auto items = inventoryOf(snapshot);
+        QCOMPARE(int(items.size()), kCount + 31);
+        for (int s = 0; s < 31; ++s)
+            QCOMPARE(QString::fromStdString(items[std::size_t(s)].dn), QString("CN=EX%1").arg(s));
+        for (int i = 0; i < kCount; ++i) {
+            const auto& item = items[std::size_t(31 + i)];
+            QCOMPARE(QString::fromStdString(item.kind), QString("virtual-server"));
+            QCOMPARE(QString::fromStdString(item.dn), QString("CN=%1").arg(i));
+            QVERIFY(item.detail.starts_with("server EX" + std::to_string(i / 100) + ";"));
+            QVERIFY(item.detail.find("authentication flags " + std::to_string(i % 8) + ";") !=
+                    std::string::npos);
+        }
+    }
     void emptySnapshotHasAnEmptyInventory() {
         pugi::xml_document snapshot;
         snapshot.load_string("<snapshot formatVersion=\"2\"/>");

@@ -1,7 +1,9 @@
 #include "inventory.h"
 
-#include <iterator>
+#include <future>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace relayaudit {
 
@@ -94,44 +96,87 @@ std::string smtpConnectorDetail(pugi::xml_node node) {
 }
 } // namespace
 
+namespace {
+
+// One item per virtual server (most of a large inventory): the detail is appended in place from
+// the document's values instead of joined from temporary strings.
+InventoryItem virtualServerItem(pugi::xml_node node) {
+    InventoryItem item{"virtual-server", attribute(node, "dn"), attribute(node, "name"), {}};
+    std::string& detail = item.detail;
+    detail.reserve(160);
+    detail.append("server ").append(node.attribute("server").value());
+    detail.append("; relay: ").append(node.child("relayList").attribute("summary").value());
+    detail.append("; relay for authenticated: ").append(node.attribute("relayForAuth").value());
+    detail.append("; authentication flags ").append(node.attribute("authFlags").value());
+    detail.append("; TLS required: ").append(node.attribute("requireTls").value());
+    return item;
+}
+
+// From this many virtual servers on, the second half of their items is made on a second thread
+// (the audit's client has two cores; below it, starting a thread costs more than it saves).
+constexpr std::size_t kVirtualServersForTwoThreads = 2048;
+
+} // namespace
+
 std::vector<InventoryItem> inventoryOf(const pugi::xml_document& snapshot) {
     std::vector<InventoryItem> items;
     auto root = snapshot.child("snapshot");
-    const auto exchangeObjects =
-        std::distance(root.child("exchange").begin(), root.child("exchange").end());
-    items.reserve(std::size_t(exchangeObjects) + 16);
+    auto exchange = root.child("exchange");
+    // One walk over the Exchange objects, sorting them by kind: a walk over all of them for each
+    // of the six kinds, comparing every name, was most of the inventory's time at 10,000 virtual
+    // servers.
+    std::vector<pugi::xml_node> organizations, servers, virtualServers, receiveConnectors,
+        smtpConnectors, imsServers;
+    for (auto node : exchange.children()) {
+        std::string_view name = node.name();
+        if (name == "virtualServer")
+            virtualServers.push_back(node);
+        else if (name == "server")
+            servers.push_back(node);
+        else if (name == "organization")
+            organizations.push_back(node);
+        else if (name == "receiveConnector")
+            receiveConnectors.push_back(node);
+        else if (name == "smtpConnector")
+            smtpConnectors.push_back(node);
+        else if (name == "imsServer")
+            imsServers.push_back(node);
+    }
+    items.reserve(organizations.size() + servers.size() + virtualServers.size() +
+                  receiveConnectors.size() + smtpConnectors.size() + imsServers.size() + 16);
     for (auto domain : root.child("domains").children("domain"))
         items.push_back({"domain", attribute(domain, "dn"), attribute(domain, "dnsName"),
                          "SID " +
                              (attribute(domain, "sid").empty() ? std::string("unknown")
                                                                : attribute(domain, "sid")) +
                              "; " + guestDetail(domain)});
-    auto exchange = root.child("exchange");
-    for (auto node : exchange.children("organization"))
+    for (auto node : organizations)
         items.push_back({"organization", attribute(node, "dn"), attribute(node, "name"), ""});
-    for (auto node : exchange.children("server"))
+    for (auto node : servers)
         items.push_back(
             {"server", attribute(node, "dn"), attribute(node, "name"), attribute(node, "version")});
-    // One item per virtual server (most of a large inventory): the detail is appended in place
-    // from the document's values instead of joined from temporary strings.
-    for (auto node : exchange.children("virtualServer")) {
-        InventoryItem item{"virtual-server", attribute(node, "dn"), attribute(node, "name"), {}};
-        std::string& detail = item.detail;
-        detail.reserve(160);
-        detail.append("server ").append(node.attribute("server").value());
-        detail.append("; relay: ").append(node.child("relayList").attribute("summary").value());
-        detail.append("; relay for authenticated: ").append(node.attribute("relayForAuth").value());
-        detail.append("; authentication flags ").append(node.attribute("authFlags").value());
-        detail.append("; TLS required: ").append(node.attribute("requireTls").value());
-        items.push_back(std::move(item));
+    const std::size_t firstVirtualServer = items.size();
+    items.resize(firstVirtualServer + virtualServers.size());
+    auto makeVirtualServerItems = [&](std::size_t begin, std::size_t end) {
+        for (std::size_t i = begin; i < end; ++i)
+            items[firstVirtualServer + i] = virtualServerItem(virtualServers[i]);
+    };
+    if (virtualServers.size() >= kVirtualServersForTwoThreads) {
+        const std::size_t half = virtualServers.size() / 2;
+        auto secondHalf =
+            std::async(std::launch::async, makeVirtualServerItems, half, virtualServers.size());
+        makeVirtualServerItems(0, half);
+        secondHalf.get();
+    } else {
+        makeVirtualServerItems(0, virtualServers.size());
     }
-    for (auto node : exchange.children("receiveConnector"))
+    for (auto node : receiveConnectors)
         items.push_back({"receive-connector", attribute(node, "dn"), attribute(node, "name"),
                          receiveConnectorDetail(node)});
-    for (auto node : exchange.children("smtpConnector"))
+    for (auto node : smtpConnectors)
         items.push_back({"smtp-connector", attribute(node, "dn"), attribute(node, "name"),
                          smtpConnectorDetail(node)});
-    for (auto node : exchange.children("imsServer"))
+    for (auto node : imsServers)
         items.push_back(
             {"ims-server", attribute(node, "key"), attribute(node, "name"), imsDetail(node)});
     return items;
