@@ -10,6 +10,7 @@
 #include "report_formats.h"
 #include "reporters.h"
 #include "text_encoding.h"
+#include "xml_writer.h"
 
 #include <QFile>
 #include <QProcess>
@@ -203,6 +204,54 @@ class TestReports : public QObject {
     Q_OBJECT
 
 private slots:
+    // The XML report's inventory is rendered by a second writer (continueInside) and copied in
+    // (markup): the document must be byte for byte what one writer gives, whether or not the
+    // element it goes into already has children.
+    void aPartRenderedApartEqualsItWrittenByOneWriter() {
+        auto writeList = [](XmlWriter& xml) {
+            xml.start("list");
+            xml.start("item");
+            xml.attribute("name", "a\"b\r");
+            xml.text("x<y");
+            xml.end();
+            xml.start("item");
+            xml.end();
+            xml.end();
+        };
+        for (bool childBefore : {true, false}) {
+            std::string whole, part, joined;
+            {
+                OutputSink out(whole);
+                XmlWriter xml(out);
+                xml.declaration();
+                xml.start("root");
+                xml.attribute("v", std::size_t(4));
+                if (childBefore)
+                    xml.textElement("first", "1");
+                writeList(xml);
+                xml.end();
+            }
+            {
+                OutputSink out(part);
+                XmlWriter xml(out);
+                xml.continueInside("root");
+                writeList(xml);
+            }
+            {
+                OutputSink out(joined);
+                XmlWriter xml(out);
+                xml.declaration();
+                xml.start("root");
+                xml.attribute("v", std::size_t(4));
+                if (childBefore)
+                    xml.textElement("first", "1");
+                xml.markup(part);
+                xml.end();
+            }
+            QCOMPARE(QString::fromStdString(joined), QString::fromStdString(whole));
+            QVERIFY(whole.find("\n  <list>") != std::string::npos);
+        }
+    }
     void base64PadsPerRfc4648() {
         QCOMPARE(base64Encode(""), "");
         QCOMPARE(base64Encode("f"), "Zg==");

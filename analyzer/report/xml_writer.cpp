@@ -146,6 +146,17 @@ void XmlWriter::text(std::string_view value) {
     appendXmlText(out_, value);
 }
 
+void XmlWriter::continueInside(const char* name) {
+    open_.push_back({name, true, false});
+}
+
+void XmlWriter::markup(std::string_view text) {
+    closeStartTag();
+    if (!open_.empty())
+        open_.back().hasChildren = true;
+    out_.append(text);
+}
+
 void XmlWriter::end() {
     Open element = open_.back();
     open_.pop_back();

@@ -34,6 +34,12 @@ public:
     void text(std::string_view value);
     // Closes the innermost open element (<name/> when it got nothing).
     void end();
+    // A writer for a part of a document rendered apart: it writes as if inside the element
+    // `name` at depth 1 (indented so), which it never closes. Its text goes into the document's
+    // writer through markup().
+    void continueInside(const char* name);
+    // Markup written by another writer (continueInside), appended as a child of the open element.
+    void markup(std::string_view text);
     // <name>text</name>
     void textElement(const char* name, std::string_view value) {
         start(name);
