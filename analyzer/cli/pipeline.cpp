@@ -345,7 +345,7 @@ int runAnalyze(const AnalyzeOptions& options, std::ostream& out, std::ostream& e
     pugi::xml_document snapshot;
     if (!options.snapshotIn.empty()) {
         PhaseSpan reading(Phase::Decode);
-        if (auto problem = loadSnapshot(options.snapshotIn, snapshot))
+        if (auto problem = loadSnapshot(options.snapshotIn, snapshot, rawValuesFor(options)))
             throw RunFailure{*problem};
     } else {
         CollectionContext context;

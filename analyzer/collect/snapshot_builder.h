@@ -15,12 +15,6 @@
 
 namespace relayaudit {
 
-// Whether virtual servers and connectors carry a <raw> copy of every value and their origin (the
-// file line or server each came from). The copies are the largest part of the document; only a
-// written snapshot, the probe and custom rules read either: a run without those leaves them out
-// (docs/design.md, "Raw values only when read").
-enum class RawValues { Kept, LeftOut };
-
 // Never fails: undecodable values become status="invalid" with the reason, for the rules to judge.
 void buildSnapshot(const std::vector<DirectoryEntry>& entries, const CollectionContext& context,
                    pugi::xml_document& snapshot, RawValues rawValues = RawValues::Kept);

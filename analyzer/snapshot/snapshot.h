@@ -16,6 +16,13 @@ namespace relayaudit {
 // 2: issue 7 (receive-connector decoding, visibility, IMS servers) made new attributes required.
 inline constexpr const char* kSnapshotFormatVersion = "2";
 
+// Whether virtual servers and connectors carry a <raw> copy of every value and their origin (the
+// file line or server each came from). The copies are the largest part of the document; only a
+// written snapshot, the probe and custom rules read either: a run without those leaves them out
+// (docs/design.md, "Raw values only when read").
+// A saved snapshot loaded for such a run is read without its <raw> elements (loadSnapshot).
+enum class RawValues { Kept, LeftOut };
+
 struct UnreadableDomain {
     std::string domainDn;
     std::string reason; // e.g. "access denied reading the Guest account (LDAP 50)"
@@ -46,7 +53,10 @@ struct CollectionContext {
 };
 
 // Reads a saved snapshot; on failure returns a message naming the problem (and byte offset).
-std::optional<std::string> loadSnapshot(const std::string& path, pugi::xml_document& snapshot);
+// RawValues::LeftOut drops its <raw> elements before parsing (raw_elements.h), except from
+// standard input; a failure is then reported as the whole file gives it.
+std::optional<std::string> loadSnapshot(const std::string& path, pugi::xml_document& snapshot,
+                                        RawValues rawValues = RawValues::Kept);
 
 class OutputSink;
 

@@ -1,6 +1,7 @@
 // Reading a saved snapshot back (with validation) and writing one out.
 #include "input_file.h"
 #include "output_sink.h"
+#include "raw_elements.h"
 #include "snapshot.h"
 #include "snapshot_validation.h"
 
@@ -8,7 +9,8 @@
 
 namespace relayaudit {
 
-std::optional<std::string> loadSnapshot(const std::string& path, pugi::xml_document& snapshot) {
+std::optional<std::string> loadSnapshot(const std::string& path, pugi::xml_document& snapshot,
+                                        RawValues rawValues) {
     // Read straight into a buffer the document then owns and parses in place: no copy of the
     // text (load_buffer copied it, and reading through a growing string copied it again), one
     // allocation when the file says its size.
@@ -40,8 +42,15 @@ std::optional<std::string> loadSnapshot(const std::string& path, pugi::xml_docum
             break;
         size += *got;
     }
+    // Standard input cannot be read a second time for the error as the file gives it: read whole.
+    if (path == "-")
+        rawValues = RawValues::Kept;
+    if (rawValues == RawValues::LeftOut)
+        size = removeRawElements(text, size);
     auto result =
         snapshot.load_buffer_inplace_own(text, size, pugi::parse_default, pugi::encoding_utf8);
+    if (!result && rawValues == RawValues::LeftOut)
+        return loadSnapshot(path, snapshot, RawValues::Kept); // the error as the file gives it
     if (!result)
         return path + ": not a well-formed XML snapshot (" + result.description() + " at byte " +
                std::to_string(result.offset) + "); give a file written by --snapshot-out";

@@ -1,0 +1,196 @@
+#include "raw_elements.h"
+
+#include <cstring>
+#include <string_view>
+
+namespace relayaudit {
+
+namespace {
+
+class RawElementFilter {
+public:
+    RawElementFilter(char* text, std::size_t size) : text_(text), size_(size) {}
+
+    std::size_t run() {
+        while (read_ < size_) {
+            const char* next =
+                static_cast<const char*>(std::memchr(text_ + read_, '<', size_ - read_));
+            if (!next)
+                break;
+            std::size_t lt = std::size_t(next - text_);
+            keep(lt);
+            if (startsWith(lt, "<!--")) {
+                if (!keepThrough(lt, "-->"))
+                    break;
+            } else if (startsWith(lt, "<![CDATA[")) {
+                if (!keepThrough(lt, "]]>"))
+                    break;
+            } else if (startsWith(lt, "<?")) {
+                if (!keepThrough(lt, "?>"))
+                    break;
+            } else if (startsWith(lt, "<!")) {
+                break; // a DOCTYPE (perhaps with an internal subset): not filtered
+            } else if (isRawStartTag(lt)) {
+                if (!skipRawElement(lt))
+                    break;
+            } else {
+                std::size_t gt = endOfTag(lt);
+                if (gt == kNone)
+                    break;
+                keep(gt + 1);
+            }
+        }
+        keep(size_);
+        return write_;
+    }
+
+private:
+    static constexpr std::size_t kNone = std::size_t(-1);
+
+    // Copies text_[read_, end) to the write position.
+    void keep(std::size_t end) {
+        if (end <= read_)
+            return;
+        if (write_ != read_)
+            std::memmove(text_ + write_, text_ + read_, end - read_);
+        write_ += end - read_;
+        read_ = end;
+    }
+
+    bool startsWith(std::size_t at, std::string_view prefix) const {
+        return size_ - at >= prefix.size() &&
+               std::memcmp(text_ + at, prefix.data(), prefix.size()) == 0;
+    }
+
+    std::size_t find(std::size_t from, std::string_view what) const {
+        std::string_view rest(text_ + from, size_ - from);
+        auto found = rest.find(what);
+        return found == std::string_view::npos ? kNone : from + found;
+    }
+
+    bool keepThrough(std::size_t from, std::string_view end) {
+        std::size_t at = find(from, end);
+        if (at == kNone)
+            return false;
+        keep(at + end.size());
+        return true;
+    }
+
+    static bool isNameEnd(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '>' || c == '/';
+    }
+
+    bool isRawStartTag(std::size_t lt) const {
+        return startsWith(lt, "<raw") && lt + 4 < size_ && isNameEnd(text_[lt + 4]);
+    }
+
+    // The '>' that ends the tag starting at lt, outside quoted attribute values; kNone if none.
+    std::size_t endOfTag(std::size_t lt) const {
+        char quote = 0;
+        for (std::size_t i = lt + 1; i < size_; ++i) {
+            char c = text_[i];
+            if (quote) {
+                if (c == quote)
+                    quote = 0;
+            } else if (c == '"' || c == '\'') {
+                quote = c;
+            } else if (c == '>') {
+                return i;
+            }
+        }
+        return kNone;
+    }
+
+    static bool isSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+    static bool isNameStart(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':';
+    }
+    static bool isNameChar(char c) {
+        return isNameStart(c) || (c >= '0' && c <= '9') || c == '-' || c == '.';
+    }
+
+    // The '>' of a <raw> start tag written as XML allows it: attributes each after white space,
+    // a name, "=", a quoted value (with '<' in it, as pugixml accepts). kNone for anything else,
+    // which is then left for the parser to judge: a damaged <raw> element must fail the load as
+    // before, not vanish.
+    std::size_t endOfWellFormedRawTag(std::size_t lt) const {
+        std::size_t i = lt + 4;
+        for (;;) {
+            const std::size_t spaceStart = i;
+            while (i < size_ && isSpace(text_[i]))
+                ++i;
+            if (i >= size_)
+                return kNone;
+            if (text_[i] == '>')
+                return i;
+            if (text_[i] == '/')
+                return i + 1 < size_ && text_[i + 1] == '>' ? i + 1 : kNone;
+            if (i == spaceStart || !isNameStart(text_[i]))
+                return kNone;
+            while (i < size_ && isNameChar(text_[i]))
+                ++i;
+            while (i < size_ && isSpace(text_[i]))
+                ++i;
+            if (i >= size_ || text_[i] != '=')
+                return kNone;
+            ++i;
+            while (i < size_ && isSpace(text_[i]))
+                ++i;
+            if (i >= size_ || (text_[i] != '"' && text_[i] != '\''))
+                return kNone;
+            const char quote = text_[i++];
+            while (i < size_ && text_[i] != quote)
+                ++i;
+            if (i >= size_ || text_[i] != quote)
+                return kNone;
+            ++i;
+        }
+    }
+
+    // At "<raw": drops the element when it is well-formed and empty or text only; otherwise
+    // its start tag is kept and its content read as any other. False when the markup does not
+    // end.
+    bool skipRawElement(std::size_t lt) {
+        std::size_t gt = endOfWellFormedRawTag(lt);
+        if (gt == kNone) {
+            gt = endOfTag(lt);
+            if (gt == kNone)
+                return false;
+            keep(gt + 1);
+            return true;
+        }
+        if (text_[gt - 1] == '/') {
+            read_ = gt + 1;
+            return true;
+        }
+        const char* nextMarkup =
+            static_cast<const char*>(std::memchr(text_ + gt + 1, '<', size_ - gt - 1));
+        if (nextMarkup) {
+            std::size_t close = std::size_t(nextMarkup - text_);
+            if (startsWith(close, "</raw")) {
+                std::size_t i = close + 5;
+                while (i < size_ && isSpace(text_[i]))
+                    ++i;
+                if (i < size_ && text_[i] == '>') {
+                    read_ = i + 1;
+                    return true;
+                }
+            }
+        }
+        keep(gt + 1); // not text only, or not closed: kept as it is
+        return true;
+    }
+
+    char* text_;
+    std::size_t size_;
+    std::size_t read_ = 0;
+    std::size_t write_ = 0;
+};
+
+} // namespace
+
+std::size_t removeRawElements(char* text, std::size_t size) {
+    return RawElementFilter(text, size).run();
+}
+
+} // namespace relayaudit
