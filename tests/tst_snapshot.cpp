@@ -10,6 +10,7 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
+#include <map>
 #include <random>
 #include <sstream>
 
@@ -222,6 +223,41 @@ private slots:
         for (auto& entry : forest.entries)
             builder.add(std::move(entry));
         builder.finish(context);
+        std::ostringstream a, b;
+        whole.save(a);
+        threaded.save(b);
+        QCOMPARE(QString::fromStdString(b.str()), QString::fromStdString(a.str()));
+    }
+
+    // The LDAP collector decodes each entry into the one add() handed back, a spent entry whose
+    // strings it reuses. Entries of different shapes (more or fewer attributes and values than
+    // the spent one held) must come out as if each were new: the document equals the one built
+    // from fresh entries.
+    void entriesDecodedIntoSpentOnesGiveTheSameSnapshot() {
+        auto forest = sampleForest();
+        for (int i = 0; i < 1000; ++i) {
+            std::map<std::string, std::string> values = {
+                {"msExchAuthenticationFlags", std::to_string(i % 8)}};
+            if (i % 3 == 0)
+                values["msExchSmtpRelayIpList"] = testsupport::ipSecurityBlob(
+                    {{"10." + std::to_string(i % 250) + ".0.0", "255.255.0.0"}}, {});
+            if (i % 5 == 0)
+                values["msExchAccessSSLFlags"] = "8";
+            auto& entry = forest.virtualServer("EXCH" + std::to_string(i / 7), i % 7 + 1, values);
+            if (i % 11 == 0)
+                entry.attributes.push_back({"msExchServerBindings", {":25:", ":587:", ":2525:"}});
+        }
+        auto whole = build(forest);
+        pugi::xml_document threaded;
+        SnapshotBuildThread builder(threaded, RawValues::Kept, 128);
+        DirectoryEntry decoded; // as the collector's: refilled by copy-assignment, which reuses
+        for (const auto& entry : forest.entries) {
+            decoded.dn = entry.dn;
+            decoded.origin = entry.origin;
+            decoded.attributes = entry.attributes;
+            builder.add(std::move(decoded));
+        }
+        builder.finish(testContext());
         std::ostringstream a, b;
         whole.save(a);
         threaded.save(b);

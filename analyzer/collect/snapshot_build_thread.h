@@ -27,7 +27,10 @@ public:
 
     // Entries are handed over in batches (a hand-over wakes the other thread; one per entry cost a
     // context switch per entry). Waits while the queue is full (memory stays bounded when the
-    // builder is the slower side).
+    // builder is the slower side). The entry is swapped with a spent one the builder thread is
+    // done with, when there is one: the caller gets its buffers back to decode the next entry
+    // into (or may simply drop it), so entries are not allocated on one thread and freed on
+    // the other, one string at a time.
     void add(DirectoryEntry&& entry);
     // Builds what is queued, then what needs every entry; rethrows what the builder thread threw.
     void finish(const CollectionContext& context);
@@ -38,9 +41,14 @@ private:
     void stop();
 
     SnapshotBuilder builder_;
-    std::size_t capacity_;                // entries queued at most, pending batch included
-    std::size_t batchSize_;               // entries per hand-over
-    std::vector<DirectoryEntry> pending_; // the producer's batch, not yet handed over
+    std::size_t capacity_;  // entries queued at most, pending batch included
+    std::size_t batchSize_; // entries per hand-over
+    // The producer's batch, not yet handed over: its first pendingUsed_ entries; the ones after
+    // them are spent entries back from the builder thread, to be swapped out by add().
+    std::vector<DirectoryEntry> pending_;
+    std::size_t pendingUsed_ = 0;
+    // Batches the builder thread is done with, a few at most, for the producer to refill.
+    std::vector<std::vector<DirectoryEntry>> spent_;
     std::mutex mutex_;
     std::condition_variable changed_;
     std::deque<std::vector<DirectoryEntry>> queue_;

@@ -29,7 +29,9 @@ struct SearchRequest {
     bool followRanges = true; // false for the range retrieval rounds themselves
     // When set, entries go here as they arrive instead of into SearchOutcome::entries; from the
     // first entry with values still on the server (range retrieval) on, they wait for the end
-    // of the search, so the order is always the server's.
+    // of the search, so the order is always the server's. The stream may leave a spent entry in
+    // the one it is given (SnapshotBuildThread swaps one in): the next entry is decoded into it,
+    // reusing its strings, so a steady stream allocates almost nothing.
     std::function<void(DirectoryEntry&&)> stream;
 };
 
@@ -85,7 +87,9 @@ private:
 
     Controls receiveAnswer(Connection& connection, int msgid, const std::string& what,
                            const SearchRequest& request, SearchOutcome& outcome);
-    DirectoryEntry toEntry(LDAP* ld, LDAPMessage* message, const std::string& origin);
+    // Decodes the message into entry, overwriting what it held and reusing its buffers.
+    void decodeEntry(LDAP* ld, LDAPMessage* message, const std::string& origin,
+                     DirectoryEntry& entry);
     void fetchRanges(Connection& connection, std::vector<DirectoryEntry>& entries,
                      const std::string& label);
     void say(const std::string& line) const {
@@ -100,6 +104,7 @@ private:
     int operations_ = 0;
     std::size_t streamed_ = 0; // entries of the current search already handed to its stream
     std::vector<PendingRange> pendingRanges_;
+    DirectoryEntry decoded_; // the entry being decoded; a spent one's buffers when streaming
 };
 
 } // namespace relayaudit::ldapcollect
