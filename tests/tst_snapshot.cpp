@@ -378,6 +378,26 @@ private slots:
         QVERIFY(removedSome > 1000);
     }
 
+    // Two findings of the raw_elements fuzz target, kept: a NUL byte ends pugixml's parse, so a
+    // <raw> holding one must stay for the parser to reject (removed, the damaged file loaded
+    // clean); a UTF-8 attribute name is a name to pugixml, so such a <raw> goes like any other.
+    void rawElementFilterLeavesNulBytesToTheParser() {
+        auto filter = [](std::string text) {
+            text.resize(removeRawElements(text.data(), text.size()));
+            return text;
+        };
+        using namespace std::string_literals; // "..."s keeps the NUL bytes
+        const std::string nulInValue = "<s><raw name=\"a\0b\">t</raw></s>"s;
+        const std::string nulInText = "<s><raw name=\"a\">t\0u</raw></s>"s;
+        QCOMPARE(nulInValue.size(), std::size_t(30));
+        QCOMPARE(filter(nulInValue), nulInValue);
+        QCOMPARE(filter(nulInText), nulInText);
+        QCOMPARE(filter("<s><raw name=\"a\" encod\xc3\xa9=\"b\">t</raw></s>"),
+                 std::string("<s></s>"));
+        QCOMPARE(filter("<s><raw name=\"a\">t<raw/>u</raw></s>"),
+                 std::string("<s><raw name=\"a\">tu</raw></s>"));
+    }
+
     void unreadableDomainFromCollectorIsRecordedWithReason() {
         Forest forest;
         CollectionContext context;

@@ -102,8 +102,10 @@ private:
     }
 
     static bool isSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+    // Name characters as pugixml reads them: any byte from 0x80 on is one (UTF-8 names).
     static bool isNameStart(char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':';
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':' ||
+               static_cast<unsigned char>(c) >= 0x80;
     }
     static bool isNameChar(char c) {
         return isNameStart(c) || (c >= '0' && c <= '9') || c == '-' || c == '.';
@@ -139,7 +141,7 @@ private:
             if (i >= size_ || (text_[i] != '"' && text_[i] != '\''))
                 return kNone;
             const char quote = text_[i++];
-            while (i < size_ && text_[i] != quote)
+            while (i < size_ && text_[i] != quote && text_[i] != '\0')
                 ++i;
             if (i >= size_ || text_[i] != quote)
                 return kNone;
@@ -167,7 +169,9 @@ private:
             static_cast<const char*>(std::memchr(text_ + gt + 1, '<', size_ - gt - 1));
         if (nextMarkup) {
             std::size_t close = std::size_t(nextMarkup - text_);
-            if (startsWith(close, "</raw")) {
+            // A NUL byte ends pugixml's parse: an element holding one is left for it to reject.
+            const bool holdsNul = std::memchr(text_ + gt + 1, '\0', close - gt - 1) != nullptr;
+            if (!holdsNul && startsWith(close, "</raw")) {
                 std::size_t i = close + 5;
                 while (i < size_ && isSpace(text_[i]))
                     ++i;
