@@ -398,6 +398,22 @@ private slots:
                  std::string("<s><raw name=\"a\">tu</raw></s>"));
     }
 
+    // A third finding of the fuzz target: "<!-->" does not end the comment it opens (its "--"
+    // belongs to the opener), so a <raw> after it is comment text and stays; likewise for
+    // "<?>" and an empty CDATA section's opener.
+    void rawElementFilterEndsCommentsWhereTheParserDoes() {
+        auto filter = [](std::string text) {
+            text.resize(removeRawElements(text.data(), text.size()));
+            return text;
+        };
+        const std::string comment = "<s><!-->x<raw/>--></s>";
+        QCOMPARE(filter(comment), comment);
+        const std::string instruction = "<s><?>x<raw/>?></s>";
+        QCOMPARE(filter(instruction), instruction);
+        QCOMPARE(filter("<s><![CDATA[]]><raw/></s>"), std::string("<s><![CDATA[]]></s>"));
+        QCOMPARE(filter("<s><!----><raw/></s>"), std::string("<s><!----></s>"));
+    }
+
     void unreadableDomainFromCollectorIsRecordedWithReason() {
         Forest forest;
         CollectionContext context;

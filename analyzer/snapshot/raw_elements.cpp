@@ -20,13 +20,13 @@ public:
             std::size_t lt = std::size_t(next - text_);
             keep(lt);
             if (startsWith(lt, "<!--")) {
-                if (!keepThrough(lt, "-->"))
+                if (!keepThrough(lt + 4, "-->"))
                     break;
             } else if (startsWith(lt, "<![CDATA[")) {
-                if (!keepThrough(lt, "]]>"))
+                if (!keepThrough(lt + 9, "]]>"))
                     break;
             } else if (startsWith(lt, "<?")) {
-                if (!keepThrough(lt, "?>"))
+                if (!keepThrough(lt + 2, "?>"))
                     break;
             } else if (startsWith(lt, "<!")) {
                 break; // a DOCTYPE (perhaps with an internal subset): not filtered
