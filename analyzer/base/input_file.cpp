@@ -115,7 +115,8 @@ std::optional<std::string> InputFile::open(const std::string& path, std::uint64_
         if (::fstat(fd_, &info) != 0)
             return systemError(path);
     }
-    if (S_ISREG(info.st_mode))
+    regularFile_ = S_ISREG(info.st_mode);
+    if (regularFile_)
         sizeHint_ = std::uint64_t(info.st_size);
     // A regular file says its size: one over the limit is refused before a byte is read.
     if (S_ISREG(info.st_mode) && std::uint64_t(info.st_size) > limit_)

@@ -48,6 +48,8 @@ public:
     // The size of a regular file when it was opened (0 for a pipe or standard input): room to
     // read it into at once, never a limit (the file may still grow or shrink).
     std::uint64_t sizeHint() const { return sizeHint_; }
+    // Whether it is a regular file, which can be opened and read again (a pipe cannot).
+    bool isRegularFile() const { return regularFile_; }
 
 private:
     int fd_ = -1;
@@ -57,6 +59,7 @@ private:
     std::uint64_t limit_ = 0;
     std::uint64_t bytesRead_ = 0;
     std::uint64_t sizeHint_ = 0;
+    bool regularFile_ = false;
 };
 
 // Reads a whole input (binary) within `limit`; "-" reads standard input. Returns the message on

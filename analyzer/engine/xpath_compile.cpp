@@ -83,6 +83,7 @@ namespace {
 // is shared. Weak pointers: the cache never keeps a catalogue's queries alive.
 std::mutex sharedQueriesLock;
 std::unordered_map<std::string, std::weak_ptr<CompiledXPath>> sharedQueries;
+std::size_t sharedQueriesAdded = 0;
 
 } // namespace
 
@@ -98,6 +99,10 @@ QueryPointer compileXPath(const std::string& expression, pugi::xpath_variable_se
         return query;
     auto query = compileWithVariables(expression, nullptr, problem);
     shared = query;
+    // Entries of catalogues already gone are dropped now and then, so a process that loads
+    // many packs (the tests) keeps one entry per expression in use, not one per expression seen.
+    if (++sharedQueriesAdded % 256 == 0)
+        std::erase_if(sharedQueries, [](const auto& entry) { return entry.second.expired(); });
     return query;
 }
 

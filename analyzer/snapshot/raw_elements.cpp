@@ -18,6 +18,7 @@ public:
             if (!next)
                 break;
             std::size_t lt = std::size_t(next - text_);
+            const bool whiteSpaceBefore = onlyWhiteSpace(read_, lt);
             keep(lt);
             if (startsWith(lt, "<!--")) {
                 if (!keepThrough(lt + 4, "-->"))
@@ -30,14 +31,10 @@ public:
                     break;
             } else if (startsWith(lt, "<!")) {
                 break; // a DOCTYPE (perhaps with an internal subset): not filtered
-            } else if (isRawStartTag(lt)) {
-                if (!skipRawElement(lt))
-                    break;
-            } else {
-                std::size_t gt = endOfTag(lt);
-                if (gt == kNone)
-                    break;
-                keep(gt + 1);
+            } else if (depth_ > 0 && whiteSpaceBefore && isRawStartTag(lt) && dropRawElement(lt)) {
+                continue;
+            } else if (!keepTag(lt)) {
+                break;
             }
         }
         keep(size_);
@@ -149,39 +146,58 @@ private:
         }
     }
 
-    // At "<raw": drops the element when it is well-formed and empty or text only; otherwise
-    // its start tag is kept and its content read as any other. False when the markup does not
-    // end.
-    bool skipRawElement(std::size_t lt) {
-        std::size_t gt = endOfWellFormedRawTag(lt);
-        if (gt == kNone) {
-            gt = endOfTag(lt);
-            if (gt == kNone)
-                return false;
-            keep(gt + 1);
-            return true;
+    // An ordinary tag (or a <raw> that stays): copied, and the depth follows it.
+    bool keepTag(std::size_t lt) {
+        const std::size_t gt = endOfTag(lt);
+        if (gt == kNone)
+            return false;
+        if (text_[lt + 1] == '/') {
+            if (depth_ > 0)
+                --depth_;
+        } else if (text_[gt - 1] != '/') {
+            ++depth_;
         }
+        keep(gt + 1);
+        return true;
+    }
+
+    // At "<raw": drops the element when its start tag is well-formed, it is empty or holds text
+    // only, and only white space follows it up to the next markup. False when it stays.
+    bool dropRawElement(std::size_t lt) {
+        const std::size_t gt = endOfWellFormedRawTag(lt);
+        if (gt == kNone)
+            return false;
+        std::size_t end = kNone; // just after the element
         if (text_[gt - 1] == '/') {
-            read_ = gt + 1;
-            return true;
-        }
-        const char* nextMarkup =
-            static_cast<const char*>(std::memchr(text_ + gt + 1, '<', size_ - gt - 1));
-        if (nextMarkup) {
-            std::size_t close = std::size_t(nextMarkup - text_);
+            end = gt + 1;
+        } else {
+            const char* nextMarkup =
+                static_cast<const char*>(std::memchr(text_ + gt + 1, '<', size_ - gt - 1));
+            if (!nextMarkup)
+                return false;
+            const std::size_t close = std::size_t(nextMarkup - text_);
             // A NUL byte ends pugixml's parse: an element holding one is left for it to reject.
-            const bool holdsNul = std::memchr(text_ + gt + 1, '\0', close - gt - 1) != nullptr;
-            if (!holdsNul && startsWith(close, "</raw")) {
-                std::size_t i = close + 5;
-                while (i < size_ && isSpace(text_[i]))
-                    ++i;
-                if (i < size_ && text_[i] == '>') {
-                    read_ = i + 1;
-                    return true;
-                }
-            }
+            if (std::memchr(text_ + gt + 1, '\0', close - gt - 1) != nullptr ||
+                !startsWith(close, "</raw"))
+                return false;
+            std::size_t i = close + 5;
+            while (i < size_ && isSpace(text_[i]))
+                ++i;
+            if (i >= size_ || text_[i] != '>')
+                return false;
+            end = i + 1;
         }
-        keep(gt + 1); // not text only, or not closed: kept as it is
+        const char* after = static_cast<const char*>(std::memchr(text_ + end, '<', size_ - end));
+        if (!onlyWhiteSpace(end, after ? std::size_t(after - text_) : size_))
+            return false;
+        read_ = end;
+        return true;
+    }
+
+    bool onlyWhiteSpace(std::size_t from, std::size_t to) const {
+        for (std::size_t i = from; i < to; ++i)
+            if (!isSpace(text_[i]))
+                return false;
         return true;
     }
 
@@ -189,6 +205,7 @@ private:
     std::size_t size_;
     std::size_t read_ = 0;
     std::size_t write_ = 0;
+    std::size_t depth_ = 0; // elements open at read_
 };
 
 } // namespace

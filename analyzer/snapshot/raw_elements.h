@@ -7,13 +7,15 @@
 
 namespace relayaudit {
 
-// Removes, in place, every <raw ...>text</raw> and <raw .../> element from XML text and returns
-// the new size. Only real markup counts: comments, CDATA sections and processing instructions
-// are copied as they are, a tag is read to its '>' outside quoted attribute values, and a <raw>
-// element holding anything but text (a '<' before its </raw>) is kept. At a "<!" that is not a
-// comment or CDATA (a DOCTYPE) or at markup that does not end, the rest is copied unchanged.
-// So the text is filtered where the XML is plain and left alone where it is not; what a
-// well-formed document means besides its <raw> elements does not change.
+// Removes, in place, <raw ...>text</raw> and <raw .../> elements from XML text and returns the
+// new size. Only real markup counts: comments, CDATA sections and processing instructions are
+// copied as they are, and a tag is read to its '>' outside quoted attribute values. A <raw> is
+// removed only where removing it changes nothing else a parser (pugixml, parse_default) would
+// give: inside the root element (a <raw> before it would otherwise make the next element the
+// root), with a start tag XML allows, holding text only, and with nothing but white space
+// between it and the markup on either side (text on both sides would join into one text node).
+// At a "<!" that is not a comment or CDATA (a DOCTYPE) or at markup that does not end, the rest
+// is copied unchanged.
 std::size_t removeRawElements(char* text, std::size_t size);
 
 } // namespace relayaudit

@@ -53,8 +53,8 @@ struct CollectionContext {
 };
 
 // Reads a saved snapshot; on failure returns a message naming the problem (and byte offset).
-// RawValues::LeftOut drops its <raw> elements before parsing (raw_elements.h), except from
-// standard input; a failure is then reported as the whole file gives it.
+// RawValues::LeftOut drops its <raw> elements before parsing (raw_elements.h), from regular files
+// only; a failure is then reported as the whole file gives it.
 std::optional<std::string> loadSnapshot(const std::string& path, pugi::xml_document& snapshot,
                                         RawValues rawValues = RawValues::Kept);
 

@@ -42,8 +42,9 @@ std::optional<std::string> loadSnapshot(const std::string& path, pugi::xml_docum
             break;
         size += *got;
     }
-    // Standard input cannot be read a second time for the error as the file gives it: read whole.
-    if (path == "-")
+    // A pipe (standard input, `--snapshot <(zcat s.xml.gz)`) cannot be read a second time for the
+    // error as the file gives it: read whole.
+    if (!input.isRegularFile())
         rawValues = RawValues::Kept;
     if (rawValues == RawValues::LeftOut)
         size = removeRawElements(text, size);
