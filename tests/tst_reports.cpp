@@ -219,35 +219,29 @@ private slots:
             xml.end();
         };
         for (bool childBefore : {true, false}) {
-            std::string whole, part, joined;
-            {
-                OutputSink out(whole);
+            // The document around its list, the list written by `writeMiddle`.
+            auto document = [childBefore](auto writeMiddle) {
+                std::string text;
+                OutputSink out(text);
                 XmlWriter xml(out);
                 xml.declaration();
                 xml.start("root");
                 xml.attribute("v", std::size_t(4));
                 if (childBefore)
                     xml.textElement("first", "1");
-                writeList(xml);
+                writeMiddle(xml);
                 xml.end();
-            }
+                return text;
+            };
+            std::string part;
             {
                 OutputSink out(part);
                 XmlWriter xml(out);
                 xml.continueInside("root");
                 writeList(xml);
             }
-            {
-                OutputSink out(joined);
-                XmlWriter xml(out);
-                xml.declaration();
-                xml.start("root");
-                xml.attribute("v", std::size_t(4));
-                if (childBefore)
-                    xml.textElement("first", "1");
-                xml.markup(part);
-                xml.end();
-            }
+            const std::string whole = document(writeList);
+            const std::string joined = document([&part](XmlWriter& xml) { xml.markup(part); });
             QCOMPARE(QString::fromStdString(joined), QString::fromStdString(whole));
             QVERIFY(whole.find("\n  <list>") != std::string::npos);
         }

@@ -37,6 +37,19 @@ Forest sampleForest() {
     return forest;
 }
 
+// The text as removeRawElements leaves it.
+std::string withoutRawElements(std::string text) {
+    text.resize(removeRawElements(text.data(), text.size()));
+    return text;
+}
+
+// A document as its text (two documents are the same when their texts are), for QCOMPARE.
+QString textOf(const pugi::xml_document& document) {
+    std::ostringstream out;
+    document.save(out);
+    return QString::fromStdString(out.str());
+}
+
 // The context every test snapshot is built with: fixed version and time, so documents compare.
 CollectionContext testContext(const std::string& source = "ldif") {
     CollectionContext context;
@@ -204,10 +217,7 @@ private slots:
             entry = DirectoryEntry{}; // nothing of it is left behind
         }
         builder.finish(context);
-        std::ostringstream a, b;
-        whole.save(a);
-        streamed.save(b);
-        QCOMPARE(QString::fromStdString(b.str()), QString::fromStdString(a.str()));
+        QCOMPARE(textOf(streamed), textOf(whole));
         auto organization = streamed.select_node("//organization").node();
         QCOMPARE(QString(organization.attribute("virtualServers").value()), QString("3"));
         QVERIFY(streamed.select_node("//organization/following-sibling::virtualServer"));
@@ -224,10 +234,7 @@ private slots:
         for (auto& entry : forest.entries)
             builder.add(std::move(entry));
         builder.finish(context);
-        std::ostringstream a, b;
-        whole.save(a);
-        threaded.save(b);
-        QCOMPARE(QString::fromStdString(b.str()), QString::fromStdString(a.str()));
+        QCOMPARE(textOf(threaded), textOf(whole));
     }
 
     // The LDAP collector decodes each entry into the one add() handed back, a spent entry whose
@@ -259,10 +266,7 @@ private slots:
             builder.add(std::move(decoded));
         }
         builder.finish(testContext());
-        std::ostringstream a, b;
-        whole.save(a);
-        threaded.save(b);
-        QCOMPARE(QString::fromStdString(b.str()), QString::fromStdString(a.str()));
+        QCOMPARE(textOf(threaded), textOf(whole));
     }
 
     // A run nobody reads the raw copies of builds the document without them and without the
@@ -287,10 +291,7 @@ private slots:
         for (auto origin : whole.select_nodes(
                  "//virtualServer/@origin | //smtpConnector/@origin | //receiveConnector/@origin"))
             origin.parent().remove_attribute(origin.attribute());
-        std::ostringstream a, b;
-        whole.save(a);
-        lean.save(b);
-        QCOMPARE(QString::fromStdString(b.str()), QString::fromStdString(a.str()));
+        QCOMPARE(textOf(lean), textOf(whole));
     }
 
     // A saved snapshot read for a run without raw readers loses its <raw> elements before it is
@@ -363,54 +364,43 @@ private slots:
     // <raw> holding one must stay for the parser to reject (removed, the damaged file loaded
     // clean); a UTF-8 attribute name is a name to pugixml, so such a <raw> goes like any other.
     void rawElementFilterLeavesNulBytesToTheParser() {
-        auto filter = [](std::string text) {
-            text.resize(removeRawElements(text.data(), text.size()));
-            return text;
-        };
         using namespace std::string_literals; // "..."s keeps the NUL bytes
         const std::string nulInValue = "<s><raw name=\"a\0b\">t</raw></s>"s;
         const std::string nulInText = "<s><raw name=\"a\">t\0u</raw></s>"s;
         QCOMPARE(nulInValue.size(), std::size_t(30));
-        QCOMPARE(filter(nulInValue), nulInValue);
-        QCOMPARE(filter(nulInText), nulInText);
-        QCOMPARE(filter("<s><raw name=\"a\" encod\xc3\xa9=\"b\">t</raw></s>"),
+        QCOMPARE(withoutRawElements(nulInValue), nulInValue);
+        QCOMPARE(withoutRawElements(nulInText), nulInText);
+        QCOMPARE(withoutRawElements("<s><raw name=\"a\" encod\xc3\xa9=\"b\">t</raw></s>"),
                  std::string("<s></s>"));
         // Between two texts a <raw> stays: removed, "t" and "u" would join into one text node.
         const std::string betweenTexts = "<s><raw name=\"a\">t<raw/>u</raw></s>";
-        QCOMPARE(filter(betweenTexts), betweenTexts);
+        QCOMPARE(withoutRawElements(betweenTexts), betweenTexts);
     }
 
     // A third finding of the fuzz target: "<!-->" does not end the comment it opens (its "--"
     // belongs to the opener), so a <raw> after it is comment text and stays; likewise for
     // "<?>" and an empty CDATA section's opener.
     void rawElementFilterEndsCommentsWhereTheParserDoes() {
-        auto filter = [](std::string text) {
-            text.resize(removeRawElements(text.data(), text.size()));
-            return text;
-        };
         const std::string comment = "<s><!-->x<raw/>--></s>";
-        QCOMPARE(filter(comment), comment);
+        QCOMPARE(withoutRawElements(comment), comment);
         const std::string instruction = "<s><?>x<raw/>?></s>";
-        QCOMPARE(filter(instruction), instruction);
-        QCOMPARE(filter("<s><![CDATA[]]><raw/></s>"), std::string("<s><![CDATA[]]></s>"));
-        QCOMPARE(filter("<s><!----><raw/></s>"), std::string("<s><!----></s>"));
+        QCOMPARE(withoutRawElements(instruction), instruction);
+        QCOMPARE(withoutRawElements("<s><![CDATA[]]><raw/></s>"),
+                 std::string("<s><![CDATA[]]></s>"));
+        QCOMPARE(withoutRawElements("<s><!----><raw/></s>"), std::string("<s><!----></s>"));
     }
 
     // From the review of the filter: a <raw> before the root element stays (removed, the next
     // element would become the root and a damaged file load clean), and so does one next to
     // text; one among elements and white space goes.
     void rawElementFilterKeepsTheRootAndTheText() {
-        auto filter = [](std::string text) {
-            text.resize(removeRawElements(text.data(), text.size()));
-            return text;
-        };
         const std::string beforeRoot = "<raw/><snapshot formatVersion=\"2\"/>";
-        QCOMPARE(filter(beforeRoot), beforeRoot);
+        QCOMPARE(withoutRawElements(beforeRoot), beforeRoot);
         const std::string afterText = "<s><note>abc<raw>x</raw></note></s>";
-        QCOMPARE(filter(afterText), afterText);
+        QCOMPARE(withoutRawElements(afterText), afterText);
         const std::string beforeText = "<s><note><raw>x</raw>def</note></s>";
-        QCOMPARE(filter(beforeText), beforeText);
-        QCOMPARE(filter("<s>\n  <a/>\n  <raw name=\"cn\">1</raw>\n  <raw/>\n</s>"),
+        QCOMPARE(withoutRawElements(beforeText), beforeText);
+        QCOMPARE(withoutRawElements("<s>\n  <a/>\n  <raw name=\"cn\">1</raw>\n  <raw/>\n</s>"),
                  std::string("<s>\n  <a/>\n  \n  \n</s>"));
     }
 
