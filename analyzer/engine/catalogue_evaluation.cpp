@@ -1,5 +1,6 @@
-// Running the whole catalogue over a snapshot on two threads, in three steps: the node-sets the
-// conditions start from, then the conditions' tests, then the findings of each rule.
+// Running the whole catalogue over a snapshot on two threads, in four steps: the node-sets the
+// conditions start from, then the conditions' tests, then the findings in runs of nodes, then
+// each rule's findings in the report's order.
 //
 // Most rules look at the same nodes ("/snapshot/exchange/virtualServer[...]"). Evaluated one
 // rule after another, each walked every virtual server's attributes through the whole document
@@ -140,7 +141,6 @@ std::vector<Finding> RuleCatalogue::evaluate(const pugi::xml_document& snapshot)
                                                    task.selected[r].begin(),
                                                    task.selected[r].end());
 
-    // Each rule's lets live in its own variable set: one rule is only ever run by one thread.
     // The findings, in runs of nodes: a rule without <let> is cut into runs of kNodesPerTask
     // that either thread may take, a rule with lets is one run (it sets them per node in its own
     // variable set). The longest runs start first. One thread per rule left one thread making
