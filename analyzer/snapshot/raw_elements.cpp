@@ -73,12 +73,9 @@ private:
         return true;
     }
 
-    static bool isNameEnd(char c) {
-        return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '>' || c == '/';
-    }
-
     bool isRawStartTag(std::size_t lt) const {
-        return startsWith(lt, "<raw") && lt + 4 < size_ && isNameEnd(text_[lt + 4]);
+        return startsWith(lt, "<raw") && lt + 4 < size_ &&
+               (isSpace(text_[lt + 4]) || text_[lt + 4] == '>' || text_[lt + 4] == '/');
     }
 
     // The '>' that ends the tag starting at lt, outside quoted attribute values; kNone if none.
@@ -99,6 +96,12 @@ private:
     }
 
     static bool isSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+    // The first position from i on that is not white space (size_ at the end).
+    std::size_t afterSpace(std::size_t i) const {
+        while (i < size_ && isSpace(text_[i]))
+            ++i;
+        return i;
+    }
     // Name characters as pugixml reads them: any byte from 0x80 on is one (UTF-8 names).
     static bool isNameStart(char c) {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':' ||
@@ -116,8 +119,7 @@ private:
         std::size_t i = lt + 4;
         for (;;) {
             const std::size_t spaceStart = i;
-            while (i < size_ && isSpace(text_[i]))
-                ++i;
+            i = afterSpace(i);
             if (i >= size_)
                 return kNone;
             if (text_[i] == '>')
@@ -128,13 +130,10 @@ private:
                 return kNone;
             while (i < size_ && isNameChar(text_[i]))
                 ++i;
-            while (i < size_ && isSpace(text_[i]))
-                ++i;
+            i = afterSpace(i);
             if (i >= size_ || text_[i] != '=')
                 return kNone;
-            ++i;
-            while (i < size_ && isSpace(text_[i]))
-                ++i;
+            i = afterSpace(i + 1);
             if (i >= size_ || (text_[i] != '"' && text_[i] != '\''))
                 return kNone;
             const char quote = text_[i++];
@@ -180,9 +179,7 @@ private:
             if (std::memchr(text_ + gt + 1, '\0', close - gt - 1) != nullptr ||
                 !startsWith(close, "</raw"))
                 return false;
-            std::size_t i = close + 5;
-            while (i < size_ && isSpace(text_[i]))
-                ++i;
+            const std::size_t i = afterSpace(close + 5);
             if (i >= size_ || text_[i] != '>')
                 return false;
             end = i + 1;
@@ -194,12 +191,7 @@ private:
         return true;
     }
 
-    bool onlyWhiteSpace(std::size_t from, std::size_t to) const {
-        for (std::size_t i = from; i < to; ++i)
-            if (!isSpace(text_[i]))
-                return false;
-        return true;
-    }
+    bool onlyWhiteSpace(std::size_t from, std::size_t to) const { return afterSpace(from) >= to; }
 
     char* text_;
     std::size_t size_;
