@@ -82,12 +82,14 @@ private slots:
                                   "a[1]/@b", "@a = 'x'", "", "a/@"})
             QVERIFY2(!relayaudit::attributePathOf(other), other);
         pugi::xml_document document;
-        QVERIFY(document.load_string(R"(<s a="1"><c/><c b="2"/><c b="3"/><d><c b="4"/></d></s>)"));
+        QVERIFY(document.load_string(
+            R"(<s a="1" xmlns="urn:x"><c/><c b="2"/><c b="3"/><d><c b="4"/></d></s>)"));
         std::vector<pugi::xpath_node> contexts = {
             pugi::xpath_node(document), pugi::xpath_node(document.child("s")),
             pugi::xpath_node(document.child("s").attribute("a"), document.child("s")),
             pugi::xpath_node(document.child("s").child("d"))};
-        for (const char* expression : {"@a", "@b", "c/@b", "c/@a", "d/@b", "s/@a"}) {
+        // "@xmlns" included: a namespace declaration is not on XPath's attribute axis.
+        for (const char* expression : {"@a", "@b", "c/@b", "c/@a", "d/@b", "s/@a", "@xmlns"}) {
             std::string problem;
             auto query = relayaudit::compileXPath(expression, nullptr, problem);
             QVERIFY2(query, problem.c_str());

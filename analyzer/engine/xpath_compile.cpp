@@ -42,7 +42,8 @@ std::optional<AttributePath> attributePathOf(std::string_view expression) {
         return std::nullopt;
     std::string_view child = expression.substr(0, at);
     std::string_view attribute = expression.substr(at + 1);
-    if (!isPlainName(attribute))
+    // XPath's attribute axis never holds namespace declarations: pugixml skips "xmlns".
+    if (!isPlainName(attribute) || attribute == "xmlns")
         return std::nullopt;
     if (child.empty())
         return AttributePath{"", std::string(attribute)};
