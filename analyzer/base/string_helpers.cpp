@@ -21,9 +21,14 @@ bool startsWithIgnoreCase(std::string_view text, std::string_view prefix) {
 }
 
 std::string toLowerAscii(std::string_view text) {
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(), lowerAscii);
+    std::string out;
+    assignLowerAscii(out, text);
     return out;
+}
+
+void assignLowerAscii(std::string& out, std::string_view text) {
+    out.assign(text);
+    std::transform(out.begin(), out.end(), out.begin(), lowerAscii);
 }
 
 std::string_view trimWhitespace(std::string_view text) {

@@ -9,6 +9,8 @@ namespace relayaudit {
 bool equalsIgnoreCase(std::string_view a, std::string_view b);
 bool startsWithIgnoreCase(std::string_view text, std::string_view prefix);
 std::string toLowerAscii(std::string_view text);
+// The same into `out`, reusing its buffer (for lookups made once per entry).
+void assignLowerAscii(std::string& out, std::string_view text);
 // Without leading and trailing spaces, tabs, CR and LF.
 std::string_view trimWhitespace(std::string_view text);
 

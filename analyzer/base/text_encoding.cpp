@@ -1,6 +1,8 @@
 #include "text_encoding.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <cstring>
 
 namespace relayaudit {
 
@@ -60,10 +62,30 @@ std::size_t xmlCharAt(std::string_view text, std::size_t i) {
 }
 } // namespace
 
-// Every value of the snapshot passes here, nearly all of it ASCII: printable ASCII and the three
-// allowed controls are taken inline, and only other bytes go through the UTF-8 decoder.
+namespace {
+// Whether all eight bytes of `word` are printable ASCII (0x20-0x7F), without a branch per byte:
+// no high bit set, and no byte below 0x20 (the usual "has a byte less than n" test, exact for
+// n <= 128 once no byte is 0x80 or above).
+bool isPrintableAsciiWord(std::uint64_t word) {
+    constexpr std::uint64_t kOnes = 0x0101010101010101u;
+    constexpr std::uint64_t kHighBits = 0x8080808080808080u;
+    return (word & kHighBits) == 0 && ((word - kOnes * 0x20) & ~word & kHighBits) == 0;
+}
+} // namespace
+
+// Every value of the snapshot passes here, nearly all of it ASCII: printable ASCII is taken eight
+// bytes at a time (a byte at a time was a tenth of building the snapshot: DNs are long), the
+// three allowed controls inline, and only other bytes go through the UTF-8 decoder.
 bool isXmlSafe(std::string_view text) {
     for (std::size_t i = 0; i < text.size();) {
+        if (i + 8 <= text.size()) {
+            std::uint64_t word;
+            std::memcpy(&word, text.data() + i, sizeof word);
+            if (isPrintableAsciiWord(word)) {
+                i += 8;
+                continue;
+            }
+        }
         const auto byte = static_cast<unsigned char>(text[i]);
         if (byte >= 0x20 && byte < 0x80) {
             ++i;

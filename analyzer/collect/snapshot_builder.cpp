@@ -175,7 +175,9 @@ SnapshotBuilder::~SnapshotBuilder() = default;
 
 // Several exports may overlap: the first entry of a DN wins, later copies are counted.
 bool SnapshotBuilder::firstOfItsDn(const DirectoryEntry& entry) {
-    if (seen_.insert(toLowerAscii(entry.dn)).second) {
+    // Lowered into a kept buffer: only a DN seen for the first time is copied, into the set.
+    assignLowerAscii(lowered_, entry.dn);
+    if (seen_.insert(lowered_).second) {
         ++unique_;
         return true;
     }

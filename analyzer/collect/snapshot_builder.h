@@ -43,6 +43,7 @@ private:
     pugi::xml_node virtualServers_, receiveConnectors_, smtpConnectors_; // moved in by finish()
     bool rawValues_ = true;
     std::unordered_set<std::string> seen_; // lower-case DNs
+    std::string lowered_;                  // the DN being looked up, in a buffer kept for all
     std::size_t unique_ = 0;
     std::size_t duplicates_ = 0;
     std::vector<DirectoryEntry> kept_; // the first entry of each DN that finish() reads, in order

@@ -8,6 +8,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
+#include <cstdint>
 
 namespace relayaudit::build {
 
@@ -30,10 +32,18 @@ void set(pugi::xml_node node, const char* name, std::string_view value) {
     attribute.set_value(safe.data(), safe.size());
 }
 
-// As a stream with precision 17 writes it ("%.17g"), without a stream per number.
+// As a stream with precision 17 writes it ("%.17g"), without a stream per number. Whole numbers
+// below 10^15 (address counts, all of them in practice) are written as integers, which is the same
+// text and a tenth of the cost of the general conversion; -0 keeps its sign through the latter.
 void setNumber(pugi::xml_node node, const char* name, double value) {
     char text[32];
-    auto written = std::to_chars(text, text + sizeof text, value, std::chars_format::general, 17);
+    constexpr double kExactlyWhole = 1e15;
+    std::to_chars_result written;
+    if (value > -kExactlyWhole && value < kExactlyWhole && value == std::trunc(value) &&
+        !(value == 0 && std::signbit(value)))
+        written = std::to_chars(text, text + sizeof text, static_cast<std::int64_t>(value));
+    else
+        written = std::to_chars(text, text + sizeof text, value, std::chars_format::general, 17);
     node.append_attribute(name).set_value(text, std::size_t(written.ptr - text));
 }
 
@@ -49,7 +59,7 @@ std::string friendlyName(const DirectoryEntry& entry) {
     return names.ok() && !names.value().empty() ? names.value().front().value() : entry.dn;
 }
 
-std::string rdnBefore(const ParsedDn& names, std::string_view anchor) {
+std::string_view rdnBefore(const ParsedDn& names, std::string_view anchor) {
     if (!names.ok())
         return {};
     for (std::size_t i = 1; i < names.size(); ++i)

@@ -48,8 +48,9 @@ private:
 
 // The value of the RDN just left of the first RDN named `anchor` (e.g. the server of a virtual
 // server is the RDN left of "CN=Servers"); empty when there is none or the DN does not parse.
-// The DN is the one the caller parsed once (a DN parse is the dearest step of a builder).
-std::string rdnBefore(const ParsedDn& parsed, std::string_view anchor);
+// The DN is the one the caller parsed once (a DN parse is the dearest step of a builder); the
+// view is into it.
+std::string_view rdnBefore(const ParsedDn& parsed, std::string_view anchor);
 
 // {"distinguishedName"} when the entry's DN does not parse, else nothing: the start of an
 // object's invalidAttributes, so that the object is still judged but said to be misplaced.
