@@ -90,6 +90,8 @@ private:
     // Decodes the message into entry, overwriting what it held and reusing its buffers.
     void decodeEntry(LDAP* ld, LDAPMessage* message, const std::string& origin,
                      DirectoryEntry& entry);
+    [[noreturn]] static void failUndecodable(const DirectoryEntry& entry, const std::string& origin,
+                                             const std::string& problem);
     void fetchRanges(Connection& connection, std::vector<DirectoryEntry>& entries,
                      const std::string& label);
     void say(const std::string& line) const {
@@ -105,6 +107,7 @@ private:
     std::size_t streamed_ = 0; // entries of the current search already handed to its stream
     std::vector<PendingRange> pendingRanges_;
     DirectoryEntry decoded_; // the entry being decoded; a spent one's buffers when streaming
+    std::vector<std::string_view> values_; // of the attribute being decoded, into its message
 };
 
 } // namespace relayaudit::ldapcollect
