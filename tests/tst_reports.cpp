@@ -19,6 +19,7 @@
 #include <QtTest>
 #include <bit>
 #include <pugixml.hpp>
+#include <random>
 #include <string>
 
 using namespace relayaudit;
@@ -204,6 +205,48 @@ class TestReports : public QObject {
     Q_OBJECT
 
 private slots:
+    // The XML escaper skips eight plain bytes at a time: on random text of the edge bytes (every
+    // special character of either context, controls, DEL, valid and broken UTF-8) it writes what
+    // escaping one character at a time writes.
+    void xmlEscapingAgreesWithOneCharacterAtATime() {
+        auto oneAtATime = [](std::string_view text, bool attribute) {
+            std::string out;
+            for (std::size_t i = 0; i < text.size();) {
+                std::uint32_t codePoint = 0;
+                std::size_t length = decodeUtf8(text, i, codePoint);
+                const char c = text[i];
+                if (c == '&' || c == '<' || c == '>')
+                    out += c == '&' ? "&amp;" : c == '<' ? "&lt;" : "&gt;";
+                else if (attribute && (c == '"' || c == '\t' || c == '\n'))
+                    out += c == '"' ? "&quot;" : c == '\t' ? "&#9;" : "&#10;";
+                else if (c == '\r')
+                    out += "&#13;";
+                else if (length > 0 && isXmlChar(codePoint)) {
+                    out.append(text.substr(i, length));
+                    i += length;
+                    continue;
+                } else
+                    appendEscapedBytes(out, text.substr(i, 1));
+                ++i;
+            }
+            return out;
+        };
+        const std::string alphabet("&<>\"'\t\n\r\x01\x1F \x7F\xC3\xBC\xE2\x82\xAC\x80\xFF", 19);
+        std::mt19937 random(2026);
+        for (int n = 0; n < 20000; ++n) {
+            std::string text;
+            for (std::size_t i = random() % 40; i > 0; --i)
+                text.push_back(random() % 3 ? 'x' : alphabet[random() % alphabet.size()]);
+            for (bool attribute : {false, true}) {
+                std::string written;
+                OutputSink out(written);
+                attribute ? appendXmlAttribute(out, text) : appendXmlText(out, text);
+                QVERIFY2(written == oneAtATime(text, attribute),
+                         QByteArray::fromStdString(text).toHex());
+            }
+        }
+    }
+
     // The XML report's inventory is rendered by a second writer (continueInside) and copied in
     // (markup): the document must be byte for byte what one writer gives, whether or not the
     // element it goes into already has children.

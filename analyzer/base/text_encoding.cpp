@@ -62,17 +62,6 @@ std::size_t xmlCharAt(std::string_view text, std::size_t i) {
 }
 } // namespace
 
-namespace {
-// Whether all eight bytes of `word` are printable ASCII (0x20-0x7F), without a branch per byte:
-// no high bit set, and no byte below 0x20 (the usual "has a byte less than n" test, exact for
-// n <= 128 once no byte is 0x80 or above).
-bool isPrintableAsciiWord(std::uint64_t word) {
-    constexpr std::uint64_t kOnes = 0x0101010101010101u;
-    constexpr std::uint64_t kHighBits = 0x8080808080808080u;
-    return (word & kHighBits) == 0 && ((word - kOnes * 0x20) & ~word & kHighBits) == 0;
-}
-} // namespace
-
 // Every value of the snapshot passes here, nearly all of it ASCII: printable ASCII is taken eight
 // bytes at a time (a byte at a time was a tenth of building the snapshot: DNs are long), the
 // three allowed controls inline, and only other bytes go through the UTF-8 decoder.

@@ -29,6 +29,24 @@ bool isXmlChar(std::uint32_t codePoint);
 std::string xmlSafeText(std::string_view text);
 bool isXmlSafe(std::string_view text);
 
+// Whether all eight bytes of `word` are printable ASCII (0x20-0x7F), without a branch per byte:
+// no high bit set, and no byte below 0x20 (the usual "has a byte less than n" test, exact for
+// n <= 128 once no byte is 0x80 or above). The fast path of the escapers: text is nearly all
+// printable ASCII, and DNs are long.
+inline bool isPrintableAsciiWord(std::uint64_t word) {
+    constexpr std::uint64_t kOnes = 0x0101010101010101u;
+    constexpr std::uint64_t kHighBits = 0x8080808080808080u;
+    return (word & kHighBits) == 0 && ((word - kOnes * 0x20) & ~word & kHighBits) == 0;
+}
+
+// Whether one of the eight bytes of a printable ASCII word (isPrintableAsciiWord) is `byte`.
+inline bool wordHasByte(std::uint64_t word, unsigned char byte) {
+    constexpr std::uint64_t kOnes = 0x0101010101010101u;
+    constexpr std::uint64_t kHighBits = 0x8080808080808080u;
+    const std::uint64_t x = word ^ (kOnes * byte);
+    return ((x - kOnes) & ~x & kHighBits) != 0;
+}
+
 // Characters a reader must see rather than have silently applied: control characters (C0 except
 // tab and newline, DEL, C1), noncharacters, and the invisible bidi/zero-width marks that can make
 // one DN look like another ("Trojan Source", CVE-2021-42574).

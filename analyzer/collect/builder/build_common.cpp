@@ -106,9 +106,12 @@ IntegerAttribute readInteger(const DirectoryEntry& entry, std::string_view name,
                              std::int64_t defaultValue) {
     IntegerAttribute result;
     result.value = defaultValue;
-    if (const auto* text = entry.first(name)) {
+    // One lookup for the value and the count (each lookup compares every attribute's name).
+    const auto* attribute = entry.find(name);
+    if (attribute && !attribute->values.empty()) {
         result.present = true;
-        if (auto parsed = parseLdapInteger(*text); parsed && valueCount(entry, name) == 1)
+        if (auto parsed = parseLdapInteger(attribute->values.front());
+            parsed && attribute->values.size() == 1)
             result.value = *parsed;
         else
             result.valid = false;
@@ -118,10 +121,11 @@ IntegerAttribute readInteger(const DirectoryEntry& entry, std::string_view name,
 
 BooleanAttribute readBoolean(const DirectoryEntry& entry, std::string_view name) {
     BooleanAttribute result;
-    if (const auto* text = entry.first(name)) {
+    const auto* attribute = entry.find(name);
+    if (attribute && !attribute->values.empty()) {
         result.present = true;
-        if (valueCount(entry, name) == 1)
-            result.value = parseLdapBoolean(*text);
+        if (attribute->values.size() == 1)
+            result.value = parseLdapBoolean(attribute->values.front());
     }
     return result;
 }
