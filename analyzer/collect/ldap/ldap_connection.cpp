@@ -264,7 +264,6 @@ void Connection::establish() {
         }
         ld_.reset(raw); // from here on libldap owns (and closes) the descriptor
         fd_ = tcp.fd;
-        readAhead();
         answered_ = true; // the TCP connection is established: silence now means a hang
         setOptions();
         if (tlsFromStart_)
@@ -272,19 +271,6 @@ void Connection::establish() {
     }
     if (options_.startTls)
         startTls();
-}
-
-// libldap reads the socket as TLS asks: a record header of 5 bytes, then the record. slapd writes
-// each entry as a record of its own, so 10,000 entries cost 20,000 reads and 10,000 polls, a
-// system call each (strace of one audit; on this VM that was a fifth of the network thread).
-// liblber's read-ahead layer, put under TLS (and under the LDAP framing on ldap://), reads up to
-// 16 KB at a time instead, and a message already buffered needs no poll (libldap asks the layers
-// whether data is ready before it polls). libldap uses this layer itself for UDP only.
-void Connection::readAhead() {
-    Sockbuf* socket = nullptr;
-    if (ldap_get_option(ld_.get(), LDAP_OPT_SOCKBUF, &socket) != LDAP_OPT_SUCCESS || !socket)
-        return; // reading unbuffered is slower, not wrong
-    ber_sockbuf_add_io(socket, &ber_sockbuf_io_readahead, LBER_SBIOD_LEVEL_PROVIDER, nullptr);
 }
 
 void Connection::handshake(Stage stage) {

@@ -48,7 +48,6 @@ private:
                                   std::chrono::steady_clock::duration took) const;
     bool handshakeWorksWithoutChecks() const;
     void establish();
-    void readAhead();
     void handshake(Stage stage);
     void startTls();
     void bind();       // ldap_bind.cpp
