@@ -11,6 +11,7 @@
 #include <iostream>
 #include <sstream>
 #include <sys/stat.h>
+#include <thread>
 #include <unistd.h>
 
 using namespace relayaudit;
@@ -88,6 +89,45 @@ class TestAtomicFile : public QObject {
     Q_OBJECT
 
 private slots:
+    // A file sink starts the write-back of every megabyte written (a hint for the fsync before
+    // the rename): the file still gets every byte in order, and a pipe, which refuses the hint,
+    // is written without an error.
+    void largeOutputIsWrittenWholeToFilesAndPipes() {
+        std::string expected;
+        for (int i = 0; expected.size() < 3 * 1024 * 1024 + 17; ++i)
+            expected += "<item id=\"" + std::to_string(i) + "\"/>\n";
+        auto writeInPieces = [&expected](OutputSink& out) {
+            for (std::size_t at = 0; at < expected.size(); at += 1000)
+                out.append(std::string_view(expected).substr(at, 1000));
+            out.append(std::string(2 * OutputSink::kBufferSize, 'x')); // written through
+        };
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString path = dir.filePath("large.xml");
+        QVERIFY(!writeFileAtomically(path.toStdString(), writeInPieces));
+        QCOMPARE(contentOf(path), QByteArray::fromStdString(
+                                      expected + std::string(2 * OutputSink::kBufferSize, 'x')));
+
+        int pipeEnds[2];
+        QCOMPARE(::pipe(pipeEnds), 0);
+        std::string received;
+        std::thread reader([&] {
+            char block[65536];
+            for (ssize_t n; (n = ::read(pipeEnds[0], block, sizeof block)) > 0;)
+                received.append(block, std::size_t(n));
+        });
+        int error = 0;
+        {
+            OutputSink out(pipeEnds[1]);
+            writeInPieces(out);
+            error = out.flush();
+        }
+        ::close(pipeEnds[1]);
+        reader.join();
+        ::close(pipeEnds[0]);
+        QCOMPARE(error, 0);
+        QCOMPARE(received.size(), expected.size() + 2 * OutputSink::kBufferSize);
+    }
     void commitReplacesEveryTarget() {
         QTemporaryDir dir;
         QVERIFY(dir.isValid());

@@ -1,6 +1,7 @@
 #include "output_sink.h"
 
 #include <cerrno>
+#include <fcntl.h> // sync_file_range
 #include <unistd.h>
 
 namespace relayaudit {
@@ -36,7 +37,25 @@ void OutputSink::writeThrough(std::string_view text) {
             continue;
         }
         text.remove_prefix(std::size_t(written));
+        written_ += std::size_t(written);
     }
+    startWriteBack();
+}
+
+// The outputs are fsync'ed before they are renamed into place; the write-back of what is
+// already written is started every megabyte, so that the fsync at the end waits for the last
+// part only (at 10,000 virtual servers the XML report's fsync took 5 ms, all of it after the
+// report was rendered). Only a hint: a pipe or a terminal refuses it, and errors are for the
+// fsync to report.
+void OutputSink::startWriteBack() {
+#ifdef __linux__
+    constexpr std::size_t kWriteBackStep = 1024 * 1024;
+    if (written_ - writeBackFrom_ < kWriteBackStep)
+        return;
+    ::sync_file_range(fd_, off64_t(writeBackFrom_), off64_t(written_ - writeBackFrom_),
+                      SYNC_FILE_RANGE_WRITE);
+    writeBackFrom_ = written_;
+#endif
 }
 
 } // namespace relayaudit

@@ -66,11 +66,14 @@ public:
 private:
     void drain();
     void writeThrough(std::string_view text);
+    void startWriteBack();
 
     std::string* target_ = nullptr;
     int fd_ = -1;
     int error_ = 0;
     std::string buffer_;
+    std::size_t written_ = 0;       // bytes written to fd_ by this sink
+    std::size_t writeBackFrom_ = 0; // where the write-back not yet started begins
 };
 
 } // namespace relayaudit
