@@ -209,17 +209,17 @@ void writeManualChecks(XmlWriter& xml, const std::vector<std::string>& checks) {
 } // namespace
 
 void writeXmlReport(const AuditReport& report, OutputSink& out) {
+    // The shared messages and the inventory's layout are each a pass over every finding (5 and
+    // 7 ms at 10,000 virtual servers), and neither needs the other: the messages are found on a
+    // second thread while this one lays out the inventory.
+    auto messagesFound =
+        std::async(std::launch::async, [&report] { return SharedMessages(report); });
     XmlWriter xml(out);
     xml.declaration();
     xml.start("relayauditReport");
     xml.attribute("formatVersion", "4");
     writeRun(xml, report.run);
     writeSummary(xml, report);
-    SharedMessages messages(report);
-    xml.start("rules");
-    for (const Rule* rule : rulesOf(report))
-        writeRule(xml, *rule, messages);
-    xml.end();
     InventoryLayout layout(report.inventory, report);
     // The inventory, about half the report at 10,000 virtual servers, is rendered on a second
     // thread while the findings stream, then copied in after them (about 3 MB held for that
@@ -231,6 +231,11 @@ void writeXmlReport(const AuditReport& report, OutputSink& out) {
         part.continueInside("relayauditReport");
         layout.writeInventory(part);
     });
+    const SharedMessages messages = messagesFound.get();
+    xml.start("rules");
+    for (const Rule* rule : rulesOf(report))
+        writeRule(xml, *rule, messages);
+    xml.end();
     xml.start("findings");
     for (const auto& finding : report.findings) // already ordered by the engine
         writeFinding(xml, layout, messages, finding);
