@@ -93,15 +93,22 @@ private:
     QueryPointer query(pugi::xml_node node, const char* attribute) {
         unsigned line = lines_.lineOf(node);
         std::string expression = node.attribute(attribute).value();
+        // Built by appending: GCC 12 at -O3 warns (-Wrestrict, a false positive) on the
+        // "<" + std::string(...) chains these messages were.
+        std::string element = std::string("<").append(node.name());
         if (expression.empty()) {
-            fail(line, "<" + std::string(node.name()) + "> needs the attribute " + attribute);
+            fail(line, element.append("> needs the attribute ").append(attribute));
             return nullptr;
         }
         std::string problem;
         auto compiled = compileXPath(expression, variables_, problem);
         if (!compiled)
-            fail(line, "<" + std::string(node.name()) + " " + attribute + "=\"" + expression +
-                           "\"> is not valid XPath: " + problem);
+            fail(line, element.append(" ")
+                           .append(attribute)
+                           .append("=\"")
+                           .append(expression)
+                           .append("\"> is not valid XPath: ")
+                           .append(problem));
         return compiled;
     }
     void fail(unsigned line, std::string message) {
