@@ -29,22 +29,22 @@ bool isXmlChar(std::uint32_t codePoint);
 std::string xmlSafeText(std::string_view text);
 bool isXmlSafe(std::string_view text);
 
+// Eight bytes at a time, for the fast paths of the escapers: text is nearly all printable ASCII,
+// and DNs are long. A byte repeated in every lane of a word, and the top bit of every lane.
+inline constexpr std::uint64_t kEveryByte = 0x0101010101010101u;
+inline constexpr std::uint64_t kEveryTopBit = 0x8080808080808080u;
+
 // Whether all eight bytes of `word` are printable ASCII (0x20-0x7F), without a branch per byte:
 // no high bit set, and no byte below 0x20 (the usual "has a byte less than n" test, exact for
-// n <= 128 once no byte is 0x80 or above). The fast path of the escapers: text is nearly all
-// printable ASCII, and DNs are long.
+// n <= 128 once no byte is 0x80 or above).
 inline bool isPrintableAsciiWord(std::uint64_t word) {
-    constexpr std::uint64_t kOnes = 0x0101010101010101u;
-    constexpr std::uint64_t kHighBits = 0x8080808080808080u;
-    return (word & kHighBits) == 0 && ((word - kOnes * 0x20) & ~word & kHighBits) == 0;
+    return (word & kEveryTopBit) == 0 && ((word - kEveryByte * 0x20) & ~word & kEveryTopBit) == 0;
 }
 
 // Whether one of the eight bytes of a printable ASCII word (isPrintableAsciiWord) is `byte`.
 inline bool wordHasByte(std::uint64_t word, unsigned char byte) {
-    constexpr std::uint64_t kOnes = 0x0101010101010101u;
-    constexpr std::uint64_t kHighBits = 0x8080808080808080u;
-    const std::uint64_t x = word ^ (kOnes * byte);
-    return ((x - kOnes) & ~x & kHighBits) != 0;
+    const std::uint64_t x = word ^ (kEveryByte * byte);
+    return ((x - kEveryByte) & ~x & kEveryTopBit) != 0;
 }
 
 // Characters a reader must see rather than have silently applied: control characters (C0 except
