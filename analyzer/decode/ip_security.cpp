@@ -30,10 +30,12 @@ constexpr std::uint32_t kSentinelMask = 0xFFFFFFFFu;
 // "10.20.0.0": written into one small buffer (the string fits its inline storage), where joining
 // to_string pieces allocated once per piece.
 std::string dottedQuad(std::uint32_t value) {
-    char text[20]; // 15 are enough; the room left over keeps GCC's -O3 overflow check quiet
+    char text[16];
     char* end = text;
     for (int shift = 24; shift >= 0; shift -= 8) {
-        end = std::to_chars(end, text + sizeof text, (value >> shift) & 0xFF).ptr;
+        // 15 bytes hold the longest ("255.255.255.255"); the last one is kept for the dot, so
+        // that even to_chars' error path (which GCC's -O3 overflow check follows) stays inside.
+        end = std::to_chars(end, text + sizeof text - 1, (value >> shift) & 0xFF).ptr;
         if (shift != 0)
             *end++ = '.';
     }

@@ -46,7 +46,8 @@ bool startsWithIgnoreCase(std::string_view text, std::string_view prefix) {
 
 // A short, terminal-safe quotation of what was found, for error messages.
 std::string shown(std::string_view text) {
-    return "'" + terminalSafeText(text, 40) + "'";
+    // Appended, not "'" + ...: GCC 12 at -O3 warns (-Wrestrict, a false positive) on that.
+    return std::string("'").append(terminalSafeText(text, 40)).append("'");
 }
 
 // The physical lines of the decoded text, split on CRLF, LF or CR.
