@@ -2,6 +2,7 @@
 
 #include "atomic_file.h"
 #include "cli.h"
+#include "early_evaluation.h"
 #include "entry_sieve.h"
 #include "history_and_waivers.h"
 #include "history_store.h"
@@ -153,7 +154,7 @@ RawValues rawValuesFor(const AnalyzeOptions& options) {
 }
 
 void collectSnapshot(const LiveOptions& options, pugi::xml_document& snapshot, std::ostream& err,
-                     RawValues rawValues, bool quiet = false) {
+                     RawValues rawValues, bool quiet = false, EarlyEvaluation* early = nullptr) {
     auto connection = resolveConnection(options);
     // Which DC, which account, how many objects: on a terminal as progress, in a log with levels.
     StderrLog log(err, quiet);
@@ -162,7 +163,14 @@ void collectSnapshot(const LiveOptions& options, pugi::xml_document& snapshot, s
     };
     // Entries are built into the snapshot as they arrive, on a second thread while this one
     // waits for the directory; only what needs every entry waits for finish().
-    SnapshotBuildThread builder(snapshot, rawValues);
+    // The rule tests, and rules, that read only one object run on it there as soon as it is built
+    // (early_evaluation.h): that thread has time to spare while the directory sends the next page.
+    SnapshotBuilder::ObjectBuilt objectBuilt;
+    if (early)
+        objectBuilt = [early](pugi::xml_node object, std::string_view path) {
+            early->objectBuilt(object, path);
+        };
+    SnapshotBuildThread builder(snapshot, rawValues, 512, std::move(objectBuilt));
     auto result = collectFromLdap(connection, progress, [&builder](DirectoryEntry&& entry) {
         builder.add(std::move(entry));
     });
@@ -200,7 +208,8 @@ std::future<void> releaseSnapshot(pugi::xml_document& snapshot) {
 
 int analyzeSnapshot(pugi::xml_document& snapshot, const RuleCatalogue& catalogue,
                     const AnalyzeOptions& options, const HistoryAndWaivers& triage,
-                    std::ostream& out, std::ostream& err, RunLeftovers* leftovers) {
+                    std::ostream& out, std::ostream& err, RunLeftovers* leftovers,
+                    EarlyEvaluation* early = nullptr) {
     Severity threshold = thresholdOf(options.failOn);
     AuditReport report;
     auto root = snapshot.child("snapshot");
@@ -220,7 +229,7 @@ int analyzeSnapshot(pugi::xml_document& snapshot, const RuleCatalogue& catalogue
         report.run.packs.push_back({pack->name, pack->version, pack->source});
     {
         PhaseSpan evaluating(Phase::RuleEvaluation);
-        report.findings = catalogue.evaluate(snapshot);
+        report.findings = catalogue.evaluate(snapshot, early);
     }
     report.rules = catalogue.rules();
     // Rules of kind manual are reminders: the report lists them as manual checks.
@@ -396,14 +405,16 @@ int runAudit(const AuditOptions& options, std::ostream& out, std::ostream& err,
     pugi::xml_document snapshot;
     if (options.analysis.probe.enabled)
         probeSettingsFrom(options.analysis.probe); // fail on bad probe options before connecting
+    EarlyEvaluation early(catalogue);
     collectSnapshot(options.live, snapshot, err, rawValuesFor(options.analysis),
-                    options.analysis.quiet);
+                    options.analysis.quiet, &early);
     if (options.analysis.probe.enabled) {
         auto probe = options.analysis.probe;
-        probe.caFile = options.live.connection.caFile; // one --ca-file, as for LDAP
-        probeSnapshotEndpoints(snapshot, catalogue, probe, err);
+        probe.caFile = options.live.connection.caFile;           // one --ca-file, as for LDAP
+        probeSnapshotEndpoints(snapshot, catalogue, probe, err); // adds probes, not objects
     }
-    int code = analyzeSnapshot(snapshot, catalogue, options.analysis, triage, out, err, leftovers);
+    int code =
+        analyzeSnapshot(snapshot, catalogue, options.analysis, triage, out, err, leftovers, &early);
     if (leftovers)
         leftovers->keep(std::move(catalogue));
     return code;

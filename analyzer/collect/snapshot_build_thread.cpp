@@ -18,9 +18,11 @@ constexpr std::size_t kSpentBatches = 4;
 } // namespace
 
 SnapshotBuildThread::SnapshotBuildThread(pugi::xml_document& snapshot, RawValues rawValues,
-                                         std::size_t capacity)
-    : builder_(snapshot, rawValues), capacity_(capacity == 0 ? 1 : capacity),
-      batchSize_(std::min(kBatchSize, capacity_)), thread_([this] { run(); }) {}
+                                         std::size_t capacity,
+                                         SnapshotBuilder::ObjectBuilt objectBuilt)
+    : builder_(snapshot, rawValues, std::move(objectBuilt)),
+      capacity_(capacity == 0 ? 1 : capacity), batchSize_(std::min(kBatchSize, capacity_)),
+      thread_([this] { run(); }) {}
 
 SnapshotBuildThread::~SnapshotBuildThread() {
     {

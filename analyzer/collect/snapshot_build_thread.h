@@ -19,8 +19,9 @@ namespace relayaudit {
 // collection), dropping what is still queued.
 class SnapshotBuildThread {
 public:
+    // `objectBuilt` is called on the builder thread (SnapshotBuilder::ObjectBuilt).
     SnapshotBuildThread(pugi::xml_document& snapshot, RawValues rawValues = RawValues::Kept,
-                        std::size_t capacity = 512);
+                        std::size_t capacity = 512, SnapshotBuilder::ObjectBuilt objectBuilt = {});
     ~SnapshotBuildThread();
     SnapshotBuildThread(const SnapshotBuildThread&) = delete;
     SnapshotBuildThread& operator=(const SnapshotBuildThread&) = delete;

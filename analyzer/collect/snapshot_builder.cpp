@@ -185,9 +185,10 @@ bool SnapshotBuilder::firstOfItsDn(const DirectoryEntry& entry) {
     return false;
 }
 
-SnapshotBuilder::SnapshotBuilder(pugi::xml_document& snapshot, RawValues rawValues)
+SnapshotBuilder::SnapshotBuilder(pugi::xml_document& snapshot, RawValues rawValues,
+                                 ObjectBuilt objectBuilt)
     : snapshot_(snapshot), rawValues_(rawValues == RawValues::Kept),
-      places_(std::make_unique<Places>()) {
+      objectBuilt_(std::move(objectBuilt)), places_(std::make_unique<Places>()) {
     snapshot_.reset();
     root_ = snapshot_.append_child("snapshot");
     virtualServers_ = root_.append_child("pending");
@@ -201,7 +202,18 @@ namespace {
 struct BuiltAtOnce {
     pugi::xml_node virtualServers, receiveConnectors, smtpConnectors;
     bool rawValues;
+    const SnapshotBuilder::ObjectBuilt& objectBuilt;
 };
+
+// The holder's newest child is complete: tell the hook, with the place finish() moves it to.
+void tellBuilt(const BuiltAtOnce& holders, pugi::xml_node holder) {
+    if (!holders.objectBuilt)
+        return;
+    auto object = holder.last_child();
+    thread_local std::string path; // one buffer: a string per object was an allocation each
+    path.assign("/snapshot/exchange/").append(object.name());
+    holders.objectBuilt(object, path);
+}
 
 // Builds virtual servers and connectors at once; true when the entry is not needed again.
 bool buildAtOnce(const BuiltAtOnce& holders, const DirectoryEntry& entry,
@@ -209,14 +221,17 @@ bool buildAtOnce(const BuiltAtOnce& holders, const DirectoryEntry& entry,
     bool built = false;
     if (classes.virtualServer) {
         build::appendVirtualServer(holders.virtualServers, entry, names, holders.rawValues);
+        tellBuilt(holders, holders.virtualServers);
         built = true;
     }
     if (classes.receiveConnector) {
         build::appendReceiveConnector(holders.receiveConnectors, entry, names, holders.rawValues);
+        tellBuilt(holders, holders.receiveConnectors);
         built = true;
     }
     if (classes.smtpConnector) {
         build::appendSmtpConnector(holders.smtpConnectors, entry, names, holders.rawValues);
+        tellBuilt(holders, holders.smtpConnectors);
         built = true;
     }
     // Organisations, servers, domains and accounts are read again by finish(): kept whole.
@@ -251,7 +266,8 @@ void SnapshotBuilder::Places::note(const DirectoryEntry& entry, const EntryClass
 // not split into a leading RDN and a parsing parent is parsed whole, which also says what is
 // wrong with it.
 bool SnapshotBuilder::placeAndBuild(const DirectoryEntry& entry) {
-    const BuiltAtOnce holders{virtualServers_, receiveConnectors_, smtpConnectors_, rawValues_};
+    const BuiltAtOnce holders{virtualServers_, receiveConnectors_, smtpConnectors_, rawValues_,
+                              objectBuilt_};
     const EntryClasses classes(entry);
     if (auto leading = parseLeadingRdn(entry.dn)) {
         auto& parent = places_->parentFacts(std::string_view(entry.dn).substr(leading->parentAt));

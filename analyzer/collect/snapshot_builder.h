@@ -6,10 +6,12 @@
 
 #include <array>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <pugixml.hpp>
 #include <string>
+#include <string_view>
 #include <unordered_set>
 #include <vector>
 
@@ -27,7 +29,14 @@ void buildSnapshot(const std::vector<DirectoryEntry>& entries, const CollectionC
 // buildSnapshot is add() for each entry, then finish(): both give the same document.
 class SnapshotBuilder {
 public:
-    explicit SnapshotBuilder(pugi::xml_document& snapshot, RawValues rawValues = RawValues::Kept);
+    // Told of each object built at once (a virtual server or connector) when it is complete, with
+    // the path it will have in the finished document ("/snapshot/exchange/virtualServer").
+    // Nothing below the object changes after that, so what reads only the object may read it
+    // then, on the building thread (the engine's early tests do); it must not change it.
+    using ObjectBuilt = std::function<void(pugi::xml_node object, std::string_view path)>;
+
+    explicit SnapshotBuilder(pugi::xml_document& snapshot, RawValues rawValues = RawValues::Kept,
+                             ObjectBuilt objectBuilt = {});
     ~SnapshotBuilder();
     void add(const DirectoryEntry& entry);
     void add(DirectoryEntry&& entry);
@@ -42,6 +51,7 @@ private:
     pugi::xml_node root_;
     pugi::xml_node virtualServers_, receiveConnectors_, smtpConnectors_; // moved in by finish()
     bool rawValues_ = true;
+    ObjectBuilt objectBuilt_;
     std::unordered_set<std::string> seen_; // lower-case DNs
     std::string lowered_;                  // the DN being looked up, in a buffer kept for all
     std::size_t unique_ = 0;

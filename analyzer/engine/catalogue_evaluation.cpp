@@ -7,6 +7,7 @@
 // again; now such a path is walked once and every rule's tests run on a node while it is in the
 // cache, which made the selection about three times cheaper (docs/design.md, issue 10).
 #include "compiled_rule.h"
+#include "early_evaluation.h"
 #include "rules.h"
 
 #include <algorithm>
@@ -61,27 +62,37 @@ void runTasks(std::size_t count, const std::function<void(std::size_t)>& task) {
 struct SharedPath {
     std::string path;
     std::vector<std::size_t> rules; // indexes into the catalogue's rules
+    // Parallel to rules: per test of the rule's split condition, its EarlyEvaluation id or
+    // kNotEarly.
+    std::vector<std::vector<int>> earlyIds;
     pugi::xpath_node_set nodes;
+    std::atomic<std::size_t> builtLate{0}; // nodes no early test ran on
 };
 
 // A run of one path's nodes, and what each of its rules selected among them.
 struct TestTask {
-    const SharedPath* shared = nullptr;
+    SharedPath* shared = nullptr;
     std::size_t begin = 0;
     std::size_t end = 0;
     std::vector<std::vector<pugi::xpath_node>> selected; // parallel to shared->rules
 };
 
-bool passes(const SplitCondition& split, const pugi::xpath_node& node) {
-    for (const auto& test : split.tests)
-        if (!test->evaluate_boolean(node))
+// `early`: what the tests that ran while the node was built gave (null: none ran on it).
+bool passes(const SplitCondition& split, const std::vector<int>& earlyIds,
+            const EarlyEvaluation::Outcomes* early, const pugi::xpath_node& node) {
+    for (std::size_t i = 0; i < split.tests.size(); ++i) {
+        const int id = earlyIds[i];
+        const bool known = early && id != EarlyEvaluation::kNotEarly && (early->known >> id & 1);
+        if (known ? !(early->passed >> id & 1) : !split.tests[i]->evaluate_boolean(node))
             return false;
+    }
     return true;
 }
 
 } // namespace
 
-std::vector<Finding> RuleCatalogue::evaluate(const pugi::xml_document& snapshot) const {
+std::vector<Finding> RuleCatalogue::evaluate(const pugi::xml_document& snapshot,
+                                             EarlyEvaluation* early) const {
     std::lock_guard lock(*evaluating_);
     for (const auto& pack : compiledPacks_)
         bindConsts(*pack, snapshot); // before the threads: every rule of the pack reads them
@@ -103,6 +114,10 @@ std::vector<Finding> RuleCatalogue::evaluate(const pugi::xml_document& snapshot)
         auto& shared = byPath[compiled[i]->split->path];
         shared.path = compiled[i]->split->path;
         shared.rules.push_back(i);
+        auto& ids = shared.earlyIds.emplace_back();
+        for (const auto& test : compiled[i]->split->tests)
+            ids.push_back(early ? early->idOf(shared.path, test.get())
+                                : EarlyEvaluation::kNotEarly);
     }
     std::vector<SharedPath*> paths;
     for (auto& [path, shared] : byPath)
@@ -121,7 +136,7 @@ std::vector<Finding> RuleCatalogue::evaluate(const pugi::xml_document& snapshot)
     });
 
     std::vector<TestTask> tasks;
-    for (const SharedPath* shared : paths)
+    for (SharedPath* shared : paths)
         for (std::size_t begin = 0; begin < shared->nodes.size(); begin += kNodesPerTask)
             tasks.push_back({shared, begin, std::min(begin + kNodesPerTask, shared->nodes.size()),
                              std::vector<std::vector<pugi::xpath_node>>(shared->rules.size())});
@@ -130,8 +145,12 @@ std::vector<Finding> RuleCatalogue::evaluate(const pugi::xml_document& snapshot)
         const auto& rules = task.shared->rules;
         for (std::size_t n = task.begin; n < task.end; ++n) {
             const auto& node = task.shared->nodes[n];
+            const auto* earlyOutcomes = early ? early->outcomesOf(node.node()) : nullptr;
+            if (!earlyOutcomes)
+                ++task.shared->builtLate;
             for (std::size_t r = 0; r < rules.size(); ++r)
-                if (passes(*compiled[rules[r]]->split, node))
+                if (passes(*compiled[rules[r]]->split, task.shared->earlyIds[r], earlyOutcomes,
+                           node))
                     task.selected[r].push_back(node);
         }
     });
@@ -152,7 +171,24 @@ std::vector<Finding> RuleCatalogue::evaluate(const pugi::xml_document& snapshot)
         std::vector<Finding> findings;
     };
     std::vector<FindingsTask> findingTasks;
+    std::vector<FindingsTask> madeEarly;
+    std::vector<const SharedPath*> pathOf(all.size(), nullptr);
+    for (SharedPath* shared : paths)
+        for (std::size_t rule : shared->rules)
+            pathOf[rule] = shared;
     for (std::size_t i = 0; i < all.size(); ++i) {
+        // A rule that ran whole as each object was built: its findings are taken when its path's
+        // nodes are exactly those objects (each had the early tests, and as many were built) and
+        // it selected the same nodes here (from the early answers, so the check costs little).
+        std::size_t builtEarly = 0;
+        if (early && pathOf[i] && pathOf[i]->builtLate == 0 &&
+            early->ranWhole(*all[i], builtEarly) && builtEarly == pathOf[i]->nodes.size()) {
+            auto findings = early->takeFindings(*all[i]);
+            if (findings.size() == selected[i].size()) {
+                madeEarly.push_back({i, 0, findings.size(), std::move(findings)});
+                continue;
+            }
+        }
         bindRuleConsts(*compiled[i]); // before the threads: they only read the consts
         const std::size_t count = selected[i].size();
         const std::size_t step =
@@ -172,6 +208,9 @@ std::vector<Finding> RuleCatalogue::evaluate(const pugi::xml_document& snapshot)
                                                 task.end - task.begin);
         makeFindings(*all[task.rule], *compiled[task.rule], nodes, task.findings);
     });
+    std::move(madeEarly.begin(), madeEarly.end(), std::back_inserter(findingTasks));
+    if (early)
+        early->release();
 
     // The report's order: more severe first, then by rule ID, then by object, ties in node order.
     // IDs are unique, so that is each rule's findings sorted by object, in rule order: each rule

@@ -82,6 +82,7 @@ std::optional<SplitCondition> splitCondition(const std::string& condition,
         if (!query || query->return_type() == pugi::xpath_type_number)
             return std::nullopt;
         split.tests.push_back(std::move(query));
+        split.testTexts.push_back(std::move(test));
         at = end;
     }
     return split;

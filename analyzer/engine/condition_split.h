@@ -13,8 +13,9 @@
 namespace relayaudit {
 
 struct SplitCondition {
-    std::string path;                // only child steps from the root: "/a/b/*"
-    std::vector<QueryPointer> tests; // each evaluated as boolean() on a node of the path
+    std::string path;                   // only child steps from the root: "/a/b/*"
+    std::vector<QueryPointer> tests;    // each evaluated as boolean() on a node of the path
+    std::vector<std::string> testTexts; // parallel to tests: each test as written
 };
 
 // Nullopt when the condition has another shape, or when a test could depend on the node's

@@ -66,6 +66,7 @@ public:
                 part.kind = MessagePart::Kind::Value;
                 part.line = line;
                 part.query = query(node, "of");
+                part.expression = node.attribute("of").value();
                 if (node.first_child())
                     fail(line, "<value> must be empty: the value is its of=\"xpath\" attribute");
                 parts.push_back(std::move(part));
@@ -74,6 +75,7 @@ public:
                 part.kind = MessagePart::Kind::If;
                 part.line = line;
                 part.query = query(node, "test");
+                part.expression = node.attribute("test").value();
                 part.ifIndex = result_.ifs.size();
                 result_.ifs.push_back({line, node.attribute("test").value()});
                 part.then = children(node, true, &part.otherwise);

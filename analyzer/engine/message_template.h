@@ -14,8 +14,9 @@ namespace relayaudit {
 struct MessagePart {
     enum class Kind { Text, Value, If };
     Kind kind = Kind::Text;
-    std::string text;   // Text: white space already collapsed to single spaces
-    QueryPointer query; // Value: of; If: test
+    std::string text;       // Text: white space already collapsed to single spaces
+    QueryPointer query;     // Value: of; If: test
+    std::string expression; // the query as written
     std::vector<MessagePart> then;
     std::vector<MessagePart> otherwise;
     std::size_t ifIndex = 0; // If: its number in the message, for coverage traces

@@ -3,6 +3,7 @@
 #include "compiled_rule.h"
 #include "xpath_compile.h"
 
+#include <algorithm>
 #include <string_view>
 
 namespace relayaudit {
@@ -84,7 +85,11 @@ void makeFindings(const Rule& rule, const CompiledRule& compiled,
         trace->ifOutcomes.assign(compiled.message.ifs.size(), 0);
         trace->evidenceObserved.assign(compiled.evidence.size(), false);
     }
-    findings.reserve(findings.size() + selected.size()); // a Finding is large to move on regrowth
+    // A Finding is large to move on regrowth: room for all at once, but grown geometrically, as
+    // the early evaluation calls this for one node at a time (an exact reserve each time was
+    // quadratic).
+    if (const std::size_t needed = findings.size() + selected.size(); needed > findings.capacity())
+        findings.reserve(std::max(needed, 2 * findings.capacity()));
     for (const auto& node : selected) {
         for (const auto& let : compiled.lets)
             bindVariable(*compiled.variables, let.name.c_str(), *let.query, node);

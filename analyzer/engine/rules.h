@@ -15,6 +15,7 @@ namespace relayaudit {
 
 struct CompiledPack;
 struct CompiledRule;
+class EarlyEvaluation;
 
 struct RulePackError {
     std::string source; // pack file
@@ -49,7 +50,10 @@ public:
     // Rules are spread over two threads; each rule's lets live in its own variable set, so one
     // rule is only ever run by one thread. Calls on one catalogue from several threads take
     // turns (the consts and lets are bound in the catalogue's compiled rules).
-    std::vector<Finding> evaluate(const pugi::xml_document& snapshot) const;
+    // `early` holds what ran while this snapshot was built (early_evaluation.h): its answers and
+    // findings are taken, and the findings are the same as without it.
+    std::vector<Finding> evaluate(const pugi::xml_document& snapshot,
+                                  EarlyEvaluation* early = nullptr) const;
 
 private:
     std::vector<std::unique_ptr<RulePack>> packs_;
