@@ -1,5 +1,6 @@
 // The snapshot: decoded shape, schema validity, hostile text, save/load round trip.
 #include "atomic_file.h"
+#include "builder/text_set.h"
 #include "directory_builder.h"
 #include "raw_element_oracle.h"
 #include "raw_elements.h"
@@ -493,6 +494,24 @@ private slots:
         QVERIFY(problem && problem->find("lacks the attribute reason") != std::string::npos);
     }
 
+    // The set of DNs seen: a text is new once, whether it fits a block, fills one up or is
+    // larger than a block; cleared, it holds nothing.
+    void textSetTellsNewTextsFromSeenOnes() {
+        TextSet set;
+        std::vector<std::string> texts;
+        for (int i = 0; i < 3000; ++i)
+            texts.push_back("cn=" + std::to_string(i) + std::string(i % 200, 'x'));
+        texts.push_back(std::string(300 * 1024, 'y')); // larger than a block
+        texts.push_back("");
+        for (const auto& text : texts)
+            QVERIFY(set.insert(text));
+        for (const auto& text : texts)
+            QVERIFY(!set.insert(std::string(text))); // a copy: compared by content
+        QVERIFY(set.insert(std::string(300 * 1024, 'z')));
+        set.clear();
+        QVERIFY(set.insert(texts.front()));
+        QVERIFY(set.insert(texts.back()));
+    }
     void xmlSafeTextEscapesWhatXmlCannotCarry() {
         QCOMPARE(QString::fromStdString(xmlSafeText("plain <b>&")), QString("plain <b>&"));
         QCOMPARE(QString::fromStdString(xmlSafeText("J\xC3\xBCrgen")), QString("Jürgen"));

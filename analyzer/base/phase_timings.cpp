@@ -13,6 +13,7 @@ std::array<std::atomic<std::int64_t>, kPhases> gNanoseconds{};
 // search wait and decode, are too frequent for a system call each).
 std::array<std::atomic<long>, kPhases> gPeakAfter{};
 std::chrono::steady_clock::time_point gStart;
+std::atomic<std::int64_t> gCollectedAt{-1}; // ns after gStart
 
 constexpr const char* kNames[kPhases] = {"connect+bind",   "search wait",     "decode",
                                          "snapshot build", "rule evaluation", "XML report",
@@ -31,6 +32,14 @@ void add(Phase phase, std::chrono::steady_clock::duration spent) {
         std::memory_order_relaxed);
     if (phase != Phase::SearchWait && phase != Phase::Decode)
         gPeakAfter[static_cast<std::size_t>(phase)].store(peakRssKib(), std::memory_order_relaxed);
+}
+
+void markCollected() {
+    if (enabled())
+        gCollectedAt.store(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                               std::chrono::steady_clock::now() - gStart)
+                               .count(),
+                           std::memory_order_relaxed);
 }
 
 long peakRssKib() {
@@ -62,6 +71,11 @@ std::string report() {
     text += line;
     std::snprintf(line, sizeof line, "  %-16s %10.1f\n", "total", total / 1e6);
     text += line;
+    if (auto collected = gCollectedAt.load(std::memory_order_relaxed); collected >= 0) {
+        std::snprintf(line, sizeof line, "  %-16s %10.1f   (wall, from the last entry on)\n",
+                      "after collection", (total - collected) / 1e6);
+        text += line;
+    }
     std::snprintf(line, sizeof line, "peak RSS: %.1f MB\n", peakRssKib() / 1024.0);
     text += line;
     return text;

@@ -28,6 +28,10 @@ inline bool enabled() {
     return gEnabled.load(std::memory_order_relaxed);
 }
 void add(Phase phase, std::chrono::steady_clock::duration spent);
+// The last entry of a live collection has arrived: report() then also shows the wall time from
+// here on (finishing the snapshot, the rules, the reports, the commit), the part of an audit that
+// comes on top of the directory's own time.
+void markCollected();
 // Peak resident set size of the process so far, in KiB (getrusage ru_maxrss).
 long peakRssKib();
 // "timings (ms): connect+bind 3.1, search wait ..., total ...; peak RSS 41.2 MB" as lines.

@@ -182,6 +182,7 @@ void collectSnapshot(const LiveOptions& options, pugi::xml_document& snapshot, s
     if (connection.tlsInsecure)
         result.context.notes.push_back("certificate checks were disabled (--tls-insecure): the "
                                        "server's identity was not verified");
+    timings::markCollected();
     builder.finish(result.context);
 }
 

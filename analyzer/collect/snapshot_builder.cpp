@@ -177,7 +177,7 @@ SnapshotBuilder::~SnapshotBuilder() = default;
 bool SnapshotBuilder::firstOfItsDn(const DirectoryEntry& entry) {
     // Lowered into a kept buffer: only a DN seen for the first time is copied, into the set.
     assignLowerAscii(lowered_, entry.dn);
-    if (seen_.insert(lowered_).second) {
+    if (seen_.insert(lowered_)) {
         ++unique_;
         return true;
     }

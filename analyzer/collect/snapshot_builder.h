@@ -1,5 +1,6 @@
 #pragma once
 // Turns directory entries, whatever collected them, into the snapshot document.
+#include "builder/text_set.h"
 #include "directory.h"
 #include "dn.h"
 #include "snapshot.h"
@@ -52,8 +53,8 @@ private:
     pugi::xml_node virtualServers_, receiveConnectors_, smtpConnectors_; // moved in by finish()
     bool rawValues_ = true;
     ObjectBuilt objectBuilt_;
-    std::unordered_set<std::string> seen_; // lower-case DNs
-    std::string lowered_;                  // the DN being looked up, in a buffer kept for all
+    TextSet seen_;        // lower-case DNs
+    std::string lowered_; // the DN being looked up, in a buffer kept for all
     std::size_t unique_ = 0;
     std::size_t duplicates_ = 0;
     std::vector<DirectoryEntry> kept_; // the first entry of each DN that finish() reads, in order
