@@ -1,5 +1,6 @@
 // The rule language itself, on tiny packs and snapshots: message markup (value, if, else,
 // nesting), consts and lets, where, evidence for-each, the example runner and --explain text.
+#include "compiled_rule.h"
 #include "condition_split.h"
 #include "example_runner.h"
 #include "rule_explain.h"
@@ -182,6 +183,51 @@ private slots:
         QCOMPARE(QString::fromStdString(findings[0].object), QString("obj-one-2"));
         QCOMPARE(QString::fromStdString(findings[0].objectName), QString("one (2)"));
         QCOMPARE(QString::fromStdString(findings[1].evidence.at(0).observed), QString("0"));
+    }
+    // A rule with lets is compiled twice, each with its own variable set, and its nodes are
+    // shared between the two: every finding still has its own node's values, in node order.
+    void aRuleWithLetsRunsOnTwoCompilationsWithTheirOwnValues() {
+        auto loaded = load(pack("<condition>/snapshot/exchange/virtualServer</condition>\n"
+                                "<let name=\"count\" select=\"count(address)\"/>\n"
+                                "<let name=\"first\" select=\"address[1]/@value\"/>\n"
+                                "<message><value of=\"$count\"/> from <value of=\"$first\"/>"
+                                "</message>\n"
+                                "<evidence attribute=\"a\" for-each=\"address\" "
+                                "observed=\"concat(@value, '/', $count)\"/>"));
+        QVERIFY2(loaded->ok, qPrintable(allErrors(*loaded)));
+        const Rule& rule = *loaded->catalogue.find("X-TEST");
+        const CompiledRule& compiled = loaded->catalogue.compiled(rule);
+        QVERIFY(compiled.twin);
+        QVERIFY(compiled.twin->variables.get() != compiled.variables.get());
+        QVERIFY(!compiled.twin->twin);
+        std::string xml = "<snapshot formatVersion=\"2\"><exchange>";
+        for (int i = 0; i < 3000; ++i) {
+            xml += "<virtualServer dn=\"CN=" + std::to_string(100000 + i) + "\">";
+            for (int a = 0; a < i % 4; ++a)
+                xml += "<address value=\"" + std::to_string(i) + "." + std::to_string(a) + "\"/>";
+            xml += "</virtualServer>";
+        }
+        xml += "</exchange></snapshot>";
+        pugi::xml_document snapshot;
+        QVERIFY(snapshot.load_string(xml.c_str()));
+        for (int round = 0; round < 5; ++round) {
+            auto findings = loaded->catalogue.evaluate(snapshot);
+            QCOMPARE(findings.size(), std::size_t(3000));
+            for (int i = 0; i < 3000; ++i) {
+                const auto& finding = findings[std::size_t(i)];
+                const std::string count = std::to_string(i % 4);
+                QCOMPARE(QString::fromStdString(finding.object),
+                         QString::fromStdString("CN=" + std::to_string(100000 + i)));
+                QCOMPARE(QString::fromStdString(finding.message),
+                         QString::fromStdString(count + " from" +
+                                                (i % 4 ? " " + std::to_string(i) + ".0" : "")));
+                QCOMPARE(finding.evidence.size(), std::size_t(i % 4));
+                for (int a = 0; a < i % 4; ++a)
+                    QCOMPARE(QString::fromStdString(finding.evidence[std::size_t(a)].observed),
+                             QString::fromStdString(std::to_string(i) + "." + std::to_string(a) +
+                                                    "/" + count));
+            }
+        }
     }
     void whereFiltersTheConditionsNodesWithLets() {
         auto findings = run(pack("<condition>//virtualServer</condition>\n"

@@ -161,14 +161,16 @@ std::vector<Finding> RuleCatalogue::evaluate(const pugi::xml_document& snapshot,
                                                    task.selected[r].end());
 
     // The findings, in runs of nodes: a rule without <let> is cut into runs of kNodesPerTask
-    // that either thread may take, a rule with lets is one run (it sets them per node in its own
-    // variable set). The longest runs start first. One thread per rule left one thread making
-    // the findings of a large rule alone: on the busy 10k shape two rules have 4,000 each.
+    // that either thread may take, a rule with lets into two, one per compilation (it sets them
+    // per node in the compilation's own variable set). The longest runs start first. One thread per
+    // rule left one thread making the findings of a large rule alone: on the busy 10k shape two
+    // rules have 4,000 each.
     struct FindingsTask {
         std::size_t rule = 0;
         std::size_t begin = 0;
         std::size_t end = 0;
         std::vector<Finding> findings;
+        bool onTwin = false; // run on the rule's second compilation (CompiledRule::twin)
     };
     std::vector<FindingsTask> findingTasks;
     std::vector<FindingsTask> madeEarly;
@@ -191,10 +193,19 @@ std::vector<Finding> RuleCatalogue::evaluate(const pugi::xml_document& snapshot,
         }
         bindRuleConsts(*compiled[i]); // before the threads: they only read the consts
         const std::size_t count = selected[i].size();
-        const std::size_t step =
-            compiled[i]->lets.empty() ? kNodesPerTask : std::max<std::size_t>(count, 1);
-        for (std::size_t begin = 0; begin < count; begin += step)
-            findingTasks.push_back({i, begin, std::min(begin + step, count), {}});
+        if (compiled[i]->lets.empty()) {
+            for (std::size_t begin = 0; begin < count; begin += kNodesPerTask)
+                findingTasks.push_back({i, begin, std::min(begin + kNodesPerTask, count), {}});
+            continue;
+        }
+        // Lets: one run per compilation, so each variable set is used by one thread.
+        const CompiledRule* twin = compiled[i]->twin.get();
+        const std::size_t half = twin && count > 1 ? (count + 1) / 2 : count;
+        findingTasks.push_back({i, 0, half, {}});
+        if (half < count) {
+            bindRuleConsts(*twin);
+            findingTasks.push_back({i, half, count, {}, true});
+        }
     }
     std::vector<std::size_t> longestFirst(findingTasks.size());
     std::iota(longestFirst.begin(), longestFirst.end(), std::size_t(0));
@@ -206,7 +217,9 @@ std::vector<Finding> RuleCatalogue::evaluate(const pugi::xml_document& snapshot,
         auto& task = findingTasks[longestFirst[t]];
         std::span<const pugi::xpath_node> nodes(selected[task.rule].data() + task.begin,
                                                 task.end - task.begin);
-        makeFindings(*all[task.rule], *compiled[task.rule], nodes, task.findings);
+        makeFindings(*all[task.rule],
+                     task.onTwin ? *compiled[task.rule]->twin : *compiled[task.rule], nodes,
+                     task.findings);
     });
     std::move(madeEarly.begin(), madeEarly.end(), std::back_inserter(findingTasks));
     if (early)

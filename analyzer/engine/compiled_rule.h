@@ -62,6 +62,11 @@ struct CompiledRule {
     MessageTemplate cause;                  // empty parts: the rule names no cause
     std::vector<CompiledEvidence> evidence; // parallel to Rule::evidence
     std::vector<RuleExample> examples;
+    // A rule with lets sets them per node in its variable set, so one compilation runs on one
+    // thread at a time. Such a rule is compiled twice, the second time into a variable set of
+    // its own (null otherwise, and in the twin itself), so that its nodes can be shared by two
+    // threads: one such rule with 2,000 findings ran alone at the end of the rule phase.
+    std::unique_ptr<CompiledRule> twin;
 };
 
 // What running a rule on one document showed, for the example runner's coverage checks.

@@ -190,6 +190,14 @@ bool RuleCatalogue::loadText(std::string_view text, const std::string& source,
         rule.kind = kind.value_or(RuleKind::Info);
         auto query = std::make_unique<CompiledRule>();
         loadRule(node, *compiledPack, problems, rule, *query);
+        if (!query->lets.empty()) { // see CompiledRule::twin; its problems are the ones above
+            std::vector<RulePackError> repeated;
+            PackProblems unreported{problems.source, problems.lines, repeated};
+            Rule same = rule;
+            query->twin = std::make_unique<CompiledRule>();
+            loadRule(node, *compiledPack, unreported, same, *query->twin);
+            query->twin->examples.clear();
+        }
         pack->rules.push_back(std::move(rule));
         compiled.emplace(&pack->rules.back(), std::move(query));
     }
