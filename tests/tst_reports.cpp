@@ -289,6 +289,28 @@ private slots:
             QVERIFY(whole.find("\n  <list>") != std::string::npos);
         }
     }
+    // Attributes are written as one piece when their name fits a buffer, else piece by piece:
+    // both give ` name="value"`, numbers in decimal up to the largest.
+    void attributesAreWrittenWhateverTheLengthOfTheirName() {
+        const std::string longName(200, 'n');
+        for (const std::string& name : {std::string("v"), std::string(60, 'm'), longName}) {
+            for (std::size_t number : {std::size_t(0), std::size_t(7), std::size_t(10105),
+                                       std::numeric_limits<std::size_t>::max()}) {
+                std::string text;
+                {
+                    OutputSink out(text);
+                    XmlWriter xml(out);
+                    xml.start("e");
+                    xml.attribute(name.c_str(), number);
+                    xml.attribute(name.c_str(), "a\"<b");
+                    xml.end();
+                }
+                QCOMPARE(QString::fromStdString(text),
+                         QString::fromStdString("\n<e " + name + "=\"" + std::to_string(number) +
+                                                "\" " + name + "=\"a&quot;&lt;b\"/>\n"));
+            }
+        }
+    }
     void base64PadsPerRfc4648() {
         QCOMPARE(base64Encode(""), "");
         QCOMPARE(base64Encode("f"), "Zg==");
