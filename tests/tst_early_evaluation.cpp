@@ -221,6 +221,49 @@ private slots:
         }
     }
 
+    // EXS-RELAY-WIDE's condition was rewritten without ".." so that it can run early: on random
+    // virtual servers it selects what the one written with ".." selected.
+    void theWideRelayConditionSelectsWhatItsFormerTextDid() {
+        const char* former =
+            "/snapshot/exchange/virtualServer[relayList[@status='valid' and "
+            "@mode='only-list-below' and address[@list='grant' and @hostBits > 8 and "
+            "(@hostBits < 32 or ../../@anonymous!='true')]]]";
+        auto catalogue = builtinRules();
+        const Rule& rule = *catalogue.find("EXS-RELAY-WIDE");
+        testsupport::SplitMix64 random(11);
+        const char* anonymous[] = {" anonymous=\"true\"", " anonymous=\"false\"", ""};
+        const char* hostBits[] = {"0", "8", "9", "16", "31", "32"};
+        std::string xml = "<snapshot><exchange>";
+        for (int i = 0; i < 2000; ++i) {
+            xml += "<virtualServer dn=\"CN=" + std::to_string(i) + "\"" +
+                   anonymous[random.below(3)] + ">";
+            for (std::size_t list = random.below(3); list > 0; --list) {
+                xml += std::string("<relayList status=\"") +
+                       (random.below(4) ? "valid" : "invalid") + "\" mode=\"" +
+                       (random.below(3) ? "only-list-below" : "all-except-list-below") + "\">";
+                for (std::size_t a = random.below(4); a > 0; --a)
+                    xml += std::string("<address list=\"") + (random.below(3) ? "grant" : "deny") +
+                           "\" hostBits=\"" + hostBits[random.below(6)] + "\"/>";
+                xml += "</relayList>";
+            }
+            xml += "</virtualServer>";
+        }
+        xml += "</exchange></snapshot>";
+        pugi::xml_document snapshot;
+        QVERIFY(snapshot.load_string(xml.c_str()));
+        auto dnsOf = [&](const pugi::xpath_node_set& nodes) {
+            QStringList dns;
+            for (const auto& node : nodes)
+                dns << node.node().attribute("dn").value();
+            return dns;
+        };
+        auto expected = dnsOf(snapshot.select_nodes(former));
+        QVERIFY(expected.size() > 100 && expected.size() < 1900);
+        QCOMPARE(dnsOf(snapshot.select_nodes(rule.condition.c_str())), expected);
+        QVERIFY(readsOnlyItsSubtree(rule.condition.substr(
+            rule.condition.find('[') + 1, rule.condition.size() - rule.condition.find('[') - 2)));
+    }
+
     // Should a node on a rule's path not have been built early (here one added afterwards), the
     // rule is run late on all its nodes, and the findings are still the same.
     void aNodeNotBuiltEarlyMakesItsPathRunLate() {
