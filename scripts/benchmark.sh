@@ -7,8 +7,9 @@
 #     same ldaps settings from a local slapd, alternating, RUNS runs each: both medians, the
 #     ratio, and one --timings phase breakdown;
 #  3. scaling (--scale): 10,000 against 100,000 virtual servers for `audit` and for
-#     `analyze --snapshot`, medians of RUNS runs each, with the peak RSS of each (about 2 minutes
-#     more on 2 shared cores, a third of it ldapadd loading 100,000 entries);
+#     `analyze --snapshot`, the two sizes alternating from two slapd instances, medians of RUNS
+#     runs each, with the peak RSS of each (about 2 minutes more on 2 shared cores, a third of it
+#     ldapadd loading 100,000 entries);
 #  4. hostile shapes (bench/bench_hostile.cpp): each at n/10 and at n, the ratio (target <= 10).
 # The directory is gen_directory.py's busy mix with 100 virtual servers per server: 10,000
 # virtual servers on 100 servers, every one breaking a rule (14,001 findings).
@@ -47,22 +48,28 @@ fi
 
 work=$(mktemp -d)
 export SLAPD_PORT=${SLAPD_PORT:-38910} SLAPD_TLS_PORT=${SLAPD_TLS_PORT:-38646}
-trap 'scripts/test-servers/slapd.sh stop "$work/slapd" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
-
-# (Re)starts slapd holding N virtual servers, 100 to a server.
-load_directory() {
-  local n=$1 start end
-  scripts/test-servers/slapd.sh stop "$work/slapd" >/dev/null 2>&1 || true
-  rm -rf "$work/slapd"
-  scripts/test-servers/slapd.sh start "$work/slapd" >/dev/null
-  set -a; . "$work/slapd/env"; set +a
-  python3 scripts/gen_directory.py --target slapd --virtual-servers "$n" \
-    --virtual-servers-per-server 100 --mix busy > "$work/data.ldif"
-  start=$(date +%s)
-  scripts/test-servers/slapd.sh load "$work/slapd" "$work/data.ldif"
-  end=$(date +%s)
-  echo "slapd loaded with $n virtual servers in $((end - start)) s"
+stop_directories() {
+  for directory in "$work"/slapd*/; do
+    [[ -d $directory ]] && scripts/test-servers/slapd.sh stop "$directory" >/dev/null 2>&1 || true
+  done
 }
+trap 'stop_directories; rm -rf "$work"' EXIT
+
+# Starts slapd NAME on the given ports holding N virtual servers, 100 to a server.
+start_directory() {
+  local name=$1 n=$2 start end
+  scripts/test-servers/slapd.sh stop "$work/$name" >/dev/null 2>&1 || true
+  rm -rf "$work/$name"
+  SLAPD_PORT=$3 SLAPD_TLS_PORT=$4 scripts/test-servers/slapd.sh start "$work/$name" >/dev/null
+  python3 scripts/gen_directory.py --target slapd --virtual-servers "$n" \
+    --virtual-servers-per-server 100 --mix busy > "$work/$name.ldif"
+  start=$(date +%s)
+  scripts/test-servers/slapd.sh load "$work/$name" "$work/$name.ldif"
+  end=$(date +%s)
+  echo "$name loaded with $n virtual servers in $((end - start)) s"
+}
+# Points live, reference and collect at slapd NAME.
+use_directory() { set -a; . "$work/$1/env"; set +a; }
 
 # Milliseconds a command takes; its exit code is ignored (audit exits 2 on findings).
 time_of() {
@@ -85,14 +92,15 @@ reference() {
     -y "$SLAPD_READER_PASSWORD_FILE" -E pr=1000/noprompt -b "CN=Configuration,$SLAPD_BASE" "$filter"
 }
 offline_analyze() {
-  "$relayaudit" analyze --snapshot "$work/snapshot.xml" --xml "$work/report.xml" \
+  "$relayaudit" analyze --snapshot "$work/snapshot-$snapshot_of.xml" --xml "$work/report.xml" \
     --html "$work/report.html" "$@"
 }
 filter='(|(objectClass=msExchOrganizationContainer)(objectClass=msExchExchangeServer)(objectClass=protocolCfgSMTPServer)(objectClass=msExchSmtpReceiveConnector)(objectClass=msExchRoutingSMTPConnector))'
 
 echo
 echo "== 2. relayaudit audit against ldapsearch, $count virtual servers, slapd over ldaps =="
-load_directory "$count"
+start_directory slapd "$count" "$SLAPD_PORT" "$SLAPD_TLS_PORT"
+use_directory slapd
 ours=() refs=()
 for run in $(seq 1 "$runs"); do
   ours+=("$(time_of live)")
@@ -112,19 +120,31 @@ echo "peak RSS of audit at $count: $(peak_mb "$work/timings.txt") MB (target <= 
 if [[ $scale == 1 ]]; then
   echo
   echo "== 3. Scaling: 10,000 against 100,000 virtual servers =="
-  declare -A audit_ms analyze_ms audit_rss analyze_rss
+  declare -A audit_ms analyze_ms audit_rss analyze_rss audit_runs analyze_runs
+  stop_directories # the one of part 2; both sizes run side by side here
+  start_directory slapd10k 10000 $((SLAPD_PORT + 10)) $((SLAPD_TLS_PORT + 10))
+  start_directory slapd100k 100000 $((SLAPD_PORT + 11)) $((SLAPD_TLS_PORT + 11))
   for n in 10000 100000; do
-    load_directory "$n"
+    use_directory "slapd$((n / 1000))k"
     "$relayaudit" collect --uri "$SLAPD_LDAPS_URI" --ca-file "$SLAPD_CA" --bind-dn "$SLAPD_READER_DN" \
-      --password-file "$SLAPD_READER_PASSWORD_FILE" --snapshot-out "$work/snapshot.xml" 2>/dev/null
-    a=() b=()
-    # As many runs as the ratio's (--runs): with three, the 10k median moved by 10-30% from one
-    # benchmark run to the next, and the 100k/10k figure with it.
-    for run in $(seq 1 "$runs"); do
-      a+=("$(time_of live)")
-      b+=("$(time_of offline_analyze)")
+      --password-file "$SLAPD_READER_PASSWORD_FILE" --snapshot-out "$work/snapshot-$n.xml" 2>/dev/null
+  done
+  # The two sizes alternate, as many runs each as the ratio's (--runs): this VM's speed drifts
+  # by tens of percent within minutes, and run one size after the other the drift went into the
+  # 100k/10k figure (12.1 for audit in a run where alternating runs of the same binary gave 9.1).
+  for run in $(seq 1 "$runs"); do
+    for n in 10000 100000; do
+      use_directory "slapd$((n / 1000))k"
+      snapshot_of=$n
+      audit_runs[$n]+="$(time_of live) "
+      analyze_runs[$n]+="$(time_of offline_analyze) "
     done
-    audit_ms[$n]=$(median "${a[@]}") analyze_ms[$n]=$(median "${b[@]}")
+  done
+  for n in 10000 100000; do
+    use_directory "slapd$((n / 1000))k"
+    snapshot_of=$n
+    # shellcheck disable=SC2086 # the runs are words
+    audit_ms[$n]=$(median ${audit_runs[$n]}) analyze_ms[$n]=$(median ${analyze_runs[$n]})
     live --timings > /dev/null 2> "$work/timings.txt" || true
     audit_rss[$n]=$(peak_mb "$work/timings.txt")
     echo "audit --timings at $n:"
