@@ -16,14 +16,6 @@ using testsupport::Forest;
 
 namespace {
 
-CollectionContext testContext() {
-    CollectionContext context;
-    context.sourceKind = "ldif";
-    context.toolVersion = "test";
-    context.collectedAt = "2026-01-01T00:00:00Z";
-    return context;
-}
-
 std::string textOf(pugi::xml_node node) {
     std::ostringstream out;
     node.print(out, "", pugi::format_raw);
@@ -120,7 +112,7 @@ void buildWithEarlyEvaluation(const Forest& forest, pugi::xml_document& snapshot
                             });
     for (const auto& entry : forest.entries)
         builder.add(entry);
-    builder.finish(testContext());
+    builder.finish(testsupport::fixedContext());
 }
 
 } // namespace
@@ -181,7 +173,7 @@ private slots:
             });
         for (const auto& entry : forest.entries)
             builder.add(entry);
-        builder.finish(testContext());
+        builder.finish(testsupport::fixedContext());
         QCOMPARE(told.size(), std::size_t(300 + 60 + 5));
         std::map<const void*, pugi::xml_node> finished;
         for (const char* path :
@@ -205,7 +197,7 @@ private slots:
         for (std::uint64_t seed : {1, 2, 3, 4}) {
             auto forest = randomForest(seed, seed % 2 == 0);
             pugi::xml_document plain;
-            buildSnapshot(forest.entries, testContext(), plain);
+            buildSnapshot(forest.entries, testsupport::fixedContext(), plain);
             auto expected = linesOf(catalogue.evaluate(plain));
 
             pugi::xml_document snapshot;

@@ -24,21 +24,13 @@ std::string snapshotText(const std::vector<DirectoryEntry>& entries,
     return snapshotToString(document);
 }
 
-CollectionContext ldifContext() {
-    CollectionContext context;
-    context.sourceKind = "ldif";
-    context.toolVersion = "test";
-    context.collectedAt = "2026-01-01T00:00:00Z";
-    return context;
-}
-
 // The snapshot from all entries and the one from the sieved entries, for comparison.
 std::pair<std::string, std::string> bothWays(const std::vector<DirectoryEntry>& entries) {
-    auto whole = snapshotText(entries, ldifContext());
+    auto whole = snapshotText(entries, testsupport::fixedContext());
     SnapshotEntrySieve sieve;
     for (auto entry : entries)
         sieve.add(std::move(entry));
-    auto context = ldifContext();
+    auto context = testsupport::fixedContext();
     auto kept = sieve.finish(context);
     return {whole, snapshotText(kept, context)};
 }

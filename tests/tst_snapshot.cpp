@@ -51,17 +51,8 @@ QString textOf(const pugi::xml_document& document) {
     return QString::fromStdString(out.str());
 }
 
-// The context every test snapshot is built with: fixed version and time, so documents compare.
-CollectionContext testContext(const std::string& source = "ldif") {
-    CollectionContext context;
-    context.sourceKind = source;
-    context.toolVersion = "test";
-    context.collectedAt = "2026-01-01T00:00:00Z";
-    return context;
-}
-
 pugi::xml_document build(const Forest& forest, const std::string& source = "ldif") {
-    const CollectionContext context = testContext(source);
+    const CollectionContext context = testsupport::fixedContext(source);
     pugi::xml_document snapshot;
     buildSnapshot(forest.entries, context, snapshot);
     return snapshot;
@@ -210,7 +201,7 @@ private slots:
     void entriesHandedOverOneByOneGiveTheSameSnapshot() {
         auto forest = sampleForest();
         auto whole = build(forest);
-        const CollectionContext context = testContext();
+        const CollectionContext context = testsupport::fixedContext();
         pugi::xml_document streamed;
         SnapshotBuilder builder(streamed);
         for (auto& entry : forest.entries) {
@@ -229,7 +220,7 @@ private slots:
     void entriesBuiltOnASecondThreadGiveTheSameSnapshot() {
         auto forest = sampleForest();
         auto whole = build(forest);
-        const CollectionContext context = testContext();
+        const CollectionContext context = testsupport::fixedContext();
         pugi::xml_document threaded;
         SnapshotBuildThread builder(threaded, RawValues::Kept, 1);
         for (auto& entry : forest.entries)
@@ -266,7 +257,7 @@ private slots:
             decoded.attributes = entry.attributes;
             builder.add(std::move(decoded));
         }
-        builder.finish(testContext());
+        builder.finish(testsupport::fixedContext());
         QCOMPARE(textOf(threaded), textOf(whole));
     }
 
@@ -277,7 +268,7 @@ private slots:
         forest.receiveConnector("EXCH03", "Default EXCH03", {{"msExchSmtpReceiveBindings", ":25"}});
         forest.smtpConnector("Internet", {"SMTP:*;1"}, "smarthost.example");
         auto whole = build(forest);
-        const CollectionContext context = testContext();
+        const CollectionContext context = testsupport::fixedContext();
         pugi::xml_document lean;
         buildSnapshot(forest.entries, context, lean, RawValues::LeftOut);
         QVERIFY(whole.select_node("//virtualServer/raw"));

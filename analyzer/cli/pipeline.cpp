@@ -164,7 +164,7 @@ void collectSnapshot(const LiveOptions& options, pugi::xml_document& snapshot, s
     // Entries are built into the snapshot as they arrive, on a second thread while this one
     // waits for the directory; only what needs every entry waits for finish().
     // The rule tests, and rules, that read only one object run on it there as soon as it is built
-    // (early_evaluation.h): that thread has time to spare while the directory sends the next page.
+    // (early_evaluation.h): that thread waits while the directory sends the next page.
     SnapshotBuilder::ObjectBuilt objectBuilt;
     if (early)
         objectBuilt = [early](pugi::xml_node object, std::string_view path) {

@@ -1,10 +1,11 @@
 #pragma once
 // Rules run on each object as soon as it is built, while the collection is still waiting for the
-// directory (issue 10). A live audit builds the snapshot on a thread of its own that has time to
-// spare while the server sends the next page (measured: a busy loop of 40 ms added there left the
-// audit's total unchanged). Rule tests, and the whole of the rules that read nothing but their
-// object, run on each virtual server and connector there; the catalogue's evaluation afterwards
-// takes their answers and findings instead of working them out again.
+// directory (issue 10). A live audit builds the snapshot on a thread of its own, which waits for
+// the next page when the domain controller is another machine. Rule tests, and the whole of the
+// rules that read nothing but their object, run on each virtual server and connector there; the
+// catalogue's evaluation afterwards takes their answers and findings instead of working them out
+// again. (With slapd on the same two cores, as in the benchmark, the collection is CPU-bound and
+// grows by about what the rule phase loses: docs/design.md, sixth round.)
 //
 // Only what reads nothing but the object's own subtree runs early (xpath_locality.h): an object
 // built at once is complete when the builder hands it over and nothing below it changes later,

@@ -1,6 +1,6 @@
 #include "xpath_locality.h"
 
-#include <array>
+#include <string_view>
 
 namespace relayaudit {
 

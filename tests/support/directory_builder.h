@@ -4,6 +4,7 @@
 // builder of directory entries and LDIF text for rule and CLI tests.
 #include "base64.h"
 #include "directory.h"
+#include "snapshot.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -205,6 +206,15 @@ inline std::string securityDescriptor(const std::vector<TestAce>& aces) {
 }
 
 inline const char* kAcceptAnyRecipient = "5c82f031-4e4c-4326-88e1-8c4f0cad9de5";
+
+// The context test snapshots are built with: a fixed version and time, so documents compare.
+inline relayaudit::CollectionContext fixedContext(const std::string& source = "ldif") {
+    relayaudit::CollectionContext context;
+    context.sourceKind = source;
+    context.toolVersion = "test";
+    context.collectedAt = "2026-01-01T00:00:00Z";
+    return context;
+}
 
 // Directory entries for tests, and their LDIF form.
 class Forest {
