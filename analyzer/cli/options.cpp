@@ -28,7 +28,8 @@ Usage:
   relayaudit COMMAND --help          the options of one command
   relayaudit COMMAND ... --timings   after the run, print to stderr the time of each phase
                                      (connect+bind, search wait, decode, snapshot build, rule
-                                     evaluation, XML, HTML, other outputs) and the peak RSS
+                                     evaluation, XML, HTML, other outputs), for a live
+                                     collection the time after its last entry, and the peak RSS
 
 Commands:
   analyze   judge an LDIF export (ldapsearch or ldifde; several files are merged: the
