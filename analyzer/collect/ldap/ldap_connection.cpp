@@ -266,11 +266,28 @@ void Connection::establish() {
         fd_ = tcp.fd;
         answered_ = true; // the TCP connection is established: silence now means a hang
         setOptions();
+        readAhead();
         if (tlsFromStart_)
             handshake(Stage::TlsConnect);
     }
     if (options_.startTls)
         startTls();
+}
+
+// Without it, libldap asks poll() and then reads each TLS record in two reads, its header and then
+// its body: three system calls for every entry (30,000 of them at 10,000 virtual servers, a third
+// of this thread's system time, measured with strace). liblber's read-ahead layer, put under TLS
+// on the TCP layer, reads whatever the socket holds, up to 64 KiB, and answers from that buffer;
+// libldap asks it whether data is buffered before it polls, so the timeouts still hold.
+void Connection::readAhead() {
+    Sockbuf* socketBuffer = nullptr;
+    if (ldap_get_option(ld_.get(), LDAP_OPT_SOCKBUF, &socketBuffer) != LDAP_OPT_SUCCESS ||
+        !socketBuffer)
+        fail("libldap gave no socket buffer for " + endpoint());
+    int size = 64 * 1024;
+    if (ber_sockbuf_add_io(socketBuffer, &ber_sockbuf_io_readahead, LBER_SBIOD_LEVEL_PROVIDER,
+                           &size) != 0)
+        fail("liblber could not add its read-ahead layer for " + endpoint());
 }
 
 void Connection::handshake(Stage stage) {

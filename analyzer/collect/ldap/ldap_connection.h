@@ -43,6 +43,7 @@ private:
     void parseUri();
     void setOption(int option, const void* value, const char* name);
     void setOptions();
+    void readAhead();
     std::string connectAdvice(Stage stage) const;
     [[noreturn]] void failConnect(Stage stage, int code,
                                   std::chrono::steady_clock::duration took) const;
