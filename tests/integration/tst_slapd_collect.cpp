@@ -198,6 +198,13 @@ private slots:
         QVERIFY2(xml.contains("<guest "), "the Guest account was not read");
         fullCollectionBytes_ = proxy.downstreamBytes();
         QVERIFY(fullCollectionBytes_ > 0);
+        // The progress line counts the entries streamed to the builder (it once said 0).
+        auto counted =
+            QRegularExpression("Exchange objects: (\\d+) in (\\d+) pages").match(run.err);
+        QVERIFY2(counted.hasMatch(), qPrintable(run.err.right(1500)));
+        QVERIFY2(counted.captured(1).toInt() > expectedVirtualServers(),
+                 qPrintable(counted.captured(0)));
+        QVERIFY2(counted.captured(2).toInt() > 1, qPrintable(counted.captured(0)));
     }
 
     // The number of LDAP searches does not grow with the number of domains (issue 10): the

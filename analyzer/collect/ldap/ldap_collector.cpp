@@ -300,7 +300,11 @@ private:
         request.paged = true;
         request.sdFlags = true;
         // Thousands of entries: each goes on as soon as it is complete, not after the last page.
-        request.stream = [this](DirectoryEntry&& entry) { deliver(std::move(entry)); };
+        std::size_t streamed = 0;
+        request.stream = [this, &streamed](DirectoryEntry&& entry) {
+            ++streamed;
+            deliver(std::move(entry));
+        };
         auto outcome = searcher_.run(*main_, request);
         if (!outcome.ok() && refusedForThisAccount(outcome)) {
             // The naming context exists (the rootDSE names it): a refusal is something this
@@ -310,7 +314,8 @@ private:
         } else if (!outcome.ok()) {
             failConfigurationSearch(request, outcome);
         }
-        say("Exchange objects: " + std::to_string(outcome.entries.size()) + " in " +
+        // Streamed entries are gone from outcome.entries by now: count them as they went.
+        say("Exchange objects: " + std::to_string(streamed + outcome.entries.size()) + " in " +
             std::to_string(outcome.pages) + (outcome.pages == 1 ? " page" : " pages"));
         for (auto& entry : outcome.entries)
             deliver(std::move(entry));
