@@ -233,6 +233,41 @@ private slots:
         QVERIFY(!equalsIgnoreCase("cn", "cn "));
         QVERIFY(!equalsIgnoreCase("\xC3\x9C", "\xC3\xBC")); // Ü and ü: not ASCII, not folded
     }
+    // The comparison skips equal eight-byte words and folds only words that differ: checked
+    // against a byte-by-byte fold on every length up to 40 and a difference at every position.
+    void equalsIgnoreCaseMatchesByteByByteFolding() {
+        auto reference = [](std::string_view a, std::string_view b) {
+            auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c; };
+            if (a.size() != b.size())
+                return false;
+            for (std::size_t i = 0; i < a.size(); ++i)
+                if (lower(a[i]) != lower(b[i]))
+                    return false;
+            return true;
+        };
+        const std::string alphabet = "aAzZ@[`{09-\x80\xC3";
+        int compared = 0;
+        for (std::size_t size = 0; size <= 40; ++size) {
+            std::string base;
+            for (std::size_t i = 0; i < size; ++i)
+                base += alphabet[(i * 7 + size) % alphabet.size()];
+            for (std::size_t at = 0; at < size; ++at)
+                for (char replacement : alphabet) {
+                    std::string other = base;
+                    other[at] = replacement;
+                    QCOMPARE(equalsIgnoreCase(base, other), reference(base, other));
+                    QCOMPARE(equalsIgnoreCase(other, base), reference(other, base));
+                    ++compared;
+                }
+            std::string upper = base;
+            for (char& c : upper)
+                if (c >= 'a' && c <= 'z')
+                    c = char(c - 'a' + 'A');
+            QVERIFY(equalsIgnoreCase(base, upper));
+            QVERIFY(!equalsIgnoreCase(base, upper + "x"));
+        }
+        QVERIFY(compared > 10000);
+    }
     void equalsIgnoreCaseIgnoresTheLocale() {
         // In a Turkish locale toupper('i') is not 'I'; LDAP names must not depend on that.
         QVERIFY(equalsIgnoreCase("objectClass", "OBJECTCLASS"));

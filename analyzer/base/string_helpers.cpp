@@ -1,6 +1,7 @@
 #include "string_helpers.h"
 
 #include <algorithm>
+#include <cstring>
 
 namespace relayaudit {
 
@@ -10,10 +11,21 @@ char lowerAscii(char c) {
 }
 } // namespace
 
-bool equalsIgnoreCase(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return lowerAscii(x) == lowerAscii(y);
-           });
+bool equalsIgnoreCaseSameSize(const char* a, const char* b, std::size_t size) {
+    // Names from the directory usually match in case too: equal words are skipped eight bytes at
+    // a time, and only a word that differs is folded byte by byte.
+    std::size_t i = 0;
+    for (; i + 8 <= size; i += 8) {
+        if (std::memcmp(a + i, b + i, 8) == 0)
+            continue;
+        for (std::size_t j = i; j < i + 8; ++j)
+            if (lowerAscii(a[j]) != lowerAscii(b[j]))
+                return false;
+    }
+    for (; i < size; ++i)
+        if (lowerAscii(a[i]) != lowerAscii(b[i]))
+            return false;
+    return true;
 }
 
 bool startsWithIgnoreCase(std::string_view text, std::string_view prefix) {

@@ -6,7 +6,12 @@
 
 namespace relayaudit {
 
-bool equalsIgnoreCase(std::string_view a, std::string_view b);
+// Inline up to the size check: most names compared while decoding and building differ in length
+// (DirectoryEntry::find alone made 310,000 out-of-line calls at 10,000 virtual servers).
+bool equalsIgnoreCaseSameSize(const char* a, const char* b, std::size_t size);
+inline bool equalsIgnoreCase(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && equalsIgnoreCaseSameSize(a.data(), b.data(), a.size());
+}
 bool startsWithIgnoreCase(std::string_view text, std::string_view prefix);
 std::string toLowerAscii(std::string_view text);
 // The same into `out`, reusing its buffer (for lookups made once per entry).
