@@ -12,6 +12,7 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
+#include <algorithm>
 #include <map>
 #include <random>
 #include <sstream>
@@ -213,6 +214,62 @@ private slots:
         auto organization = streamed.select_node("//organization").node();
         QCOMPARE(QString(organization.attribute("virtualServers").value()), QString("3"));
         QVERIFY(streamed.select_node("//organization/following-sibling::virtualServer"));
+    }
+
+    // finish() puts the exchange element last and each kind in it after the other, whatever
+    // order the entries came in: organisations, servers, virtual servers, receive connectors,
+    // SMTP connectors, each kind in the order it came (the virtual servers are built in the
+    // exchange element itself, the others moved in). Also without any virtual server.
+    void exchangeObjectsAreGroupedByKindInArrivalOrder() {
+        for (bool withVirtualServers : {true, false}) {
+            auto forest = sampleForest();
+            forest.receiveConnector("EXCH03", "Relay",
+                                    {{"msExchSmtpReceiveBindings", "0.0.0.0:25"}});
+            forest.smtpConnector("Internet", {"SMTP:*;1"});
+            for (const char* server : {"EXCH01", "EXCH02"})
+                forest.add(forest.serverDn(server), {"top", "server", "msExchExchangeServer"});
+            forest.receiveConnector("EXCH03", "Default",
+                                    {{"msExchSmtpReceiveBindings", "0.0.0.0:25"}});
+            if (!withVirtualServers)
+                std::erase_if(forest.entries, [](const DirectoryEntry& entry) {
+                    return entry.hasObjectClass("protocolCfgSMTPServer");
+                });
+            std::reverse(forest.entries.begin(), forest.entries.end()); // kinds interleaved
+            std::vector<std::string> virtualServerDns, receiveConnectorDns;
+            for (const auto& entry : forest.entries) {
+                if (entry.hasObjectClass("protocolCfgSMTPServer"))
+                    virtualServerDns.push_back(entry.dn);
+                if (entry.hasObjectClass("msExchSmtpReceiveConnector"))
+                    receiveConnectorDns.push_back(entry.dn);
+            }
+            auto snapshot = build(forest);
+            auto root = snapshot.child("snapshot");
+            QCOMPARE(QString(root.last_child().name()), QString("exchange"));
+            QVERIFY(!snapshot.select_node("//pending"));
+            const std::vector<std::string> order = {"organization", "server", "virtualServer",
+                                                    "receiveConnector", "smtpConnector"};
+            std::size_t kind = 0;
+            std::vector<std::string> seenVirtualServers, seenReceiveConnectors;
+            std::map<std::string, int> counts;
+            for (auto child : root.child("exchange").children()) {
+                auto at = std::find(order.begin(), order.end(), std::string(child.name()));
+                QVERIFY2(at != order.end(), child.name());
+                QVERIFY2(std::size_t(at - order.begin()) >= kind, child.name());
+                kind = std::size_t(at - order.begin());
+                ++counts[child.name()];
+                if (kind == 2)
+                    seenVirtualServers.push_back(child.attribute("dn").value());
+                if (kind == 3)
+                    seenReceiveConnectors.push_back(child.attribute("dn").value());
+            }
+            QCOMPARE(counts["organization"], 1);
+            QVERIFY(counts["server"] > 0);
+            QCOMPARE(counts["smtpConnector"], 1);
+            QCOMPARE(std::size_t(counts["virtualServer"]), virtualServerDns.size());
+            QCOMPARE(withVirtualServers, !virtualServerDns.empty());
+            QVERIFY(seenVirtualServers == virtualServerDns);
+            QVERIFY(seenReceiveConnectors == receiveConnectorDns);
+        }
     }
 
     // A live collection builds on a second thread (SnapshotBuildThread); with a queue of one

@@ -191,14 +191,17 @@ SnapshotBuilder::SnapshotBuilder(pugi::xml_document& snapshot, RawValues rawValu
       objectBuilt_(std::move(objectBuilt)), places_(std::make_unique<Places>()) {
     snapshot_.reset();
     root_ = snapshot_.append_child("snapshot");
-    virtualServers_ = root_.append_child("pending");
+    // The virtual servers, most of a large snapshot, go straight into the exchange element; the
+    // connectors wait in holders, so that finish() can put each kind after the other.
+    virtualServers_ = root_.append_child("exchange");
     receiveConnectors_ = root_.append_child("pending");
     smtpConnectors_ = root_.append_child("pending");
 }
 
 namespace {
 
-// The three holders the objects built at once go into until finish() moves them in place.
+// Where the objects built at once go: the exchange element itself for virtual servers, a holder
+// for each kind of connector until finish() moves them in place.
 struct BuiltAtOnce {
     pugi::xml_node virtualServers, receiveConnectors, smtpConnectors;
     bool rawValues;
@@ -325,11 +328,25 @@ void SnapshotBuilder::finish(const CollectionContext& context) {
     build::appendUnreadable(root.child("forest"), places_->organizationSeen,
                             places_->exchangeContainerDn, context);
     build::appendDomains(root, unique, context);
-    auto exchange = root.append_child("exchange");
+    // The exchange element, holding the virtual servers, moves after the domains in one move;
+    // the organisations and servers go in before its first virtual server, the connectors after
+    // its last, each kind in the order it came. (Moving 10,000 virtual servers one by one out of
+    // a holder took 3 ms here, on the thread the audit waits for.)
+    auto exchange = virtualServers_;
+    root.append_move(exchange);
+    const auto firstVirtualServer = exchange.first_child();
+    auto organizationsAndServers = root.append_child("pending");
     build::appendOrganizationsAndServers(
-        exchange, unique, [this](const DirectoryEntry& entry) { return places_->under(entry); });
-    // The objects built at once, in the order they came, after the organisations and servers.
-    for (auto holder : {virtualServers_, receiveConnectors_, smtpConnectors_}) {
+        organizationsAndServers, unique,
+        [this](const DirectoryEntry& entry) { return places_->under(entry); });
+    while (auto child = organizationsAndServers.first_child()) {
+        if (firstVirtualServer)
+            exchange.insert_move_before(child, firstVirtualServer);
+        else
+            exchange.append_move(child);
+    }
+    root.remove_child(organizationsAndServers);
+    for (auto holder : {receiveConnectors_, smtpConnectors_}) {
         while (auto child = holder.first_child())
             exchange.append_move(child);
         root.remove_child(holder);

@@ -50,7 +50,8 @@ private:
     bool placeAndBuild(const DirectoryEntry& entry);
     pugi::xml_document& snapshot_;
     pugi::xml_node root_;
-    pugi::xml_node virtualServers_, receiveConnectors_, smtpConnectors_; // moved in by finish()
+    // virtualServers_ is the exchange element; the connectors are moved into it by finish().
+    pugi::xml_node virtualServers_, receiveConnectors_, smtpConnectors_;
     bool rawValues_ = true;
     ObjectBuilt objectBuilt_;
     TextSet seen_;        // lower-case DNs

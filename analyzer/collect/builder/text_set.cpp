@@ -1,6 +1,8 @@
 #include "text_set.h"
 
+#include <algorithm>
 #include <cstring>
+#include <functional>
 
 namespace relayaudit {
 
@@ -21,14 +23,40 @@ std::string_view TextSet::keep(std::string_view text) {
 }
 
 bool TextSet::insert(std::string_view text) {
-    if (texts_.count(text) != 0)
-        return false;
-    texts_.insert(keep(text));
-    return true;
+    if ((used_ + 1) * 2 > slots_.size())
+        grow();
+    const std::size_t hash = std::hash<std::string_view>{}(text);
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t at = hash & mask;; at = (at + 1) & mask) {
+        Slot& slot = slots_[at];
+        if (!slot.used) {
+            slot = {keep(text), hash, true};
+            ++used_;
+            return true;
+        }
+        if (slot.hash == hash && slot.text == text)
+            return false;
+    }
+}
+
+// Doubling keeps the cost of all insertions linear in their number.
+void TextSet::grow() {
+    std::vector<Slot> old(std::max<std::size_t>(64, slots_.size() * 2));
+    old.swap(slots_);
+    const std::size_t mask = slots_.size() - 1;
+    for (const Slot& slot : old) {
+        if (!slot.used)
+            continue;
+        std::size_t at = slot.hash & mask;
+        while (slots_[at].used)
+            at = (at + 1) & mask;
+        slots_[at] = slot;
+    }
 }
 
 void TextSet::clear() {
-    std::unordered_set<std::string_view>().swap(texts_);
+    std::vector<Slot>().swap(slots_);
+    used_ = 0;
     std::vector<std::unique_ptr<char[]>>().swap(blocks_);
     std::vector<std::unique_ptr<char[]>>().swap(large_);
     usedInLastBlock_ = kBlockSize;

@@ -3,10 +3,12 @@
 // seen (10,000 virtual servers are 2 MB of DNs). A string each was a small allocation per DN,
 // spread among the snapshot's own memory, that stayed resident after the set was cleared, at the
 // audit's peak of memory; the blocks are large enough to be handed back to the system whole.
+// The set itself is one table of slots (open addressing), not a node per text: clearing a node
+// per DN at the end of the collection was 2.5 ms at 10,000 virtual servers, on the thread the
+// audit waits for, and each text was hashed twice (a lookup, then the insertion).
 #include <cstddef>
 #include <memory>
 #include <string_view>
-#include <unordered_set>
 #include <vector>
 
 namespace relayaudit {
@@ -26,7 +28,15 @@ private:
     std::vector<std::unique_ptr<char[]>> blocks_; // filled in turn
     std::vector<std::unique_ptr<char[]>> large_;  // a text longer than a block each
     std::size_t usedInLastBlock_ = kBlockSize;    // no block yet
-    std::unordered_set<std::string_view> texts_;
+    void grow();
+
+    struct Slot {
+        std::string_view text;
+        std::size_t hash = 0;
+        bool used = false;
+    };
+    std::vector<Slot> slots_; // a power of two in size, at most half used
+    std::size_t used_ = 0;
 };
 
 } // namespace relayaudit
