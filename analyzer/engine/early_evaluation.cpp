@@ -4,6 +4,7 @@
 #include "xpath_locality.h"
 
 #include <algorithm>
+#include <cstdint>
 
 namespace relayaudit {
 
@@ -95,7 +96,7 @@ void EarlyEvaluation::objectBuilt(pugi::xml_node object, std::string_view path) 
         if (candidates_[id].test->evaluate_boolean(node))
             outcomes.passed |= bit;
     }
-    outcomes_[object.internal_object()] = outcomes;
+    keepOutcomes(object.internal_object(), outcomes);
     for (auto& whole : wholeRules_) {
         if (whole.path != path)
             continue;
@@ -111,9 +112,52 @@ int EarlyEvaluation::idOf(const std::string& path, const CompiledXPath* test) co
     return found == ids_.end() ? kNotEarly : found->second;
 }
 
+namespace {
+// Nodes are pugixml structs of at least 32 bytes: the low bits carry nothing.
+std::size_t slotOf(const pugi::xml_node_struct* node, std::size_t mask) {
+    return ((reinterpret_cast<std::uintptr_t>(node) >> 5) * 0x9E3779B97F4A7C15ull >> 16) & mask;
+}
+} // namespace
+
+void EarlyEvaluation::keepOutcomes(const pugi::xml_node_struct* node, const Outcomes& outcomes) {
+    if ((outcomesUsed_ + 1) * 2 > outcomes_.size()) {
+        std::vector<OutcomeSlot> old(std::max<std::size_t>(64, outcomes_.size() * 2));
+        old.swap(outcomes_);
+        const std::size_t mask = outcomes_.size() - 1;
+        for (const auto& slot : old)
+            if (slot.node) {
+                std::size_t at = slotOf(slot.node, mask);
+                while (outcomes_[at].node)
+                    at = (at + 1) & mask;
+                outcomes_[at] = slot;
+            }
+    }
+    const std::size_t mask = outcomes_.size() - 1;
+    for (std::size_t at = slotOf(node, mask);; at = (at + 1) & mask) {
+        auto& slot = outcomes_[at];
+        if (slot.node == node) {
+            slot.outcomes = outcomes; // told twice: the last answers count
+            return;
+        }
+        if (!slot.node) {
+            slot = {node, outcomes};
+            ++outcomesUsed_;
+            return;
+        }
+    }
+}
+
 const EarlyEvaluation::Outcomes* EarlyEvaluation::outcomesOf(pugi::xml_node node) const {
-    auto found = outcomes_.find(node.internal_object());
-    return found == outcomes_.end() ? nullptr : &found->second;
+    if (outcomes_.empty())
+        return nullptr;
+    const std::size_t mask = outcomes_.size() - 1;
+    for (std::size_t at = slotOf(node.internal_object(), mask);; at = (at + 1) & mask) {
+        const auto& slot = outcomes_[at];
+        if (slot.node == node.internal_object())
+            return slot.node ? &slot.outcomes : nullptr;
+        if (!slot.node)
+            return nullptr;
+    }
 }
 
 bool EarlyEvaluation::ranWhole(const Rule& rule, std::size_t& objects) const {
@@ -133,7 +177,8 @@ std::vector<Finding> EarlyEvaluation::takeFindings(const Rule& rule) {
 }
 
 void EarlyEvaluation::release() {
-    std::unordered_map<const pugi::xml_node_struct*, Outcomes>().swap(outcomes_);
+    std::vector<OutcomeSlot>().swap(outcomes_);
+    outcomesUsed_ = 0;
     for (auto& whole : wholeRules_)
         std::vector<Finding>().swap(whole.findings);
 }
