@@ -83,7 +83,7 @@ bool passes(const SplitCondition& split, const std::vector<int>& earlyIds,
     for (std::size_t i = 0; i < split.tests.size(); ++i) {
         const int id = earlyIds[i];
         const bool known = early && id != EarlyEvaluation::kNotEarly && (early->known >> id & 1);
-        if (known ? !(early->passed >> id & 1) : !split.tests[i]->evaluate_boolean(node))
+        if (known ? !(early->passed >> id & 1) : !split.tests[i]->evaluateBoolean(node))
             return false;
     }
     return true;

@@ -89,11 +89,13 @@ const std::vector<int>& EarlyEvaluation::idsFor(std::string_view path) {
 void EarlyEvaluation::objectBuilt(pugi::xml_node object, std::string_view path) {
     const auto& ids = idsFor(path);
     const pugi::xpath_node node(object);
+    // Each node's attributes are read once for all the object's tests (simple_xpath.h).
+    attributesRead_.clear();
     Outcomes outcomes;
     for (int id : ids) {
         const std::uint64_t bit = std::uint64_t(1) << id;
         outcomes.known |= bit;
-        if (candidates_[id].test->evaluate_boolean(node))
+        if (candidates_[id].test->evaluateBoolean(node, &attributesRead_))
             outcomes.passed |= bit;
     }
     keepOutcomes(object.internal_object(), outcomes);

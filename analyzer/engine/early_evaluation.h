@@ -15,6 +15,7 @@
 // or evidence.
 #include "findings.h"
 #include "rules.h"
+#include "simple_xpath.h"
 
 #include <cstdint>
 #include <map>
@@ -90,6 +91,7 @@ private:
     std::vector<OutcomeSlot> outcomes_; // a power of two in size, at most half used
     std::size_t outcomesUsed_ = 0;
     std::vector<WholeRule> wholeRules_;
+    ObjectAttributes attributesRead_; // for the object being told, reused
 };
 
 } // namespace relayaudit

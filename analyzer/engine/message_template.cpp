@@ -178,7 +178,7 @@ void render(const std::vector<MessagePart>& parts, const pugi::xpath_node& conte
                 writer.value(part.query->evaluateString(context));
             break;
         case MessagePart::Kind::If: {
-            bool holds = part.query->evaluate_boolean(context);
+            bool holds = part.query->evaluateBoolean(context);
             if (ifOutcomes)
                 (*ifOutcomes)[part.ifIndex] |= holds ? 1u : 2u;
             render(holds ? part.then : part.otherwise, context, writer, ifOutcomes);

@@ -93,7 +93,7 @@ void makeFindings(const Rule& rule, const CompiledRule& compiled,
     for (const auto& node : selected) {
         for (const auto& let : compiled.lets)
             bindVariable(*compiled.variables, let.name.c_str(), *let.query, node);
-        if (compiled.where && !compiled.where->evaluate_boolean(node))
+        if (compiled.where && !compiled.where->evaluateBoolean(node))
             continue;
         Finding finding;
         finding.rule = &rule;
