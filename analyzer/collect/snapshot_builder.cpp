@@ -9,6 +9,7 @@
 #include "builder/build_smtp_connector.h"
 #include "builder/build_virtual_server.h"
 #include "builder/dn_tree.h"
+#include "builder/shared_names.h"
 #include "dn.h"
 #include "entry_sieve.h"
 #include "string_helpers.h"
@@ -194,6 +195,8 @@ SnapshotBuilder::SnapshotBuilder(pugi::xml_document& snapshot, RawValues rawValu
     // The virtual servers, most of a large snapshot, go straight into the exchange element; the
     // connectors wait in holders, so that finish() can put each kind after the other.
     virtualServers_ = root_.append_child("exchange");
+    namesHolder_ = root_.append_child("pending");
+    names_ = SharedAttributeNames(namesHolder_);
     receiveConnectors_ = root_.append_child("pending");
     smtpConnectors_ = root_.append_child("pending");
 }
@@ -299,16 +302,34 @@ bool SnapshotBuilder::placeAndBuild(const DirectoryEntry& entry) {
 }
 
 void SnapshotBuilder::add(const DirectoryEntry& entry) {
+    SharedAttributeNames::Scope sharedNames(names_);
     if (firstOfItsDn(entry) && !placeAndBuild(entry))
         kept_.push_back(entry);
 }
 
 void SnapshotBuilder::add(DirectoryEntry&& entry) {
+    SharedAttributeNames::Scope sharedNames(names_);
     if (firstOfItsDn(entry) && !placeAndBuild(entry))
         kept_.push_back(std::move(entry));
 }
 
 void SnapshotBuilder::finish(const CollectionContext& context) {
+    auto root = root_;
+    {
+        SharedAttributeNames::Scope sharedNames(names_);
+        finishDocument(context);
+    }
+    // The prototypes go; the names they lent stay in the document.
+    root.remove_child(namesHolder_);
+    names_ = SharedAttributeNames(pugi::xml_node());
+    kept_.clear();
+    seen_.clear();
+    malformed_.clear();
+    unique_ = duplicates_ = 0;
+    places_ = std::make_unique<Places>();
+}
+
+void SnapshotBuilder::finishDocument(const CollectionContext& context) {
     auto root = root_;
     set(root, "formatVersion", kSnapshotFormatVersion);
     set(root, "tool", "relayaudit");
@@ -351,11 +372,6 @@ void SnapshotBuilder::finish(const CollectionContext& context) {
             exchange.append_move(child);
         root.remove_child(holder);
     }
-    kept_.clear();
-    seen_.clear();
-    malformed_.clear();
-    unique_ = duplicates_ = 0;
-    places_ = std::make_unique<Places>();
 }
 
 void buildSnapshot(const std::vector<DirectoryEntry>& entries, const CollectionContext& context,

@@ -1,5 +1,6 @@
 #pragma once
 // Turns directory entries, whatever collected them, into the snapshot document.
+#include "builder/shared_names.h"
 #include "builder/text_set.h"
 #include "directory.h"
 #include "dn.h"
@@ -48,10 +49,14 @@ private:
     // Parses the DN, builds what is built at once and notes what finish() needs; true when the
     // entry is not needed again.
     bool placeAndBuild(const DirectoryEntry& entry);
+    // What finish() adds to the document, with the attribute names shared.
+    void finishDocument(const CollectionContext& context);
     pugi::xml_document& snapshot_;
     pugi::xml_node root_;
     // virtualServers_ is the exchange element; the connectors are moved into it by finish().
     pugi::xml_node virtualServers_, receiveConnectors_, smtpConnectors_;
+    pugi::xml_node namesHolder_; // the prototypes of names_, removed by finish()
+    SharedAttributeNames names_{pugi::xml_node()};
     bool rawValues_ = true;
     ObjectBuilt objectBuilt_;
     TextSet seen_;        // lower-case DNs

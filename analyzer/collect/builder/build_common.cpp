@@ -3,6 +3,7 @@
 #include "base64.h"
 #include "dn.h"
 #include "ldap_values.h"
+#include "shared_names.h"
 #include "string_helpers.h"
 #include "text_encoding.h"
 
@@ -18,8 +19,16 @@ std::string boolText(bool value) {
 }
 
 // Clean text (nearly all of it) goes into the document without a copy of its own.
+namespace {
+pugi::xml_attribute appendAttribute(pugi::xml_node node, const char* name) {
+    if (auto* names = SharedAttributeNames::active())
+        return names->append(node, name);
+    return node.append_attribute(name);
+}
+} // namespace
+
 void set(pugi::xml_node node, const char* name, std::string_view value) {
-    auto attribute = node.append_attribute(name);
+    auto attribute = appendAttribute(node, name);
     if (value.empty()) {
         attribute.set_value("");
         return;
@@ -44,7 +53,7 @@ void setNumber(pugi::xml_node node, const char* name, double value) {
         written = std::to_chars(text, text + sizeof text, static_cast<std::int64_t>(value));
     else
         written = std::to_chars(text, text + sizeof text, value, std::chars_format::general, 17);
-    node.append_attribute(name).set_value(text, std::size_t(written.ptr - text));
+    appendAttribute(node, name).set_value(text, std::size_t(written.ptr - text));
 }
 
 std::span<const std::uint8_t> bytesOf(const std::string& value) {
