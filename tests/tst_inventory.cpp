@@ -139,6 +139,22 @@ private slots:
                     std::string::npos);
         }
     }
+    // A virtual server's attributes in any order: the first of a repeated name counts (as
+    // xml_node::attribute and XPath give it), an absent one is empty.
+    void virtualServerAttributesInAnyOrderFirstOfARepeatedName() {
+        pugi::xml_document snapshot;
+        QVERIFY(snapshot.load_string(
+            "<snapshot><exchange><virtualServer requireTls='true' authFlags='5' server='EX1' "
+            "name='Default' dn='CN=1' authFlags='7' dn='CN=2' dnx='no' relayForAuthx='no'>"
+            "<relayList summary='only the list below: none'/></virtualServer></exchange>"
+            "</snapshot>"));
+        auto items = inventoryOf(snapshot);
+        QCOMPARE(items.size(), std::size_t(1));
+        QCOMPARE(line(items[0]),
+                 QString("virtual-server | CN=1 | Default | server EX1; relay: only the list "
+                         "below: none; relay for authenticated: ; authentication flags 5; TLS "
+                         "required: true"));
+    }
     void emptySnapshotHasAnEmptyInventory() {
         pugi::xml_document snapshot;
         snapshot.load_string("<snapshot formatVersion=\"2\"/>");
