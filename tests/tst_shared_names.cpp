@@ -6,6 +6,7 @@
 #include "builder/shared_names.h"
 
 #include <QtTest/QtTest>
+#include <iterator>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -73,6 +74,25 @@ private slots:
         // Pointers compared: QCOMPARE would compare the texts.
         QVERIFY(first.first_attribute().name() == second.first_attribute().name());
         QCOMPARE(QString(second.first_attribute().value()), QString("false"));
+    }
+
+    // A name XML cannot parse is appended as before, and parsed only once: the holder does not
+    // grow with the attributes.
+    void anUnparsableNameIsTriedOnce() {
+        pugi::xml_document document;
+        auto root = document.append_child("snapshot");
+        auto holder = root.append_child("pending");
+        SharedAttributeNames names(holder);
+        SharedAttributeNames::Scope scope(names);
+        auto node = root.append_child("a");
+        static const char* const kBad = "not a name";
+        build::set(node, kBad, "1");
+        const auto buffersAfterOne = std::distance(holder.begin(), holder.end());
+        for (int i = 0; i < 100; ++i)
+            build::set(node, kBad, "1");
+        QCOMPARE(std::distance(holder.begin(), holder.end()), buffersAfterOne);
+        QCOMPARE(QString(node.first_attribute().name()), QString(kBad));
+        QCOMPARE(std::distance(node.attributes_begin(), node.attributes_end()), 101L);
     }
 
     // Without a Scope (other documents, other threads) attributes are appended as before.

@@ -1,5 +1,6 @@
 #include "shared_names.h"
 
+#include <cstdint>
 #include <cstring>
 #include <string>
 
@@ -21,19 +22,44 @@ SharedAttributeNames* SharedAttributeNames::active() {
     return activeNames;
 }
 
+namespace {
+std::size_t hashOf(const char* name, std::size_t mask) {
+    return (reinterpret_cast<std::uintptr_t>(name) * 0x9E3779B97F4A7C15ull >> 32) & mask;
+}
+} // namespace
+
+SharedAttributeNames::Slot& SharedAttributeNames::slotOf(const char* name) {
+    for (std::size_t mask = slots_.size() - 1, at = hashOf(name, mask);; at = (at + 1) & mask)
+        if (slots_[at].name == name || !slots_[at].name)
+            return slots_[at];
+}
+
 pugi::xml_attribute SharedAttributeNames::prototypeOf(const char* name) {
-    auto& prototype = prototypes_[name];
-    if (prototype && std::strcmp(prototype.name(), name) == 0)
-        return prototype;
+    Slot* slot = &slotOf(name);
+    if (slot->name == name && std::strcmp(slot->text.c_str(), name) == 0)
+        return slot->prototype; // null when the name does not parse: appended as before
+    if (!slot->name) {
+        if ((used_ + 1) * 2 > slots_.size()) { // doubling: linear in the names in all
+            std::vector<Slot> old(slots_.size() * 2);
+            old.swap(slots_);
+            for (const Slot& kept : old)
+                if (kept.name)
+                    slotOf(kept.name) = kept;
+            slot = &slotOf(name);
+        }
+        ++used_;
+        slot->name = name;
+    }
+    slot->prototype = pugi::xml_attribute();
+    slot->text = name;
     // Parsed in place from a fragment the document keeps: the name is not allocated on its own.
     const std::string fragment = std::string("<p ") + name + "=\"\"/>";
-    if (!holder_.append_buffer(fragment.data(), fragment.size(), pugi::parse_minimal)) {
-        prototype = pugi::xml_attribute();
-        return prototype;
-    }
+    if (!holder_.append_buffer(fragment.data(), fragment.size(), pugi::parse_minimal))
+        return slot->prototype;
     auto parsed = holder_.last_child().first_attribute();
-    prototype = parsed && std::strcmp(parsed.name(), name) == 0 ? parsed : pugi::xml_attribute();
-    return prototype;
+    if (parsed && std::strcmp(parsed.name(), name) == 0)
+        slot->prototype = parsed;
+    return slot->prototype;
 }
 
 pugi::xml_attribute SharedAttributeNames::append(pugi::xml_node node, const char* name) {

@@ -10,7 +10,8 @@
 // active on their thread. Without a Scope they append attributes as before, so other documents
 // (the tests', the IMS servers') are built the usual way.
 #include <pugixml.hpp>
-#include <unordered_map>
+#include <string>
+#include <vector>
 
 namespace relayaudit {
 
@@ -40,8 +41,17 @@ private:
     pugi::xml_attribute prototypeOf(const char* name);
 
     pugi::xml_node holder_;
-    // By the name's address (the builders pass literals), checked by content on each use.
-    std::unordered_map<const char*, pugi::xml_attribute> prototypes_;
+    // By the name's address (the builders pass literals), checked by content on each use. Open
+    // addressing, as std::unordered_map's lookup cost more than the copy saves; a name whose
+    // address now holds other text gets a new prototype in its slot.
+    struct Slot {
+        const char* name = nullptr; // null: free
+        pugi::xml_attribute prototype;
+        std::string text; // the name's text when it was parsed (it may have failed to)
+    };
+    Slot& slotOf(const char* name);
+    std::vector<Slot> slots_ = std::vector<Slot>(64); // a power of two, at most half used
+    std::size_t used_ = 0;
 };
 
 } // namespace relayaudit
