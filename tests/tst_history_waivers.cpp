@@ -375,6 +375,19 @@ private slots:
         QVERIFY(
             findingsInXml(readBytes(xml), "//findings/finding[@rule='EXS-RELAY-OPEN']").isEmpty());
         QVERIFY(validates(kReportXsd, xml));
+        {
+            // The accepted finding names its inventory item, as a reported one does.
+            pugi::xml_document report;
+            QVERIFY(report.load_file(xml.toStdString().c_str()));
+            auto accepted = report.select_node("//acceptedRisks/waiver/finding").node();
+            QVERIFY(accepted.attribute("item"));
+            auto item = report.select_node(
+                ("//inventory/item[@id='" + std::string(accepted.attribute("item").value()) + "']")
+                    .c_str());
+            QVERIFY(item);
+            QVERIFY(QString(item.node().attribute("rdn").value())
+                        .startsWith("CN=1,CN=SMTP,CN=Protocols,CN=EXCH02,"));
+        }
         auto section = QString::fromUtf8(readBytes(html)).section("id=\"accepted-risks\"", 1);
         QVERIFY(section.contains("mail team") && section.contains("2027-06-30") &&
                 section.contains("Relay host behind the firewall") && section.contains("EXCH02"));

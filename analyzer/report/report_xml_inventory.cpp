@@ -3,18 +3,52 @@
 // is one item of the inventory and sits under a server that is another.
 #include "report_xml_inventory.h"
 
+#include <functional>
+
 namespace relayaudit {
+
+std::size_t InventoryLayout::itemWithDn(std::string_view dn) const {
+    if (dn.size() >= dnLengthSeen_.size() || !dnLengthSeen_[dn.size()])
+        return kNone;
+    const std::size_t hash = std::hash<std::string_view>{}(dn);
+    const std::size_t mask = itemByDn_.size() - 1;
+    for (std::size_t at = hash & mask;; at = (at + 1) & mask) {
+        const DnSlot& slot = itemByDn_[at];
+        if (slot.item == kNone)
+            return kNone;
+        if (slot.hash == hash && inventory_[slot.item].dn == dn)
+            return slot.item;
+    }
+}
+
+// The first item of a DN keeps it (an item with the same DN later is written whole).
+void InventoryLayout::addItem(std::string_view dn, std::size_t item) {
+    const std::size_t hash = std::hash<std::string_view>{}(dn);
+    const std::size_t mask = itemByDn_.size() - 1;
+    for (std::size_t at = hash & mask;; at = (at + 1) & mask) {
+        DnSlot& slot = itemByDn_[at];
+        if (slot.item == kNone) {
+            slot = {hash, item};
+            ++dnsUsed_;
+            break;
+        }
+        if (slot.hash == hash && inventory_[slot.item].dn == dn)
+            return;
+    }
+    if (dn.size() >= dnLengthSeen_.size())
+        dnLengthSeen_.resize(dn.size() + 1, false);
+    dnLengthSeen_[dn.size()] = true;
+}
 
 InventoryLayout::InventoryLayout(const std::vector<InventoryItem>& inventory,
                                  const AuditReport& report)
     : inventory_(inventory), parent_(inventory.size(), kNone), rdnLength_(inventory.size(), 0),
       hasId_(inventory.size(), false) {
-    itemByDn_.reserve(inventory.size());
-    auto itemWithDn = [this](std::string_view dn) {
-        if (dn.size() >= dnLengthSeen_.size() || !dnLengthSeen_[dn.size()])
-            return itemByDn_.end();
-        return itemByDn_.find(dn);
-    };
+    // Sized once for every item (at most half used): no rehash while the items go in.
+    std::size_t slots = 64;
+    while (slots < 2 * inventory.size())
+        slots *= 2;
+    itemByDn_.resize(slots);
     for (std::size_t i = 0; i < inventory.size(); ++i) {
         std::string_view dn = inventory[i].dn;
         if (dn.empty())
@@ -25,35 +59,45 @@ InventoryLayout::InventoryLayout(const std::vector<InventoryItem>& inventory,
              comma = dn.find(',', comma + 1)) {
             if (comma > 0 && dn[comma - 1] == '\\')
                 continue;
-            if (auto found = itemWithDn(dn.substr(comma + 1)); found != itemByDn_.end()) {
-                parent_[i] = found->second;
+            if (auto found = itemWithDn(dn.substr(comma + 1)); found != kNone) {
+                parent_[i] = found;
                 rdnLength_[i] = comma;
-                hasId_[found->second] = true;
+                hasId_[found] = true;
                 break;
             }
         }
-        itemByDn_.emplace(dn, i);
-        if (dn.size() >= dnLengthSeen_.size())
-            dnLengthSeen_.resize(dn.size() + 1, false);
-        dnLengthSeen_[dn.size()] = true;
+        addItem(dn, i);
     }
-    itemOfFinding_.reserve(report.findings.size());
-    auto mark = [&](const Finding& finding) {
-        if (auto found = itemWithDn(finding.object); found != itemByDn_.end()) {
-            hasId_[found->second] = true;
-            itemOfFinding_.emplace(&finding, found->second);
+    firstFinding_ = report.findings.data();
+    itemOfReportFinding_.assign(report.findings.size(), 0);
+    for (std::size_t f = 0; f < report.findings.size(); ++f)
+        if (auto found = itemWithDn(report.findings[f].object); found != kNone) {
+            hasId_[found] = true;
+            itemOfReportFinding_[f] = std::uint32_t(found + 1);
         }
-    };
-    for (const auto& finding : report.findings)
-        mark(finding);
     for (const auto& outcome : report.waivers)
         for (const auto& finding : outcome.accepted)
-            mark(finding);
+            if (auto found = itemWithDn(finding.object); found != kNone) {
+                hasId_[found] = true;
+                itemOfAcceptedFinding_.emplace(&finding, found);
+            }
+}
+
+std::size_t InventoryLayout::itemOf(const Finding& finding) const {
+    // std::less gives a total order over pointers into different arrays.
+    const std::less<const Finding*> before;
+    if (!before(&finding, firstFinding_) &&
+        before(&finding, firstFinding_ + itemOfReportFinding_.size())) {
+        const std::uint32_t item = itemOfReportFinding_[std::size_t(&finding - firstFinding_)];
+        return item == 0 ? kNone : item - 1;
+    }
+    auto found = itemOfAcceptedFinding_.find(&finding);
+    return found == itemOfAcceptedFinding_.end() ? kNone : found->second;
 }
 
 void InventoryLayout::writeObjectOf(XmlWriter& xml, const Finding& finding) const {
-    if (auto found = itemOfFinding_.find(&finding); found != itemOfFinding_.end())
-        xml.attribute("item", found->second + 1);
+    if (auto item = itemOf(finding); item != kNone)
+        xml.attribute("item", item + 1);
     else
         xml.attribute("object", finding.object);
 }
@@ -81,12 +125,12 @@ void InventoryLayout::writeInventory(XmlWriter& xml) const {
 
 bool InventoryLayout::objectNameFollowsFromItem(const Finding& finding) const {
     // The same item writeObjectOf named (found once, in the constructor).
-    auto found = itemOfFinding_.find(&finding);
-    if (found == itemOfFinding_.end())
+    const std::size_t item = itemOf(finding);
+    if (item == kNone)
         return false;
     std::string_view objectName = finding.objectName;
-    std::string_view name = inventory_[found->second].name;
-    std::size_t parent = parent_[found->second];
+    std::string_view name = inventory_[item].name;
+    std::size_t parent = parent_[item];
     if (parent == kNone || inventory_[parent].kind != "server")
         return objectName == name;
     std::string_view server = inventory_[parent].name;
