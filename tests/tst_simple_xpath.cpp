@@ -223,6 +223,30 @@ private slots:
         }
     }
 
+    // The simple attribute paths of messages read the kept attributes while a Scope is active:
+    // the same values as without (first attribute of a name, first child that has it).
+    void attributePathsReadTheKeptAttributes() {
+        pugi::xml_document document;
+        QVERIFY(document.load_string("<v x='1' x='2'><c/><c y='a'/><c y='b'/><?c y='p'?></v>"));
+        auto node = document.first_child();
+        std::string problem;
+        for (const char* expression : {"@x", "c/@y", "@z", "c/@z"}) {
+            auto query = compileXPath(expression, nullptr, problem);
+            QVERIFY(query);
+            const auto plain = query->directString(pugi::xpath_node(node));
+            ObjectAttributes kept;
+            ObjectAttributes::Scope scope(kept);
+            QVERIFY(ObjectAttributes::active() == &kept);
+            const auto read = query->directString(pugi::xpath_node(node));
+            QVERIFY(plain && read);
+            QCOMPARE(QString::fromUtf8(read->data(), qsizetype(read->size())),
+                     QString::fromUtf8(plain->data(), qsizetype(plain->size())));
+            QCOMPARE(QString::fromUtf8(read->data(), qsizetype(read->size())),
+                     QString::fromStdString(query->evaluate_string(pugi::xpath_node(node))));
+        }
+        QVERIFY(ObjectAttributes::active() == nullptr);
+    }
+
     // An attribute as the context goes to pugixml (its node() would be the parent element).
     void anAttributeContextIsLeftToPugixml() {
         pugi::xml_document document;

@@ -89,8 +89,10 @@ const std::vector<int>& EarlyEvaluation::idsFor(std::string_view path) {
 void EarlyEvaluation::objectBuilt(pugi::xml_node object, std::string_view path) {
     const auto& ids = idsFor(path);
     const pugi::xpath_node node(object);
-    // Each node's attributes are read once for all the object's tests (simple_xpath.h).
+    // Each node's attributes are read once for all the object's tests and findings
+    // (simple_xpath.h).
     attributesRead_.clear();
+    ObjectAttributes::Scope readOnce(attributesRead_);
     Outcomes outcomes;
     for (int id : ids) {
         const std::uint64_t bit = std::uint64_t(1) << id;

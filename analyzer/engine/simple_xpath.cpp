@@ -95,6 +95,32 @@ std::optional<ObjectAttributes::Range> ObjectAttributes::of(const pugi::xml_node
     return range(nodes_.back());
 }
 
+namespace {
+thread_local ObjectAttributes* activeAttributes = nullptr;
+}
+
+ObjectAttributes::Scope::Scope(ObjectAttributes& attributes) : previous_(activeAttributes) {
+    activeAttributes = &attributes;
+}
+
+ObjectAttributes::Scope::~Scope() {
+    activeAttributes = previous_;
+}
+
+ObjectAttributes* ObjectAttributes::active() {
+    return activeAttributes;
+}
+
+std::optional<const char*> ObjectAttributes::valueOf(const pugi::xml_node& node, const char* name) {
+    auto read = of(node);
+    if (!read)
+        return std::nullopt;
+    for (std::size_t i = 0; i < read->size; ++i)
+        if (read->names[i][0] == name[0] && std::strcmp(read->names[i], name) == 0)
+            return read->values[i];
+    return static_cast<const char*>(nullptr);
+}
+
 // Recursive descent over the subset's grammar (simple_xpath.h). Every failure means "outside the
 // subset": the expression then goes to pugixml, which evaluates it or has already said what is
 // wrong with it.

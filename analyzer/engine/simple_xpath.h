@@ -47,6 +47,25 @@ public:
     };
     // nullopt past kCachedNodes.
     std::optional<Range> of(const pugi::xml_node& node);
+    // The value of the node's first attribute of that name (null: none), from what was read;
+    // nullopt past kCachedNodes.
+    std::optional<const char*> valueOf(const pugi::xml_node& node, const char* name);
+
+    // While it lives, the tests and the simple attribute paths evaluated on this thread read
+    // attributes through `attributes` (the early evaluation of one object sets it, so that the
+    // findings it makes there read the object's attributes from the same arrays as its tests).
+    // The document must not change meanwhile.
+    class Scope {
+    public:
+        explicit Scope(ObjectAttributes& attributes);
+        ~Scope();
+        Scope(const Scope&) = delete;
+        Scope& operator=(const Scope&) = delete;
+
+    private:
+        ObjectAttributes* previous_;
+    };
+    static ObjectAttributes* active();
 
 private:
     static constexpr std::size_t kCachedNodes = 32;

@@ -60,13 +60,25 @@ std::optional<std::string_view> CompiledXPath::directString(const pugi::xpath_no
         return std::string_view();
     pugi::xml_node node = context.node();
     const char* name = direct_->attribute.c_str();
-    if (direct_->child.empty())
-        return std::string_view(node.attribute(name).value());
+    // The first attribute of the name, read through the arrays of the object being evaluated
+    // early when there are some (ObjectAttributes::Scope).
+    ObjectAttributes* read = ObjectAttributes::active();
+    auto valueOf = [read, name](const pugi::xml_node& of) -> const char* {
+        if (read)
+            if (auto value = read->valueOf(of, name))
+                return *value;
+        auto attribute = of.attribute(name);
+        return attribute ? attribute.value() : nullptr;
+    };
+    if (direct_->child.empty()) {
+        const char* value = valueOf(node);
+        return std::string_view(value ? value : "");
+    }
     // string() of a node-set is its first node in document order: the first such child that has
     // the attribute.
     for (auto child : node.children(direct_->child.c_str()))
-        if (auto attribute = child.attribute(name))
-            return std::string_view(attribute.value());
+        if (const char* value = valueOf(child))
+            return std::string_view(value);
     return std::string_view();
 }
 

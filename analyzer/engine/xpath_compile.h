@@ -34,7 +34,8 @@ public:
     bool evaluateBoolean(const pugi::xpath_node& context,
                          ObjectAttributes* attributes = nullptr) const {
         if (simple_ && !context.attribute())
-            return simple_->evaluate(context.node(), attributes);
+            return simple_->evaluate(context.node(),
+                                     attributes ? attributes : ObjectAttributes::active());
         return evaluate_boolean(context);
     }
     bool isSimple() const { return simple_.has_value(); }
