@@ -95,22 +95,6 @@ std::optional<ObjectAttributes::Range> ObjectAttributes::of(const pugi::xml_node
     return range(nodes_.back());
 }
 
-namespace {
-thread_local ObjectAttributes* activeAttributes = nullptr;
-}
-
-ObjectAttributes::Scope::Scope(ObjectAttributes& attributes) : previous_(activeAttributes) {
-    activeAttributes = &attributes;
-}
-
-ObjectAttributes::Scope::~Scope() {
-    activeAttributes = previous_;
-}
-
-ObjectAttributes* ObjectAttributes::active() {
-    return activeAttributes;
-}
-
 std::optional<const char*> ObjectAttributes::valueOf(const pugi::xml_node& node, const char* name) {
     auto read = of(node);
     if (!read)

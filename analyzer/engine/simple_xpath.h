@@ -24,6 +24,8 @@
 // path selects compares true (strings for = and != with a string, numbers otherwise). A path on
 // its own holds when it selects something. No variables, functions other than not(), absolute
 // paths, other axes, wildcards, positions or arithmetic.
+#include "thread_scope.h"
+
 #include <optional>
 #include <pugixml.hpp>
 #include <string>
@@ -51,21 +53,12 @@ public:
     // nullopt past kCachedNodes.
     std::optional<const char*> valueOf(const pugi::xml_node& node, const char* name);
 
-    // While it lives, the tests and the simple attribute paths evaluated on this thread read
-    // attributes through `attributes` (the early evaluation of one object sets it, so that the
+    // While a Scope of it lives, the tests and the simple attribute paths evaluated on this
+    // thread read attributes through it (the early evaluation of one object sets it, so that the
     // findings it makes there read the object's attributes from the same arrays as its tests).
     // The document must not change meanwhile.
-    class Scope {
-    public:
-        explicit Scope(ObjectAttributes& attributes);
-        ~Scope();
-        Scope(const Scope&) = delete;
-        Scope& operator=(const Scope&) = delete;
-
-    private:
-        ObjectAttributes* previous_;
-    };
-    static ObjectAttributes* active();
+    using Scope = ThreadScope<ObjectAttributes>;
+    static ObjectAttributes* active() { return Scope::active(); }
 
 private:
     static constexpr std::size_t kCachedNodes = 32;

@@ -7,22 +7,6 @@
 namespace relayaudit {
 
 namespace {
-thread_local SharedAttributeNames* activeNames = nullptr;
-}
-
-SharedAttributeNames::Scope::Scope(SharedAttributeNames& names) : previous_(activeNames) {
-    activeNames = &names;
-}
-
-SharedAttributeNames::Scope::~Scope() {
-    activeNames = previous_;
-}
-
-SharedAttributeNames* SharedAttributeNames::active() {
-    return activeNames;
-}
-
-namespace {
 std::size_t hashOf(const char* name, std::size_t mask) {
     return (reinterpret_cast<std::uintptr_t>(name) * 0x9E3779B97F4A7C15ull >> 32) & mask;
 }

@@ -9,6 +9,8 @@
 // holder element of the document, and build::set()/setNumber() copy it while a Scope of it is
 // active on their thread. Without a Scope they append attributes as before, so other documents
 // (the tests', the IMS servers') are built the usual way.
+#include "thread_scope.h"
+
 #include <pugixml.hpp>
 #include <string>
 #include <vector>
@@ -24,18 +26,9 @@ public:
     // A new last attribute of `node` named `name`, its value empty.
     pugi::xml_attribute append(pugi::xml_node node, const char* name);
 
-    // While it lives, set() and setNumber() on this thread go through `names`.
-    class Scope {
-    public:
-        explicit Scope(SharedAttributeNames& names);
-        ~Scope();
-        Scope(const Scope&) = delete;
-        Scope& operator=(const Scope&) = delete;
-
-    private:
-        SharedAttributeNames* previous_;
-    };
-    static SharedAttributeNames* active();
+    // While one lives, set() and setNumber() on this thread go through its names.
+    using Scope = ThreadScope<SharedAttributeNames>;
+    static SharedAttributeNames* active() { return Scope::active(); }
 
 private:
     pugi::xml_attribute prototypeOf(const char* name);
