@@ -1,4 +1,5 @@
 #include "cli.h"
+#include "document_memory.h"
 
 #include <cstdio>
 #include <cstdlib>
@@ -17,6 +18,7 @@
 #endif
 
 int main(int argc, char** argv) {
+    relayaudit::useDocumentPagePool(); // before any document exists
     // Ends the process without freeing what the run left over (cli.h, RunLeftovers): the streams
     // are flushed by hand because _Exit does not, and nothing else waits for exit() (no atexit
     // handlers, no static objects with work in their destructors).
