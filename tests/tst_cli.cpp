@@ -295,6 +295,32 @@ private slots:
         QCOMPARE(run.exitCode, 1);
         QVERIFY2(run.err.contains("site.xml"), qPrintable(run.err));
     }
+    // An audit loads its packs while it connects (pipeline.cpp, runAudit): a pack that does not
+    // load is still the failure reported, before a server that refuses and a waiver file that
+    // does not parse, as when the packs were loaded before anything else.
+    void auditNamesAnInvalidPackBeforeOtherFailures() {
+        QTemporaryDir directory;
+        auto pack = writeFile(directory, "site.xml",
+                              "<rulePack name='s' version='1'><rule id='bad'/></rulePack>");
+        auto waivers = writeFile(directory, "waivers.txt", "not a waiver\n");
+        auto output = directory.filePath("report.xml");
+        // Port 1 on loopback: nothing listens, the connection is refused at once.
+        for (const QStringList& extra : {QStringList{}, QStringList{"--waivers", waivers}}) {
+            auto run = runRelayaudit(QStringList{"audit", "--uri", "ldap://127.0.0.1:1", "--rules",
+                                                 pack, "--xml", output} +
+                                     extra);
+            QCOMPARE(run.exitCode, 1);
+            QVERIFY2(run.err.contains("invalid rule pack") && run.err.contains("site.xml"),
+                     qPrintable(run.err));
+            QVERIFY2(!run.err.contains("cannot connect") && !run.err.contains("waiver"),
+                     qPrintable(run.err));
+        }
+        // Without the bad pack the other failures are the ones reported.
+        auto refused = runRelayaudit({"audit", "--uri", "ldap://127.0.0.1:1", "--xml", output});
+        QCOMPARE(refused.exitCode, 1);
+        QVERIFY2(refused.err.contains("cannot connect"), qPrintable(refused.err));
+        QVERIFY(!QFile::exists(output));
+    }
     void snapshotRoundTripGivesTheSameReport() {
         QTemporaryDir directory;
         auto file = writeFile(directory, "open.ldif", openRelayForest().ldif());

@@ -74,8 +74,9 @@ bool dnIsUnder(std::string_view dn, std::string_view base) {
 class Collector {
 public:
     Collector(const ConnectionOptions& options,
-              const std::function<void(const std::string&)>& progress, const EntrySink& sink)
-        : options_(options), progress_(progress), sink_(sink),
+              const std::function<void(const std::string&)>& progress, const EntrySink& sink,
+              const std::function<void()>& bound)
+        : options_(options), progress_(progress), sink_(sink), bound_(bound),
           searcher_(options.pageSize, progress) {}
 
     CollectResult run() {
@@ -86,6 +87,8 @@ public:
         say("connected to " + main_->endpoint() + describeBind());
         if (!main_->securityNote().empty())
             result_.context.notes.push_back(main_->securityNote());
+        if (bound_)
+            bound_();
         readRootDse();
         auto domains = readCrossRefs();
         readExchangeObjects();
@@ -423,6 +426,7 @@ private:
     const ConnectionOptions& options_;
     const std::function<void(const std::string&)>& progress_;
     const EntrySink& sink_;
+    const std::function<void()>& bound_;
     CollectResult result_;
     Searcher searcher_;
     std::unique_ptr<Connection> main_;
@@ -435,10 +439,10 @@ private:
 
 CollectResult collectFromLdap(const ConnectionOptions& options,
                               const std::function<void(const std::string&)>& progress,
-                              const EntrySink& sink) {
+                              const EntrySink& sink, const std::function<void()>& bound) {
     IgnoreSigpipe noSigpipe;
     try {
-        Collector collector(options, progress, sink);
+        Collector collector(options, progress, sink, bound);
         return collector.run();
     } catch (const CollectFailure& failure) {
         CollectResult result;

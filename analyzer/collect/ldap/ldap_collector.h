@@ -25,9 +25,11 @@ using EntrySink = std::function<void(DirectoryEntry&&)>;
 
 // progress: called with short status lines ("page 3 of protocolCfgSMTPServer: 3000 entries");
 // may be empty. sink: when given, every entry goes to it, in the order CollectResult::entries
-// would hold them, and CollectResult::entries stays empty.
+// would hold them, and CollectResult::entries stays empty. bound: when given, called once the
+// connection is made and bound, before the first search (the audit waits there for the rule
+// packs it loaded meanwhile); what it throws ends the collection and goes to the caller.
 CollectResult collectFromLdap(const ConnectionOptions& options,
                               const std::function<void(const std::string&)>& progress,
-                              const EntrySink& sink = {});
+                              const EntrySink& sink = {}, const std::function<void()>& bound = {});
 
 } // namespace relayaudit
