@@ -241,6 +241,7 @@ private slots:
                 std::string written;
                 OutputSink out(written);
                 attribute ? appendXmlAttribute(out, text) : appendXmlText(out, text);
+                out.flush();
                 QVERIFY2(written == oneAtATime(text, attribute),
                          QByteArray::fromStdString(text).toHex());
             }
@@ -274,6 +275,7 @@ private slots:
                     xml.textElement("first", "1");
                 writeMiddle(xml);
                 xml.end();
+                out.flush();
                 return text;
             };
             std::string part;

@@ -6,11 +6,12 @@
 
 namespace relayaudit {
 
-OutputSink::OutputSink(std::string& target) : target_(&target) {}
+OutputSink::OutputSink(std::string& target)
+    : buffer_(new char[kBufferSize]), next_(buffer_.get()), end_(next_ + kBufferSize),
+      target_(&target) {}
 
-OutputSink::OutputSink(int fd) : fd_(fd) {
-    buffer_.reserve(kBufferSize);
-}
+OutputSink::OutputSink(int fd)
+    : buffer_(new char[kBufferSize]), next_(buffer_.get()), end_(next_ + kBufferSize), fd_(fd) {}
 
 OutputSink::~OutputSink() {
     flush();
@@ -21,14 +22,38 @@ int OutputSink::flush() {
     return error_;
 }
 
+void OutputSink::discard() {
+    next_ = end_ = nullptr; // every later append goes to appendPastBuffer, which drops it
+    target_ = nullptr;
+    fd_ = -1;
+    error_ = error_ ? error_ : -1;
+}
+
 void OutputSink::drain() {
-    if (target_ || buffer_.empty())
+    if (!next_ || next_ == buffer_.get())
         return;
-    writeThrough(buffer_);
-    buffer_.clear();
+    const std::string_view buffered(buffer_.get(), std::size_t(next_ - buffer_.get()));
+    next_ = buffer_.get();
+    writeThrough(buffered);
+}
+
+void OutputSink::appendPastBuffer(std::string_view text) {
+    if (!next_)
+        return; // discarded
+    drain();
+    if (text.size() >= kBufferSize) {
+        writeThrough(text);
+        return;
+    }
+    std::memcpy(next_, text.data(), text.size());
+    next_ += text.size();
 }
 
 void OutputSink::writeThrough(std::string_view text) {
+    if (target_) {
+        target_->append(text);
+        return;
+    }
     while (!text.empty() && error_ == 0) {
         ssize_t written = ::write(fd_, text.data(), text.size());
         if (written < 0) {

@@ -98,6 +98,7 @@ std::string renderHtmlReport(const AuditReport& report) {
     std::string text;
     OutputSink sink(text);
     writeHtmlReport(report, sink);
+    sink.flush();
     return text;
 }
 

@@ -279,6 +279,7 @@ std::string renderJsonReport(const AuditReport& report) {
     std::string text;
     OutputSink out(text);
     writeJsonReport(report, out);
+    out.flush();
     return text;
 }
 

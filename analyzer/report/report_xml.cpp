@@ -255,6 +255,7 @@ std::string renderXmlReport(const AuditReport& report) {
     std::string text;
     OutputSink out(text);
     writeXmlReport(report, out);
+    out.flush();
     return text;
 }
 

@@ -98,6 +98,7 @@ std::string snapshotToString(const pugi::xml_document& snapshot) {
     std::string text;
     OutputSink out(text);
     writeSnapshot(snapshot, out);
+    out.flush();
     return text;
 }
 
