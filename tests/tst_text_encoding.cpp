@@ -25,6 +25,38 @@ class TestTextEncoding : public QObject {
     Q_OBJECT
 
 private slots:
+    // plainAsciiPrefix skips 16 or 8 bytes at a time: every byte value, at every position of
+    // texts of every length around those steps, stops it exactly where a byte-at-a-time scan
+    // stops.
+    void plainAsciiPrefixStopsAtTheFirstByteToLookAt() {
+        auto expected = [](const std::string& text, bool orMarkup) {
+            std::size_t i = 0;
+            for (; i < text.size(); ++i) {
+                auto byte = static_cast<unsigned char>(text[i]);
+                if (byte < 0x20 || byte >= 0x80 ||
+                    (orMarkup && (byte == '&' || byte == '<' || byte == '>' || byte == '"')))
+                    break;
+            }
+            return i;
+        };
+        for (std::size_t length = 0; length <= 40; ++length)
+            for (std::size_t at = 0; at < length; ++at)
+                for (int value = 0; value < 256; ++value) {
+                    std::string text(length, 'a');
+                    text[at] = char(value);
+                    for (bool orMarkup : {false, true}) {
+                        const auto got = plainAsciiPrefix(text, orMarkup);
+                        if (got != expected(text, orMarkup))
+                            QFAIL(qPrintable(QString("length %1, byte 0x%2 at %3: %4")
+                                                 .arg(length)
+                                                 .arg(value, 2, 16, QChar('0'))
+                                                 .arg(at)
+                                                 .arg(got)));
+                    }
+                }
+        QCOMPARE(plainAsciiPrefix(std::string(100, 'x'), true), std::size_t(100));
+        QCOMPARE(plainAsciiPrefix("", true), std::size_t(0));
+    }
     // terminalSafeText: a value must not forge a line, a column or a terminal command.
     void terminalKeepsPlainAsciiAndUtf8() {
         QCOMPARE(terminal("CN=EXCH01,CN=Servers"), QByteArray("CN=EXCH01,CN=Servers"));

@@ -47,6 +47,12 @@ inline bool wordHasByte(std::uint64_t word, unsigned char byte) {
     return ((x - kEveryByte) & ~x & kEveryTopBit) != 0;
 }
 
+// How many bytes from the start of `text` are printable ASCII (0x20-0x7F), and, with
+// `orMarkup`, also none of & < > ". Sixteen bytes at a time where SSE2 is there (every x86-64),
+// else eight: the escapers and isXmlSafe skip such runs whole, and nearly all text is one
+// (issue 10: the escapers were a quarter of writing the XML report).
+std::size_t plainAsciiPrefix(std::string_view text, bool orMarkup);
+
 // Characters a reader must see rather than have silently applied: control characters (C0 except
 // tab and newline, DEL, C1), noncharacters, and the invisible bidi/zero-width marks that can make
 // one DN look like another ("Trojan Source", CVE-2021-42574).

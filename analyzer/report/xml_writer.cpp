@@ -53,29 +53,17 @@ std::string_view entityOf(char c) {
     }
 }
 
-// Eight printable ASCII bytes none of which any context escapes: skipped as a whole (a byte at a
-// time through the table was a tenth of writing the XML report).
-bool isPlainWord(std::uint64_t word) {
-    return isPrintableAsciiWord(word) && !wordHasByte(word, '&') && !wordHasByte(word, '<') &&
-           !wordHasByte(word, '>') && !wordHasByte(word, '"');
-}
-
 void appendEscaped(OutputSink& out, std::string_view text, std::uint8_t context) {
     const char* data = text.data();
     std::size_t size = text.size();
     std::size_t runStart = 0;
     std::size_t i = 0;
-    std::size_t bytewiseUntil = 0; // after a word that is not plain, its bytes one at a time
     while (i < size) {
-        if (i >= bytewiseUntil && i + 8 <= size) {
-            std::uint64_t word;
-            std::memcpy(&word, data + i, sizeof word);
-            if (isPlainWord(word)) {
-                i += 8;
-                continue;
-            }
-            bytewiseUntil = i + 8;
-        }
+        // Printable ASCII that no context escapes is skipped in runs (plainAsciiPrefix: a byte at
+        // a time through the table was a tenth of writing the XML report).
+        i += plainAsciiPrefix(text.substr(i), true);
+        if (i == size)
+            break;
         auto byte = static_cast<unsigned char>(data[i]);
         if (!(kSpecial[byte] & context)) {
             ++i;
