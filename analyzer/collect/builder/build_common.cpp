@@ -44,8 +44,7 @@ void set(pugi::xml_node node, const char* name, std::string_view value) {
 // As a stream with precision 17 writes it ("%.17g"), without a stream per number. Whole numbers
 // below 10^15 (address counts, all of them in practice) are written as integers, which is the same
 // text and a tenth of the cost of the general conversion; -0 keeps its sign through the latter.
-void setNumber(pugi::xml_node node, const char* name, double value) {
-    char text[32];
+std::string_view numberText(char (&text)[32], double value) {
     constexpr double kExactlyWhole = 1e15;
     std::to_chars_result written;
     if (value > -kExactlyWhole && value < kExactlyWhole && value == std::trunc(value) &&
@@ -53,7 +52,13 @@ void setNumber(pugi::xml_node node, const char* name, double value) {
         written = std::to_chars(text, text + sizeof text, static_cast<std::int64_t>(value));
     else
         written = std::to_chars(text, text + sizeof text, value, std::chars_format::general, 17);
-    appendAttribute(node, name).set_value(text, std::size_t(written.ptr - text));
+    return {text, std::size_t(written.ptr - text)};
+}
+
+void setNumber(pugi::xml_node node, const char* name, double value) {
+    char text[32];
+    const auto number = numberText(text, value);
+    appendAttribute(node, name).set_value(number.data(), number.size());
 }
 
 std::span<const std::uint8_t> bytesOf(const std::string& value) {
@@ -139,7 +144,7 @@ BooleanAttribute readBoolean(const DirectoryEntry& entry, std::string_view name)
     return result;
 }
 
-void setInvalidAttributes(pugi::xml_node node, const std::vector<std::string>& names) {
+std::string invalidAttributesText(const std::vector<std::string>& names) {
     std::vector<std::string> unique;
     for (const auto& name : names)
         if (std::find(unique.begin(), unique.end(), name) == unique.end())
@@ -147,7 +152,11 @@ void setInvalidAttributes(pugi::xml_node node, const std::vector<std::string>& n
     std::string list;
     for (const auto& name : unique)
         list += (list.empty() ? "" : " ") + name;
-    if (!list.empty())
+    return list;
+}
+
+void setInvalidAttributes(pugi::xml_node node, const std::vector<std::string>& names) {
+    if (auto list = invalidAttributesText(names); !list.empty())
         set(node, "invalidAttributes", list);
 }
 

@@ -19,6 +19,8 @@ std::string boolText(bool value);
 // Every attribute of the snapshot goes through here: directory text is made XML-safe.
 void set(pugi::xml_node node, const char* name, std::string_view value);
 void setNumber(pugi::xml_node node, const char* name, double value);
+// The text setNumber() stores: as a stream with precision 17 writes the number ("%.17g").
+std::string_view numberText(char (&text)[32], double value);
 
 std::span<const std::uint8_t> bytesOf(const std::string& value);
 
@@ -80,5 +82,6 @@ BooleanAttribute readBoolean(const DirectoryEntry& entry, std::string_view name)
 
 // invalidAttributes="a b": each name once, in first-seen order; nothing when the list is empty.
 void setInvalidAttributes(pugi::xml_node node, const std::vector<std::string>& names);
+std::string invalidAttributesText(const std::vector<std::string>& names); // "a b", or empty
 
 } // namespace relayaudit::build

@@ -1,6 +1,7 @@
 #include "build_virtual_server.h"
 
 #include "build_common.h"
+#include "element_builder.h"
 #include "ip_security.h"
 
 #include <algorithm>
@@ -26,151 +27,173 @@ std::string addressSummary(const IpAddressEntry& entry) {
 }
 
 // <relayList> / <connectionList>: an IPSecurity blob decoded into mode, entries and a summary.
-void appendIpSecurity(pugi::xml_node virtualServer, const char* element,
+// The counts and the summary are attributes of the list, so they are found before its entries
+// are appended.
+void appendIpSecurity(pugi::xml_node virtualServer, LiteralName element,
                       const DirectoryEntry& entry, const char* attributeName) {
-    auto list = virtualServer.append_child(element);
-    set(list, "attribute", attributeName);
+    thread_local AttributeList list; // one buffer for every list of the thread
+    list.clear();
+    list.set("attribute", attributeName);
     const auto* blob = entry.first(attributeName);
     if (!blob) {
         // Absent msExchSmtpRelayIpList = "Only the list below" with nobody on it (facts 2).
-        set(list, "present", "false");
-        set(list, "status", "absent");
-        set(list, "mode", toString(RelayListMode::OnlyListBelow));
-        set(list, "summary", "attribute absent: only the list below, with nobody on it (default)");
+        list.set("present", "false");
+        list.set("status", "absent");
+        list.set("mode", toString(RelayListMode::OnlyListBelow));
+        list.set("summary", "attribute absent: only the list below, with nobody on it (default)");
+        appendElement(virtualServer, element, list);
         return;
     }
-    set(list, "present", "true");
+    list.set("present", "true");
     if (auto count = valueCount(entry, attributeName); count > 1) {
         std::string reason =
             std::string(attributeName) + " has " + std::to_string(count) +
             " values; it is single-valued, and which one the server uses is unknown";
-        set(list, "status", "invalid");
-        set(list, "reason", reason);
-        set(list, "summary", reason);
+        list.set("status", "invalid");
+        list.set("reason", reason);
+        list.set("summary", reason);
+        appendElement(virtualServer, element, list);
         return;
     }
     if (blob->empty()) {
         // An empty value means nobody may relay by IP (facts 2): safe, not undecodable.
-        set(list, "status", "valid");
-        set(list, "mode", toString(RelayListMode::OnlyListBelow));
-        set(list, "emptyListSentinel", "false");
-        set(list, "grantCount", "0");
-        set(list, "denyCount", "0");
-        set(list, "summary", "empty value: only the list below, with nobody on it");
+        list.set("status", "valid");
+        list.set("mode", toString(RelayListMode::OnlyListBelow));
+        list.set("emptyListSentinel", "false");
+        list.set("grantCount", "0");
+        list.set("denyCount", "0");
+        list.set("summary", "empty value: only the list below, with nobody on it");
+        appendElement(virtualServer, element, list);
         return;
     }
     auto decoded = decodeIpSecurity(bytesOf(*blob));
     if (!decoded.ok()) {
-        set(list, "status", "invalid");
-        set(list, "reason", decoded.error().describe());
-        set(list, "summary", "does not parse: " + decoded.error().describe());
+        list.set("status", "invalid");
+        list.set("reason", decoded.error().describe());
+        list.set("summary", "does not parse: " + decoded.error().describe());
+        appendElement(virtualServer, element, list);
         return;
     }
     const auto& value = decoded.value();
-    set(list, "status", "valid");
-    set(list, "mode", toString(value.mode));
-    set(list, "flags", std::to_string(value.flags));
-    set(list, "emptyListSentinel", boolText(value.emptyListSentinel));
+    list.set("status", "valid");
+    list.set("mode", toString(value.mode));
+    list.setInteger("flags", value.flags);
+    list.setBool("emptyListSentinel", value.emptyListSentinel);
     std::string granted, denied;
-    auto appendAddresses = [&](const std::vector<IpAddressEntry>& entries, const char* which,
-                               std::string& summary) {
-        for (const auto& address : entries) {
-            auto node = list.append_child("address");
-            set(node, "list", which);
-            set(node, "address", address.address);
-            set(node, "mask", address.mask);
-            set(node, "prefix", std::to_string(address.prefixLength));
-            set(node, "hostBits", std::to_string(address.hostBits));
-            setNumber(node, "addresses", std::ldexp(1.0, address.hostBits));
+    auto summarizeAddresses = [](const std::vector<IpAddressEntry>& entries, std::string& summary) {
+        for (const auto& address : entries)
             summary += (summary.empty() ? "" : ", ") + addressSummary(address);
-        }
     };
-    auto appendNames = [&](const std::vector<NameEntry>& entries, const char* which,
-                           std::string& summary) {
-        for (const auto& name : entries) {
-            auto node = list.append_child("name");
-            set(node, "list", which);
-            set(node, "name", name.name);
-            set(node, "exact", boolText(name.exactName));
+    auto summarizeNames = [](const std::vector<NameEntry>& entries, std::string& summary) {
+        for (const auto& name : entries)
             summary += (summary.empty() ? "" : ", ") + (name.exactName ? "" : std::string("*.")) +
                        name.name;
-        }
     };
-    appendAddresses(value.grantAddresses, "grant", granted);
-    appendNames(value.grantNames, "grant", granted);
-    appendAddresses(value.denyAddresses, "deny", denied);
-    appendNames(value.denyNames, "deny", denied);
-    set(list, "grantCount", std::to_string(value.grantAddresses.size() + value.grantNames.size()));
+    summarizeAddresses(value.grantAddresses, granted);
+    summarizeNames(value.grantNames, granted);
+    summarizeAddresses(value.denyAddresses, denied);
+    summarizeNames(value.denyNames, denied);
+    list.setInteger("grantCount",
+                    std::int64_t(value.grantAddresses.size() + value.grantNames.size()));
     // The widest granted range, computed once here so that EXS-RELAY-WIDE finds it in one pass
     // instead of comparing every address with every other (quadratic on a long list).
     if (!value.grantAddresses.empty()) {
         int widest = 0;
         for (const auto& address : value.grantAddresses)
             widest = std::max(widest, address.hostBits);
-        set(list, "widestGrantHostBits", std::to_string(widest));
+        list.setInteger("widestGrantHostBits", widest);
     }
-    set(list, "denyCount", std::to_string(value.denyAddresses.size() + value.denyNames.size()));
+    list.setInteger("denyCount", std::int64_t(value.denyAddresses.size() + value.denyNames.size()));
     if (value.mode == RelayListMode::OnlyListBelow)
-        set(list, "summary",
-            "only the list below: " + (granted.empty() ? std::string("nobody") : granted));
+        list.set("summary",
+                 "only the list below: " + (granted.empty() ? std::string("nobody") : granted));
     else
-        set(list, "summary",
-            "all except the list below: every address may relay except " +
-                (denied.empty() ? std::string("none") : denied));
+        list.set("summary", "all except the list below: every address may relay except " +
+                                (denied.empty() ? std::string("none") : denied));
+    auto node = appendElement(virtualServer, element, list);
+    auto appendAddresses = [&](const std::vector<IpAddressEntry>& entries, const char* which) {
+        for (const auto& address : entries) {
+            list.clear();
+            list.set("list", which);
+            list.set("address", address.address);
+            list.set("mask", address.mask);
+            list.setInteger("prefix", address.prefixLength);
+            list.setInteger("hostBits", address.hostBits);
+            list.setNumber("addresses", std::ldexp(1.0, address.hostBits));
+            appendElement(node, "address", list);
+        }
+    };
+    auto appendNames = [&](const std::vector<NameEntry>& entries, const char* which) {
+        for (const auto& name : entries) {
+            list.clear();
+            list.set("list", which);
+            list.set("name", name.name);
+            list.setBool("exact", name.exactName);
+            appendElement(node, "name", list);
+        }
+    };
+    appendAddresses(value.grantAddresses, "grant");
+    appendNames(value.grantNames, "grant");
+    appendAddresses(value.denyAddresses, "deny");
+    appendNames(value.denyNames, "deny");
 }
 
 } // namespace
 
 void appendVirtualServer(pugi::xml_node exchange, const DirectoryEntry& entry,
                          const ParsedDn& parsedDn, bool rawValues) {
-    auto node = exchange.append_child("virtualServer");
-    set(node, "dn", entry.dn);
-    set(node, "name", friendlyName(entry));
-    set(node, "server", rdnBefore(parsedDn, "Servers"));
-    set(node, "organization", rdnBefore(parsedDn, "Microsoft Exchange"));
+    thread_local AttributeList attributes; // one buffer for every virtual server of the thread
+    attributes.clear();
+    attributes.set("dn", entry.dn);
+    attributes.set("name", friendlyName(entry));
+    attributes.set("server", rdnBefore(parsedDn, "Servers"));
+    attributes.set("organization", rdnBefore(parsedDn, "Microsoft Exchange"));
     if (rawValues) // where the entry came from: like the raw copies, read only when written
-        set(node, "origin", entry.origin);
+        attributes.set("origin", entry.origin);
     auto invalid = dnProblems(parsedDn);
 
     // msExchSmtpRelayForAuth: default TRUE when absent (facts 2).
     if (auto relayForAuth = readBoolean(entry, "msExchSmtpRelayForAuth"); relayForAuth.present) {
-        set(node, "relayForAuthPresent", "true");
+        attributes.set("relayForAuthPresent", "true");
         if (relayForAuth.value) {
-            set(node, "relayForAuth", boolText(*relayForAuth.value));
+            attributes.setBool("relayForAuth", *relayForAuth.value);
         } else {
-            set(node, "relayForAuth", "invalid");
+            attributes.set("relayForAuth", "invalid");
             invalid.push_back("msExchSmtpRelayForAuth");
         }
     } else {
-        set(node, "relayForAuthPresent", "false");
-        set(node, "relayForAuth", "true");
+        attributes.set("relayForAuthPresent", "false");
+        attributes.set("relayForAuth", "true");
     }
 
     auto auth = readInteger(entry, "msExchAuthenticationFlags", kDefaultAuthenticationFlags);
-    set(node, "authFlagsPresent", boolText(auth.present));
+    attributes.setBool("authFlagsPresent", auth.present);
     if (auth.valid) {
-        set(node, "authFlags", std::to_string(auth.value));
-        set(node, "anonymous", boolText(auth.value & kAuthAnonymous));
-        set(node, "basicAuth", boolText(auth.value & kAuthBasic));
-        set(node, "integratedAuth", boolText(auth.value & kAuthIntegrated));
+        attributes.setInteger("authFlags", auth.value);
+        attributes.setBool("anonymous", auth.value & kAuthAnonymous);
+        attributes.setBool("basicAuth", auth.value & kAuthBasic);
+        attributes.setBool("integratedAuth", auth.value & kAuthIntegrated);
     } else {
-        set(node, "authFlags", "invalid");
-        for (const char* name : {"anonymous", "basicAuth", "integratedAuth"})
-            set(node, name, "unknown");
+        attributes.set("authFlags", "invalid");
+        attributes.set("anonymous", "unknown");
+        attributes.set("basicAuth", "unknown");
+        attributes.set("integratedAuth", "unknown");
         invalid.push_back("msExchAuthenticationFlags");
     }
 
     auto ssl = readInteger(entry, "msExchAccessSSLFlags", 0);
-    set(node, "sslFlagsPresent", boolText(ssl.present));
+    attributes.setBool("sslFlagsPresent", ssl.present);
     if (ssl.valid) {
-        set(node, "sslFlags", std::to_string(ssl.value));
-        set(node, "requireTls", boolText(ssl.value & kSslRequireTls));
+        attributes.setInteger("sslFlags", ssl.value);
+        attributes.setBool("requireTls", ssl.value & kSslRequireTls);
     } else {
-        set(node, "sslFlags", "invalid");
-        set(node, "requireTls", "unknown");
+        attributes.set("sslFlags", "invalid");
+        attributes.set("requireTls", "unknown");
         invalid.push_back("msExchAccessSSLFlags");
     }
-    setInvalidAttributes(node, invalid);
+    if (auto list = invalidAttributesText(invalid); !list.empty())
+        attributes.set("invalidAttributes", list);
+    auto node = appendElement(exchange, "virtualServer", attributes);
 
     appendIpSecurity(node, "relayList", entry, "msExchSmtpRelayIpList");
     if (entry.first("msExchIPSecurity"))

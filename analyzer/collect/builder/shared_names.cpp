@@ -52,4 +52,40 @@ pugi::xml_attribute SharedAttributeNames::append(pugi::xml_node node, const char
     return node.append_attribute(name); // not a name XML can parse: copied as before
 }
 
+std::size_t
+SharedAttributeNames::AddressesHash::operator()(const std::vector<const char*>& addresses) const {
+    std::uint64_t hash = addresses.size();
+    for (const char* address : addresses)
+        hash = (hash ^ reinterpret_cast<std::uintptr_t>(address)) * 0x9E3779B97F4A7C15ull;
+    return std::size_t(hash ^ (hash >> 29));
+}
+
+pugi::xml_node SharedAttributeNames::elementPrototype(const char* name,
+                                                      const std::vector<const char*>& names) {
+    key_.assign(1, name);
+    key_.insert(key_.end(), names.begin(), names.end());
+    if (auto found = prototypes_.find(key_); found != prototypes_.end())
+        return found->second;
+    // Parsed in place from a fragment the document keeps, as the attribute prototypes are: the
+    // names of its copies point into it.
+    std::string fragment = std::string("<") + name;
+    for (const char* attribute : names)
+        fragment.append(" ").append(attribute).append("=\"\"");
+    fragment += "/>";
+    pugi::xml_node prototype;
+    if (holder_.append_buffer(fragment.data(), fragment.size(), pugi::parse_minimal)) {
+        auto parsed = holder_.last_child();
+        bool same = std::strcmp(parsed.name(), name) == 0;
+        auto attribute = parsed.first_attribute();
+        for (const char* expected : names) {
+            same = same && attribute && std::strcmp(attribute.name(), expected) == 0;
+            attribute = attribute ? attribute.next_attribute() : attribute;
+        }
+        if (same && !attribute)
+            prototype = parsed;
+    }
+    prototypes_.emplace(key_, prototype);
+    return prototype;
+}
+
 } // namespace relayaudit

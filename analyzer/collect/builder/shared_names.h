@@ -13,6 +13,7 @@
 
 #include <pugixml.hpp>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace relayaudit {
@@ -25,6 +26,11 @@ public:
 
     // A new last attribute of `node` named `name`, its value empty.
     pugi::xml_attribute append(pugi::xml_node node, const char* name);
+
+    // An element of the holder named `name` with empty attributes named `names`, in order, to
+    // be copied whole (element_builder.h); null when XML cannot parse one of the names. The
+    // names are string literals: found by their addresses, without comparing their text.
+    pugi::xml_node elementPrototype(const char* name, const std::vector<const char*>& names);
 
     // While one lives, set() and setNumber() on this thread go through its names.
     using Scope = ThreadScope<SharedAttributeNames>;
@@ -45,6 +51,13 @@ private:
     Slot& slotOf(const char* name);
     std::vector<Slot> slots_ = std::vector<Slot>(64); // a power of two, at most half used
     std::size_t used_ = 0;
+
+    // By the addresses of the element's name and its attribute names (a few dozen shapes).
+    struct AddressesHash {
+        std::size_t operator()(const std::vector<const char*>& addresses) const;
+    };
+    std::unordered_map<std::vector<const char*>, pugi::xml_node, AddressesHash> prototypes_;
+    std::vector<const char*> key_; // reused for each lookup
 };
 
 } // namespace relayaudit
