@@ -3,6 +3,7 @@
 // must stay flat as the forest grows 10x and 50x (no quadratic step hidden in a stage).
 // Run: scripts/benchmark.sh (or build/bench/relayaudit_bench [sizes...]).
 #include "directory_builder.h"
+#include "document_memory.h"
 #include "inventory.h"
 #include "ldif_reader.h"
 #include "output_sink.h"
@@ -48,6 +49,7 @@ double secondsSince(Clock::time_point start) {
 } // namespace
 
 int main(int argc, char** argv) {
+    useDocumentPagePool(); // the documents' memory as relayaudit has it (cli/main.cpp)
     std::vector<int> sizes;
     for (int i = 1; i < argc; ++i)
         sizes.push_back(std::atoi(argv[i]));
