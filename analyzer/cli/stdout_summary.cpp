@@ -3,8 +3,10 @@
 #include "text_encoding.h"
 
 #include <array>
-#include <map>
 #include <ostream>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
 
 namespace relayaudit {
 
@@ -30,24 +32,36 @@ void printTally(std::ostream& out, const AuditReport& report, const RunOutcome& 
     out << "\n";
 }
 
+// Counted in an array by severity and status: a map keyed by (severity, status text) cost a
+// string and a tree lookup per finding, 2M instructions at 14,000 findings on the path to exit.
 void printCounts(std::ostream& out, const AuditReport& report) {
     constexpr std::array kOrder = {Severity::Critical, Severity::Error, Severity::Warning,
                                    Severity::NonDefault, Severity::Info};
-    std::map<std::pair<int, std::string>, std::size_t> counts; // (-severity, status) -> count
+    constexpr std::array<const char*, 3> kStatuses = {"fail", "unknown", "accepted"};
+    std::array<std::array<std::size_t, kStatuses.size()>, kOrder.size()> counts{};
+    auto count = [&](const Finding& finding, std::string_view status) {
+        for (std::size_t s = 0; s < kOrder.size(); ++s)
+            if (kOrder[s] == finding.severity())
+                for (std::size_t t = 0; t < kStatuses.size(); ++t)
+                    if (status == kStatuses[t])
+                        ++counts[s][t];
+    };
     for (const auto& finding : report.findings)
-        counts[{-int(finding.severity()), finding.status()}]++;
+        count(finding, finding.status());
     for (const auto& waiver : report.waivers)
         for (const auto& finding : waiver.accepted)
-            counts[{-int(finding.severity()), "accepted"}]++;
+            count(finding, "accepted");
     out << "Counts:";
-    if (counts.empty())
+    bool any = false;
+    for (std::size_t s = 0; s < kOrder.size(); ++s)
+        for (std::size_t t = 0; t < kStatuses.size(); ++t)
+            if (counts[s][t] > 0) {
+                out << " " << toString(kOrder[s]) << " " << kStatuses[t] << " " << counts[s][t]
+                    << ";";
+                any = true;
+            }
+    if (!any)
         out << " none";
-    for (Severity severity : kOrder)
-        for (const char* status : {"fail", "unknown", "accepted"}) {
-            auto found = counts.find({-int(severity), status});
-            if (found != counts.end())
-                out << " " << toString(severity) << " " << status << " " << found->second << ";";
-        }
     out << "\n";
 }
 
@@ -77,20 +91,24 @@ void printWaivers(std::ostream& out, const AuditReport& report) {
         << stale << " stale\n";
 }
 
-// One line per rule, in the engine's order (most severe first): count and first object.
+// One line per rule, in the engine's order (most severe first): count and first object. Rules by
+// their address: a map keyed by the rule's id built a string per finding.
 void printRules(std::ostream& out, const AuditReport& report, bool terminal) {
-    std::vector<std::string> order;
-    std::map<std::string, std::pair<std::size_t, const Finding*>> byRule;
+    struct Line {
+        std::size_t count;
+        const Finding* first;
+    };
+    std::vector<Line> lines;
+    std::unordered_map<const Rule*, std::size_t> lineOf;
     for (const auto& finding : report.findings) {
-        auto [entry, added] = byRule.try_emplace(finding.rule->id, 0, &finding);
+        auto [entry, added] = lineOf.try_emplace(finding.rule, lines.size());
         if (added)
-            order.push_back(finding.rule->id);
-        entry->second.first++;
+            lines.push_back({0, &finding});
+        ++lines[entry->second].count;
     }
-    for (const auto& id : order) {
-        const auto& [count, first] = byRule[id];
-        out << "  " << terminalSafeText(id) << "  " << toString(first->severity()) << " "
-            << first->status() << "  " << count << "  " << shownObject(*first, terminal);
+    for (const auto& [count, first] : lines) {
+        out << "  " << terminalSafeText(first->rule->id) << "  " << toString(first->severity())
+            << " " << first->status() << "  " << count << "  " << shownObject(*first, terminal);
         if (count > 1)
             out << " and " << count - 1 << " more";
         out << "\n";
