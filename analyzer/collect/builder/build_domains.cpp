@@ -7,9 +7,11 @@
 #include "sid.h"
 #include "string_helpers.h"
 
-#include <map>
+#include <algorithm>
+#include <deque>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 namespace relayaudit::build {
 
@@ -27,16 +29,22 @@ struct DomainRecord {
     std::string unreadableReason;
 };
 
-// The domains met so far, keyed by lower-case DN.
+// The domains met so far, keyed by lower-case DN. Found through a hash map and put in DN order
+// once, at the end: a std::map walked a tree of 10,000 domains for each of the three lookups
+// per domain, a cache miss per level, which made the snapshot of the hostile "10,000 domains"
+// shape cost 12-14x its tenth in time (the instructions were 10x).
 class DomainTable {
 public:
     DomainRecord& recordFor(const std::string& dn) {
-        auto& record = domains_[toLowerAscii(dn)];
-        if (record.dn.empty()) {
-            record.dn = dn;
-            if (auto parsed = parseDn(dn); parsed.ok())
-                record.dnsName = dnsNameOfDomainDn(parsed.value());
-        }
+        std::string key = toLowerAscii(dn);
+        auto [found, added] = indexOf_.try_emplace(key, records_.size());
+        if (!added)
+            return records_[found->second];
+        auto& record = records_.emplace_back();
+        keys_.push_back(std::move(key));
+        record.dn = dn;
+        if (auto parsed = parseDn(dn); parsed.ok())
+            record.dnsName = dnsNameOfDomainDn(parsed.value());
         return record;
     }
     // Gives a domain its SID. Several domains may claim one SID (a damaged or hostile input);
@@ -54,14 +62,28 @@ public:
         auto it = bySid_.find(sid);
         if (it == bySid_.end())
             return nullptr;
-        auto& record = domains_.at(it->second);
+        auto& record = records_[indexOf_.at(it->second)];
         return record.sid == sid ? &record : nullptr;
     }
-    std::map<std::string, DomainRecord>& all() { return domains_; }
+    // Every domain, in the order of their lower-case DNs.
+    std::vector<const DomainRecord*> inDnOrder() const {
+        std::vector<std::size_t> order(records_.size());
+        for (std::size_t i = 0; i < order.size(); ++i)
+            order[i] = i;
+        std::sort(order.begin(), order.end(),
+                  [this](std::size_t a, std::size_t b) { return keys_[a] < keys_[b]; });
+        std::vector<const DomainRecord*> sorted;
+        sorted.reserve(order.size());
+        for (std::size_t i : order)
+            sorted.push_back(&records_[i]);
+        return sorted;
+    }
 
 private:
-    std::map<std::string, DomainRecord> domains_;
-    std::unordered_map<std::string, std::string> bySid_; // SID to the owning domain's key
+    std::deque<DomainRecord> records_; // a deque: records do not move as more are added
+    std::vector<std::string> keys_;    // lower-case DN of records_[i]
+    std::unordered_map<std::string, std::size_t> indexOf_; // key to its index
+    std::unordered_map<std::string, std::string> bySid_;   // SID to the owning domain's key
 };
 
 void appendGuest(pugi::xml_node domainNode, const DirectoryEntry& guest) {
@@ -229,8 +251,8 @@ void appendDomains(pugi::xml_node root, const std::vector<const DirectoryEntry*>
         domains.recordFor(unreadable.domainDn).unreadableReason = unreadable.reason;
 
     auto domainsNode = root.append_child("domains");
-    for (const auto& [key, record] : domains.all())
-        appendDomain(domainsNode, record, context);
+    for (const DomainRecord* record : domains.inDnOrder())
+        appendDomain(domainsNode, *record, context);
 }
 
 } // namespace relayaudit::build
