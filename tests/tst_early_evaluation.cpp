@@ -6,21 +6,16 @@
 #include "rules.h"
 #include "snapshot_builder.h"
 #include "split_mix64.h"
+#include "xml_text.h"
 #include "xpath_locality.h"
 
 #include <QtTest/QtTest>
-#include <sstream>
 
 using namespace relayaudit;
 using testsupport::Forest;
+using testsupport::xmlTextOf;
 
 namespace {
-
-std::string textOf(pugi::xml_node node) {
-    std::ostringstream out;
-    node.print(out, "", pugi::format_raw);
-    return out.str();
-}
 
 // Every part of every finding, one line each, in the report's order.
 QStringList linesOf(const std::vector<Finding>& findings) {
@@ -169,7 +164,7 @@ private slots:
         pugi::xml_document snapshot;
         SnapshotBuilder builder(
             snapshot, RawValues::Kept, [&told](pugi::xml_node object, std::string_view path) {
-                told.emplace_back(object.internal_object(), std::string(path), textOf(object));
+                told.emplace_back(object.internal_object(), std::string(path), xmlTextOf(object));
             });
         for (const auto& entry : forest.entries)
             builder.add(entry);
@@ -186,7 +181,7 @@ private slots:
             auto node = finished.at(object);
             QCOMPARE(QString::fromStdString(path),
                      QString("/snapshot/exchange/") + QString(node.name()));
-            QCOMPARE(QString::fromStdString(textOf(node)), QString::fromStdString(text));
+            QCOMPARE(QString::fromStdString(xmlTextOf(node)), QString::fromStdString(text));
         }
     }
 
@@ -203,7 +198,7 @@ private slots:
             pugi::xml_document snapshot;
             EarlyEvaluation early(catalogue);
             buildWithEarlyEvaluation(forest, snapshot, early);
-            QCOMPARE(textOf(snapshot), textOf(plain));
+            QCOMPARE(xmlTextOf(snapshot), xmlTextOf(plain));
             std::size_t objects = 0;
             QVERIFY(early.ranWhole(*catalogue.find("EXS-RELAY-OPEN"), objects));
             QCOMPARE(objects, std::size_t(300));

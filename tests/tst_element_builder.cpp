@@ -5,20 +5,15 @@
 #include "builder/build_common.h"
 #include "builder/element_builder.h"
 #include "builder/shared_names.h"
+#include "xml_text.h"
 
 #include <QtTest/QtTest>
-#include <sstream>
 #include <string>
 
 using namespace relayaudit;
+using testsupport::xmlTextOf;
 
 namespace {
-
-std::string textOf(const pugi::xml_node& node) {
-    std::ostringstream out;
-    node.print(out, "", pugi::format_raw);
-    return out.str();
-}
 
 const char* const kUnsafe = "bad \x01 byte & <markup> \"quoted\"\r\n\ttab \xff";
 
@@ -75,8 +70,8 @@ private slots:
 
         pugi::xml_document withoutPrototypes; // no SharedAttributeNames: one by one
         buildWhole(withoutPrototypes.append_child("snapshot"));
-        QCOMPARE(QString::fromStdString(textOf(withoutPrototypes.child("snapshot"))),
-                 QString::fromStdString(textOf(expected.child("snapshot"))));
+        QCOMPARE(QString::fromStdString(xmlTextOf(withoutPrototypes.child("snapshot"))),
+                 QString::fromStdString(xmlTextOf(expected.child("snapshot"))));
 
         pugi::xml_document withPrototypes;
         auto root = withPrototypes.append_child("snapshot");
@@ -89,9 +84,9 @@ private slots:
         // Two virtual server shapes (with and without invalidAttributes) and one address shape.
         QCOMPARE(std::distance(holder.begin(), holder.end()), std::ptrdiff_t(3));
         root.remove_child(holder); // the prototypes go; the names stay valid
-        QCOMPARE(QString::fromStdString(textOf(root)),
-                 QString::fromStdString(textOf(expected.child("snapshot"))));
-        QVERIFY(textOf(root).find("\\01") != std::string::npos); // made XML-safe
+        QCOMPARE(QString::fromStdString(xmlTextOf(root)),
+                 QString::fromStdString(xmlTextOf(expected.child("snapshot"))));
+        QVERIFY(xmlTextOf(root).find("\\01") != std::string::npos); // made XML-safe
     }
 
     // Copies of one prototype share its names: the second element's "dn" is the first one's.

@@ -4,22 +4,17 @@
 // cannot parse.
 #include "builder/build_common.h"
 #include "builder/shared_names.h"
+#include "xml_text.h"
 
 #include <QtTest/QtTest>
 #include <iterator>
-#include <sstream>
 #include <string>
 #include <vector>
 
 using namespace relayaudit;
+using testsupport::xmlTextOf;
 
 namespace {
-
-std::string textOf(const pugi::xml_node& node) {
-    std::ostringstream out;
-    node.print(out, "", pugi::format_raw);
-    return out.str();
-}
 
 // The same attributes on `parent`, through build::set and build::setNumber.
 void buildAttributes(pugi::xml_node parent) {
@@ -56,9 +51,9 @@ private slots:
             buildAttributes(root);
         }
         root.remove_child(holder); // the prototypes go; the names stay valid
-        QCOMPARE(QString::fromStdString(textOf(root)),
-                 QString::fromStdString(textOf(plain.child("snapshot"))));
-        QVERIFY(textOf(root).find("third=\"value\"") != std::string::npos);
+        QCOMPARE(QString::fromStdString(xmlTextOf(root)),
+                 QString::fromStdString(xmlTextOf(plain.child("snapshot"))));
+        QVERIFY(xmlTextOf(root).find("third=\"value\"") != std::string::npos);
     }
 
     // One copy of a name: the second virtual server's "dn" is the first one's, not a copy.
