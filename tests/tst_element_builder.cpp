@@ -5,6 +5,7 @@
 #include "builder/build_common.h"
 #include "builder/element_builder.h"
 #include "builder/shared_names.h"
+#include "shared_names_document.h"
 #include "xml_text.h"
 
 #include <QtTest/QtTest>
@@ -73,20 +74,13 @@ private slots:
         QCOMPARE(QString::fromStdString(xmlTextOf(withoutPrototypes.child("snapshot"))),
                  QString::fromStdString(xmlTextOf(expected.child("snapshot"))));
 
-        pugi::xml_document withPrototypes;
-        auto root = withPrototypes.append_child("snapshot");
-        auto holder = root.append_child("pending");
-        SharedAttributeNames names(holder);
-        {
-            SharedAttributeNames::Scope scope(names);
-            buildWhole(root);
-        }
+        // The prototypes go with the holder; the names stay valid.
+        const auto withPrototypes = testsupport::buildWithSharedNames(buildWhole);
         // Two virtual server shapes (with and without invalidAttributes) and one address shape.
-        QCOMPARE(std::distance(holder.begin(), holder.end()), std::ptrdiff_t(3));
-        root.remove_child(holder); // the prototypes go; the names stay valid
-        QCOMPARE(QString::fromStdString(xmlTextOf(root)),
+        QCOMPARE(withPrototypes.prototypes, std::ptrdiff_t(3));
+        QCOMPARE(QString::fromStdString(withPrototypes.text),
                  QString::fromStdString(xmlTextOf(expected.child("snapshot"))));
-        QVERIFY(xmlTextOf(root).find("\\01") != std::string::npos); // made XML-safe
+        QVERIFY(withPrototypes.text.find("\\01") != std::string::npos); // made XML-safe
     }
 
     // Copies of one prototype share its names: the second element's "dn" is the first one's.

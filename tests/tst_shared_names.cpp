@@ -4,6 +4,7 @@
 // cannot parse.
 #include "builder/build_common.h"
 #include "builder/shared_names.h"
+#include "shared_names_document.h"
 #include "xml_text.h"
 
 #include <QtTest/QtTest>
@@ -42,18 +43,11 @@ private slots:
         pugi::xml_document plain;
         buildAttributes(plain.append_child("snapshot"));
 
-        pugi::xml_document shared;
-        auto root = shared.append_child("snapshot");
-        auto holder = root.append_child("pending");
-        SharedAttributeNames names(holder);
-        {
-            SharedAttributeNames::Scope scope(names);
-            buildAttributes(root);
-        }
-        root.remove_child(holder); // the prototypes go; the names stay valid
-        QCOMPARE(QString::fromStdString(xmlTextOf(root)),
+        // The prototypes go with the holder; the names stay valid.
+        const auto shared = testsupport::buildWithSharedNames(buildAttributes);
+        QCOMPARE(QString::fromStdString(shared.text),
                  QString::fromStdString(xmlTextOf(plain.child("snapshot"))));
-        QVERIFY(xmlTextOf(root).find("third=\"value\"") != std::string::npos);
+        QVERIFY(shared.text.find("third=\"value\"") != std::string::npos);
     }
 
     // One copy of a name: the second virtual server's "dn" is the first one's, not a copy.

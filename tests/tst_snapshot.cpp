@@ -177,6 +177,27 @@ private slots:
                      QString(i % 2 ? "true" : "false"));
         }
     }
+    // Domains come in the order of their lower-case DNs, and a SID that several domains claim
+    // (damaged or hostile input) belongs to the one whose DN sorts last: only the Guest under
+    // that domain is placed (build_domains.cpp, DomainTable).
+    void aSidClaimedTwiceBelongsToTheDomainWhoseDnSortsLast() {
+        Forest forest;
+        for (const char* base : {"DC=Zeta,DC=corp,DC=example", "DC=alpha,DC=corp,DC=example"}) {
+            forest.base = base;
+            forest.domain(testsupport::domainSid(5, 5, 5));
+            forest.guest("66080", "Guest", testsupport::guestSid(5, 5, 5));
+        }
+        auto snapshot = build(forest);
+        auto domains = snapshot.select_nodes("//domain");
+        QCOMPARE(domains.size(), std::size_t(2));
+        auto alpha = domains[0].node(), zeta = domains[1].node();
+        QCOMPARE(QString(alpha.attribute("dn").value()), QString("DC=alpha,DC=corp,DC=example"));
+        QCOMPARE(QString(zeta.attribute("dn").value()), QString("DC=Zeta,DC=corp,DC=example"));
+        QCOMPARE(QString(zeta.attribute("guestStatus").value()), QString("found"));
+        QCOMPARE(QString(zeta.child("guest").attribute("dn").value()),
+                 QString("CN=Guest,CN=Users,DC=Zeta,DC=corp,DC=example"));
+        QCOMPARE(QString(alpha.attribute("guestStatus").value()), QString("not-found"));
+    }
     void configurationContextIsInferredFromDistinguishedNames() {
         auto snapshot = build(sampleForest());
         auto forest = snapshot.select_node("/snapshot/forest").node();

@@ -42,7 +42,7 @@ public:
         const auto address = reinterpret_cast<std::uintptr_t>(memory);
         return address >= start_ && address < end_;
     }
-    // Chunks with at least one page in use (for the tests and --timings).
+    // Chunks with at least one page in use (for the tests).
     std::size_t chunksInUse() const;
 
 private:

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <deque>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -18,6 +19,7 @@ namespace relayaudit::build {
 namespace {
 
 struct DomainRecord {
+    std::string key; // the lower-case DN the table finds it and orders it by
     std::string dn;
     std::string dnsName;
     std::string netbiosName;
@@ -37,24 +39,23 @@ class DomainTable {
 public:
     DomainRecord& recordFor(const std::string& dn) {
         std::string key = toLowerAscii(dn);
-        auto [found, added] = indexOf_.try_emplace(key, records_.size());
-        if (!added)
-            return records_[found->second];
+        if (auto found = byKey_.find(key); found != byKey_.end())
+            return *found->second;
         auto& record = records_.emplace_back();
-        keys_.push_back(std::move(key));
+        record.key = std::move(key);
         record.dn = dn;
         if (auto parsed = parseDn(dn); parsed.ok())
             record.dnsName = dnsNameOfDomainDn(parsed.value());
+        byKey_.emplace(record.key, &record);
         return record;
     }
     // Gives a domain its SID. Several domains may claim one SID (a damaged or hostile input);
     // the one whose DN sorts last owns it, as it did when the lookup was a scan of the table.
     void assignSid(DomainRecord& record, const std::string& sid) {
         record.sid = sid;
-        const std::string key = toLowerAscii(record.dn);
-        auto [it, inserted] = bySid_.try_emplace(sid, key);
-        if (!inserted && it->second < key)
-            it->second = key;
+        auto [it, inserted] = bySid_.try_emplace(sid, &record);
+        if (!inserted && it->second->key < record.key)
+            it->second = &record;
     }
     // The domain of a SID, by index: one lookup per Guest-SID account rather than a scan of
     // every domain, which made many domains with many Guest accounts quadratic.
@@ -62,28 +63,23 @@ public:
         auto it = bySid_.find(sid);
         if (it == bySid_.end())
             return nullptr;
-        auto& record = records_[indexOf_.at(it->second)];
-        return record.sid == sid ? &record : nullptr;
+        return it->second->sid == sid ? it->second : nullptr;
     }
     // Every domain, in the order of their lower-case DNs.
     std::vector<const DomainRecord*> inDnOrder() const {
-        std::vector<std::size_t> order(records_.size());
-        for (std::size_t i = 0; i < order.size(); ++i)
-            order[i] = i;
-        std::sort(order.begin(), order.end(),
-                  [this](std::size_t a, std::size_t b) { return keys_[a] < keys_[b]; });
         std::vector<const DomainRecord*> sorted;
-        sorted.reserve(order.size());
-        for (std::size_t i : order)
-            sorted.push_back(&records_[i]);
+        sorted.reserve(records_.size());
+        for (const auto& record : records_)
+            sorted.push_back(&record);
+        std::sort(sorted.begin(), sorted.end(),
+                  [](const DomainRecord* a, const DomainRecord* b) { return a->key < b->key; });
         return sorted;
     }
 
 private:
     std::deque<DomainRecord> records_; // a deque: records do not move as more are added
-    std::vector<std::string> keys_;    // lower-case DN of records_[i]
-    std::unordered_map<std::string, std::size_t> indexOf_; // key to its index
-    std::unordered_map<std::string, std::string> bySid_;   // SID to the owning domain's key
+    std::unordered_map<std::string_view, DomainRecord*> byKey_; // views of the records' keys
+    std::unordered_map<std::string, DomainRecord*> bySid_;      // SID to the owning domain
 };
 
 void appendGuest(pugi::xml_node domainNode, const DirectoryEntry& guest) {
